@@ -1,0 +1,239 @@
+/**
+ * The contracts of weir, in one dependency-free module.
+ *
+ * Invariant: this file imports nothing but types from rxjs. Implementations (sources, sinks, state stores,
+ * checkpoint stores, clocks) depend on it; it depends on none of them.
+ */
+import type { Observable } from 'rxjs';
+
+/** A JSON value: what offsets, log entries and progress objects are made of. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** One record flowing through a query. Rows are plain objects; TIMESTAMP values are `Date`. */
+export type Row = Record<string, unknown>;
+
+/** Spark's output modes. */
+export type OutputMode = 'append' | 'update' | 'complete';
+
+/**
+ * A position in a source, as the source defines it. Offsets are JSON values so that they are written verbatim
+ * into `offsets/N` and compared structurally; the same range of offsets always denotes the same rows.
+ */
+export type Offset = JsonValue;
+
+/**
+ * How much a source may admit into one micro-batch (Spark's `ReadLimit`). `all` = everything available;
+ * `maxRows` / `maxFiles` / `maxBytes` cap one batch; `minRows` waits for at least that much unless `maxDelayMs`
+ * has passed since the last batch.
+ */
+export type ReadLimit =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'maxRows'; readonly maxRows: number }
+  | { readonly kind: 'maxFiles'; readonly maxFiles: number }
+  | { readonly kind: 'maxBytes'; readonly maxBytes: number }
+  | { readonly kind: 'minRows'; readonly minRows: number; readonly maxDelayMs: number }
+  | { readonly kind: 'composite'; readonly limits: readonly ReadLimit[] };
+
+/** Injected time. Everything time-based in weir asks a Clock; tests hand in a manual one. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves when `now() >= timeMs`, or early (without error) when `signal` aborts. */
+  waitUntil(timeMs: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Where a source keeps its private durable metadata (`<checkpoint>/sources/<i>`). */
+export interface SourceContext {
+  /** Absolute folder `<checkpoint>/sources/<index>`, created before `open` is called. */
+  readonly metadataPath: string;
+  readonly sourceIndex: number;
+  readonly clock: Clock;
+  /** A push source calls this when new data arrived, so an idle trigger wakes up at once. */
+  readonly notifyDataAvailable: () => void;
+}
+
+/**
+ * A replayable, offset-tagged source (Spark's `MicroBatchStream` with admission control).
+ *
+ * Contract: `read(start, end)` for the same `(start, end]` always yields the same rows in the same order, for
+ * as long as `end` has not been committed; offsets only grow.
+ */
+export interface Source<T = Row> {
+  /** Shown in progress (`sources[i].description`) and `explain()`. */
+  readonly description: string;
+  /** Called once per query run before anything else. */
+  open(context: SourceContext): Promise<void>;
+  /** The offset before any data (the start of the first batch). `null` = "before everything". */
+  initialOffset(): Promise<Offset>;
+  /** The read limit used when the query gives none (e.g. from `maxOffsetsPerTrigger`). */
+  defaultReadLimit?(): ReadLimit;
+  /**
+   * The end offset of the next batch starting at `start`, admitting at most what `limit` allows. Returning
+   * `start` (structurally equal) means "no new data".
+   */
+  latestOffset(start: Offset, limit: ReadLimit): Promise<Offset>;
+  /** The rows in `(start, end]`. Must be replayable for any uncommitted range. */
+  read(start: Offset, end: Offset): Observable<T>;
+  /** Everything up to and including `end` is committed: the source may forget it. */
+  commit(end: Offset): Promise<void>;
+  /** Release resources. Called once when the query run ends, also after a failure. */
+  stop(): Promise<void>;
+  /**
+   * Trigger.AvailableNow: fix the data "available now"; later `latestOffset` calls never pass it. A source
+   * without this method is wrapped by the engine so that it processes everything in one batch (Spark's
+   * fallback).
+   */
+  prepareForTriggerAvailableNow?(): Promise<void>;
+  /** Source-specific metrics for progress (`sources[i].metrics`). */
+  metrics?(latestConsumed: Offset): Record<string, string>;
+}
+
+/** What a sink learns about the batch it is handed. */
+export interface SinkBatchInfo {
+  readonly batchId: number;
+  readonly outputMode: OutputMode;
+  readonly batchTimestampMs: number;
+  readonly watermarkMs: number;
+  readonly queryId: string;
+  readonly runId: string;
+  readonly queryName: string | null;
+}
+
+/** Context a sink gets once per query run. */
+export interface SinkContext {
+  readonly queryId: string;
+  readonly runId: string;
+  readonly queryName: string | null;
+  readonly checkpointLocation: string;
+  readonly clock: Clock;
+}
+
+/**
+ * A sink (Spark's `Sink.addBatch`). Contract: `addBatch` may be called again with a batch id it already
+ * received (a batch re-run after a crash); it must then leave the output as if it had been called once.
+ */
+export interface Sink<T = Row> {
+  readonly description: string;
+  /** Output modes this sink accepts; absent = all. */
+  readonly supportedOutputModes?: readonly OutputMode[];
+  open?(context: SinkContext): Promise<void>;
+  addBatch(batchId: number, rows: readonly T[], info: SinkBatchInfo): Promise<void>;
+  close?(error?: unknown): Promise<void>;
+  /** Rows written by the last batch, or -1 when unknown (progress `sink.numOutputRows`). */
+  readonly lastBatchOutputRows?: number;
+  metrics?(): Record<string, string>;
+}
+
+/** Metrics every state store reports (progress `stateOperators[i]`). */
+export interface StateStoreMetrics {
+  readonly numRowsTotal: number;
+  readonly numRowsUpdated: number;
+  readonly numRowsRemoved: number;
+  readonly commitTimeMs: number;
+  readonly memoryUsedBytes: number;
+  readonly customMetrics?: Record<string, number>;
+}
+
+/**
+ * Versioned key-value state for one stateful operator. Opened at version N-1 for batch N; `commit()` makes
+ * version N durable atomically; `abort()` forgets this batch's writes. Keys are order-preserving bytes so that
+ * eviction by time is a range scan.
+ */
+export interface StateStore<V = unknown> {
+  readonly operatorId: string;
+  /** The version this store was opened at (the last committed batch id + 1, or 0). */
+  readonly version: number;
+  get(key: Uint8Array): Promise<V | undefined>;
+  put(key: Uint8Array, value: V): void;
+  delete(key: Uint8Array): void;
+  /** Entries with `gte <= key < lt` in key order, including this batch's uncommitted writes. */
+  range(options?: { gte?: Uint8Array; lt?: Uint8Array }): AsyncIterable<[Uint8Array, V]>;
+  commit(): Promise<number>;
+  abort(): Promise<void>;
+  metrics(): StateStoreMetrics;
+}
+
+/** Opens state stores for a query's operators at a version. */
+export interface StateStoreProvider {
+  open(operatorId: string, version: number): Promise<StateStore>;
+  close(): Promise<void>;
+}
+
+/**
+ * The durable file edge of a checkpoint. Paths are relative to the checkpoint root. `writeAtomic` is temp file
+ * + fsync + rename + directory fsync: after it resolves the file is durable and was never visible torn.
+ */
+export interface CheckpointStore {
+  readonly root: string;
+  read(path: string): Promise<Buffer | undefined>;
+  writeAtomic(path: string, data: Uint8Array | string, options?: { overwrite?: boolean }): Promise<void>;
+  list(dir: string): Promise<string[]>;
+  delete(path: string): Promise<void>;
+  mkdirs(dir: string): Promise<void>;
+}
+
+/**
+ * A stateful operator registers itself with the batch context so the engine can ask, after the batch, whether
+ * it needs a no-data batch for the next watermark (Spark's `shouldRunAnotherBatch`) and collect its metrics.
+ */
+export interface StatefulOperatorHandle {
+  readonly operatorId: string;
+  /** Spark's `operatorName` in progress (`stateStoreSave`, `dedupe`, `symmetricHashJoin`, ...). */
+  readonly operatorName: string;
+  shouldRunAnotherBatch(newWatermarkMs: number): boolean;
+  metrics?(): Partial<StateOperatorProgressFields>;
+}
+
+/** Fields of progress `stateOperators[i]` (Spark's names). */
+export interface StateOperatorProgressFields {
+  operatorName: string;
+  numRowsTotal: number;
+  numRowsUpdated: number;
+  allUpdatesTimeMs: number;
+  numRowsRemoved: number;
+  allRemovalsTimeMs: number;
+  commitTimeMs: number;
+  memoryUsedBytes: number;
+  numRowsDroppedByWatermark: number;
+  numShufflePartitions: number;
+  numStateStoreInstances: number;
+  customMetrics: Record<string, number>;
+}
+
+/**
+ * Handed to operators with each batch: state stores opened at version N-1, watermark bookkeeping, stateful
+ * operator registration. The engine commits what the operators opened once the sink has the batch.
+ */
+export interface BatchContext {
+  readonly queryId: string;
+  readonly checkpointLocation: string;
+  /** The state store of `operatorId`, opened at this batch's version (cached per batch). */
+  stateStore(operatorId: string): Promise<StateStore>;
+  /** Registers a stateful operator of this batch's plan (idempotent per operatorId). */
+  registerStatefulOperator(handle: StatefulOperatorHandle): void;
+  /** A watermark operator reports the max event time it saw in this batch (ms) and its delay. */
+  reportEventTime(operatorId: string, stats: EventTimeStats, delayMs: number): void;
+}
+
+/** Event-time statistics of one batch (progress `eventTime`). */
+export interface EventTimeStats {
+  readonly min: number;
+  readonly max: number;
+  readonly sum: number;
+  readonly count: number;
+}
+
+/**
+ * One micro-batch as it flows through the operator pipeline. Operators are
+ * `OperatorFunction<MicroBatch<A>, MicroBatch<B>>` and must emit exactly one output batch per input batch.
+ */
+export interface MicroBatch<T = Row> {
+  readonly batchId: number;
+  readonly rows: readonly T[];
+  /** The watermark in force for this batch (ms): rows with event time <= it are late. */
+  readonly watermarkMs: number;
+  /** Frozen batch time: `current_timestamp()` in this batch, also on replay. */
+  readonly batchTimestampMs: number;
+  readonly outputMode: OutputMode;
+  readonly context: BatchContext;
+}

@@ -1,0 +1,98 @@
+/**
+ * The one error root of weir.
+ *
+ * Invariant: every error weir raises is a `WeirError` with a `code` from the closed catalogue below and its
+ * context (batchId, path, offset, ...) as fields, never only inside the message. Tests assert the code.
+ */
+
+/** The closed catalogue of error codes (documented in the README). */
+export const ErrorCodes = {
+  /** An argument or option is invalid (bad trigger interval, unknown option value, ...). */
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  /** The output mode is not supported by the sink or the query. */
+  UNSUPPORTED_OUTPUT_MODE: 'UNSUPPORTED_OUTPUT_MODE',
+  /** A checkpoint file fails its checksum or cannot be parsed. */
+  CHECKPOINT_CORRUPT: 'CHECKPOINT_CORRUPT',
+  /** A checkpoint file was written by a newer log version than this weir reads. */
+  CHECKPOINT_UNSUPPORTED_VERSION: 'CHECKPOINT_UNSUPPORTED_VERSION',
+  /** A batch the checkpoint needs is missing (a gap in offsets/ or commits/). */
+  CHECKPOINT_MISSING_BATCH: 'CHECKPOINT_MISSING_BATCH',
+  /** offsets/ and commits/ disagree in a way no crash can produce. */
+  CHECKPOINT_INCONSISTENT: 'CHECKPOINT_INCONSISTENT',
+  /** A checkpoint file belongs to another query (its query id differs from `metadata`). */
+  CHECKPOINT_QUERY_ID_MISMATCH: 'CHECKPOINT_QUERY_ID_MISMATCH',
+  /** The checkpoint metadata file is missing while logs exist. */
+  CHECKPOINT_METADATA_MISSING: 'CHECKPOINT_METADATA_MISSING',
+  /** The checkpoint's source count differs from the query's. */
+  CHECKPOINT_SOURCES_CHANGED: 'CHECKPOINT_SOURCES_CHANGED',
+  /** Another live query (this process or another) holds the checkpoint. */
+  CONCURRENT_QUERY: 'CONCURRENT_QUERY',
+  /** A metadata log entry for this batch already exists with other content. */
+  LOG_ENTRY_CONFLICT: 'LOG_ENTRY_CONFLICT',
+  /** A source failed to produce its offsets or rows. */
+  SOURCE_ERROR: 'SOURCE_ERROR',
+  /** A sink failed to write a batch. */
+  SINK_ERROR: 'SINK_ERROR',
+  /** An operator of the pipeline failed or broke the one-batch-in, one-batch-out rule. */
+  OPERATOR_ERROR: 'OPERATOR_ERROR',
+  /** The query was stopped while something waited on it. */
+  QUERY_STOPPED: 'QUERY_STOPPED',
+  /** A streaming query failed; `cause` holds the error that killed it. */
+  STREAMING_QUERY_EXCEPTION: 'STREAMING_QUERY_EXCEPTION',
+  /** A MemoryStream range was read that was never added. */
+  DATA_NOT_AVAILABLE: 'DATA_NOT_AVAILABLE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** Context carried as fields on the error. */
+export interface WeirErrorContext {
+  batchId?: number;
+  path?: string;
+  offset?: unknown;
+  operatorId?: string;
+  queryId?: string;
+  runId?: string;
+  source?: string;
+  sink?: string;
+  [key: string]: unknown;
+}
+
+/** The root of every error weir raises. `code` is stable; the message is for people. */
+export class WeirError extends Error {
+  readonly code: ErrorCode;
+  readonly context: Readonly<WeirErrorContext>;
+  /** True when retrying the same call may succeed. */
+  readonly retriable: boolean;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { context?: WeirErrorContext; cause?: unknown; retriable?: boolean } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.context = Object.freeze({ ...(options.context ?? {}) });
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+/** The error a failed query terminates with (Spark's `StreamingQueryException`). */
+export class StreamingQueryException extends WeirError {
+  readonly queryId: string;
+  readonly runId: string;
+  constructor(message: string, options: { queryId: string; runId: string; batchId?: number; cause: unknown }) {
+    super(ErrorCodes.STREAMING_QUERY_EXCEPTION, message, {
+      cause: options.cause,
+      context: { queryId: options.queryId, runId: options.runId, batchId: options.batchId },
+    });
+    this.queryId = options.queryId;
+    this.runId = options.runId;
+  }
+}
+
+/** True when `e` is a WeirError with the given code. */
+export function isWeirError(e: unknown, code?: ErrorCode): e is WeirError {
+  return e instanceof WeirError && (code === undefined || e.code === code);
+}
