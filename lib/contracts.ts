@@ -114,6 +114,8 @@ export interface SinkContext {
  */
 export interface Sink<T = Row> {
   readonly description: string;
+  /** True for sinks that may run on a temporary checkpoint when none is given (Spark: memory, console). */
+  readonly useTempCheckpointLocation?: boolean;
   /** Output modes this sink accepts; absent = all. */
   readonly supportedOutputModes?: readonly OutputMode[];
   open?(context: SinkContext): Promise<void>;

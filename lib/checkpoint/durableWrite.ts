@@ -3,6 +3,7 @@
  *
  * Invariant: once `writeFileDurably` resolves, the file holds exactly `data` and survives a power loss; before
  * that, readers see either the old file or no file, never a torn one (rename is atomic on POSIX filesystems).
+ * A failed write leaves no temp file behind, and a created folder is durable in its parent.
  */
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
@@ -28,7 +29,8 @@ export async function fsyncDirectory(dir: string): Promise<void> {
 
 /**
  * Writes `data` to `file` durably and atomically. With `overwrite: false` an existing file is left alone and
- * `false` is returned (the rename is replaced by a hard link, which fails when the target exists).
+ * `false` is returned (the rename is replaced by a hard link, which fails when the target exists: the same
+ * exclusivity as O_EXCL, but the file is never visible before its content is complete).
  */
 export async function writeFileDurably(
   file: string,
@@ -38,16 +40,19 @@ export async function writeFileDurably(
   const { overwrite = true } = options;
   const dir = path.dirname(file);
   const temp = path.join(dir, `${TEMP_FILE_PREFIX}${path.basename(file)}-${randomBytes(6).toString('hex')}`);
-  const handle = await fs.open(temp, 'wx');
+  let tempExists = false;
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await fs.open(temp, 'wx');
+    tempExists = true;
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     if (overwrite) {
       await fs.rename(temp, file);
+      tempExists = false;
     } else {
       try {
         await fs.link(temp, file);
@@ -57,7 +62,8 @@ export async function writeFileDurably(
       }
     }
   } finally {
-    if (!overwrite) await fs.rm(temp, { force: true });
+    // A temp file left by a failed write (or the link source) would otherwise pile up in the log folder.
+    if (tempExists) await fs.rm(temp, { force: true });
   }
   await fsyncDirectory(dir);
   return true;
@@ -69,8 +75,20 @@ export async function removeFileDurably(file: string): Promise<void> {
   await fsyncDirectory(path.dirname(file));
 }
 
-/** mkdir -p, then fsync the parent so the new folder entry is durable. */
+/**
+ * mkdir -p, then fsync the parent of every folder it created, so that each new folder entry is durable (not
+ * only the topmost one: `a/b/c` created from `a` needs `a` and `a/b` synced).
+ */
 export async function mkdirsDurably(dir: string): Promise<void> {
-  const created = await fs.mkdir(dir, { recursive: true });
-  if (created !== undefined) await fsyncDirectory(path.dirname(path.resolve(created)));
+  const target = path.resolve(dir);
+  const created = await fs.mkdir(target, { recursive: true });
+  if (created === undefined) return;
+  const topmost = path.resolve(created);
+  const parents: string[] = [];
+  for (let d = target; ; d = path.dirname(d)) {
+    parents.push(path.dirname(d));
+    if (d === topmost || path.dirname(d) === d) break;
+  }
+  // Top-down, so that a crash midway leaves a durable prefix of the path.
+  for (const parent of parents.reverse()) await fsyncDirectory(parent);
 }

@@ -1,0 +1,32 @@
+/**
+ * `weir`: Spark Structured Streaming for TypeScript, built on RxJS.
+ *
+ * The entry point of the query API: start queries, triggers, query handles and listeners, errors.
+ */
+export { startQuery, parseOutputMode } from './lib/query/startQuery';
+export type { StartQueryOptions } from './lib/query/startQuery';
+export { StreamingQuery } from './lib/query/StreamingQuery';
+export { StreamingQueryManager } from './lib/query/StreamingQueryManager';
+export { StreamingQueryProgress } from './lib/query/StreamingQueryProgress';
+export type {
+  SourceProgress,
+  SinkProgress,
+  StateOperatorProgress,
+  DurationMs,
+} from './lib/query/StreamingQueryProgress';
+export type {
+  StreamingQueryListener,
+  StreamingQueryStatus,
+  QueryStartedEvent,
+  QueryProgressEvent,
+  QueryIdleEvent,
+  QueryTerminatedEvent,
+} from './lib/query/StreamingQueryListener';
+export { Trigger, toTrigger } from './lib/engine/Trigger';
+export type { TriggerSpec } from './lib/engine/Trigger';
+export type { Failpoint } from './lib/engine/MicroBatchExecution';
+export { MemoryStream } from './sources/MemoryStream';
+export { SystemClock } from './lib/time/SystemClock';
+export { WeirError, StreamingQueryException, ErrorCodes, isWeirError } from './lib/errors';
+export type { ErrorCode, WeirErrorContext } from './lib/errors';
+export type * from './lib/contracts';

@@ -1,0 +1,108 @@
+/**
+ * The BatchContext the engine hands to operators for one batch.
+ *
+ * Invariant: within a batch each operator id maps to one state store opened at the batch's version; the engine
+ * commits every opened store after the sink wrote the batch, or aborts them all when the batch fails, so state
+ * version N exists only for batches whose output reached the sink.
+ */
+import type {
+  BatchContext,
+  EventTimeStats,
+  StatefulOperatorHandle,
+  StateStore,
+  StateStoreProvider,
+} from '../contracts';
+import { ErrorCodes, WeirError } from '../errors';
+
+/** One batch's context; created by the engine, discarded after the batch. */
+export class EngineBatchContext implements BatchContext {
+  private readonly stores = new Map<string, Promise<StateStore>>();
+  readonly statefulOperators = new Map<string, StatefulOperatorHandle>();
+  readonly eventTimeReports = new Map<string, { stats: EventTimeStats; delayMs: number }>();
+
+  constructor(
+    readonly queryId: string,
+    readonly checkpointLocation: string,
+    readonly batchId: number,
+    private readonly provider: StateStoreProvider | undefined,
+  ) {}
+
+  stateStore(operatorId: string): Promise<StateStore> {
+    let store = this.stores.get(operatorId);
+    if (store === undefined) {
+      if (this.provider === undefined) {
+        return Promise.reject(
+          new WeirError(
+            ErrorCodes.INVALID_ARGUMENT,
+            `Operator ${operatorId} needs a state store but the query has no state store provider`,
+            { context: { operatorId, batchId: this.batchId } },
+          ),
+        );
+      }
+      store = this.provider.open(operatorId, this.batchId);
+      this.stores.set(operatorId, store);
+    }
+    return store;
+  }
+
+  registerStatefulOperator(handle: StatefulOperatorHandle): void {
+    this.statefulOperators.set(handle.operatorId, handle);
+  }
+
+  reportEventTime(operatorId: string, stats: EventTimeStats, delayMs: number): void {
+    const previous = this.eventTimeReports.get(operatorId);
+    if (previous === undefined) {
+      this.eventTimeReports.set(operatorId, { stats, delayMs });
+      return;
+    }
+    this.eventTimeReports.set(operatorId, {
+      delayMs,
+      stats: {
+        min: Math.min(previous.stats.min, stats.min),
+        max: Math.max(previous.stats.max, stats.max),
+        sum: previous.stats.sum + stats.sum,
+        count: previous.stats.count + stats.count,
+      },
+    });
+  }
+
+  /** Event-time stats merged over all watermark operators of the batch (progress `eventTime`). */
+  mergedEventTime(): EventTimeStats | undefined {
+    if (this.eventTimeReports.size === 0) return undefined;
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    let count = 0;
+    for (const { stats } of this.eventTimeReports.values()) {
+      if (stats.count === 0) continue;
+      min = Math.min(min, stats.min);
+      max = Math.max(max, stats.max);
+      sum += stats.sum;
+      count += stats.count;
+    }
+    return { min, max, sum, count };
+  }
+
+  /** Commits every store opened in this batch (version = batchId). */
+  async commitStores(): Promise<void> {
+    for (const store of this.stores.values()) await (await store).commit();
+  }
+
+  /** Aborts every store opened in this batch; errors are swallowed because the batch already failed. */
+  async abortStores(): Promise<void> {
+    for (const store of this.stores.values()) {
+      try {
+        await (await store).abort();
+      } catch {
+        // The batch is failing already; the store is rolled back on the next open.
+      }
+    }
+  }
+
+  /** State-store metrics of the opened stores, keyed by operator id. */
+  async storeMetrics(): Promise<Map<string, ReturnType<StateStore['metrics']>>> {
+    const out = new Map<string, ReturnType<StateStore['metrics']>>();
+    for (const [id, store] of this.stores) out.set(id, (await store).metrics());
+    return out;
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * What the engine executes: sources, and a function from one batch's input rows to the rows for the sink.
+ *
+ * Invariant: `execute` is called once per executed batch (data or no-data) with exactly the rows of the logged
+ * offset ranges; the RxJS face and the DataFrame face both compile to this, so there is one engine.
+ */
+import type { BatchContext, OutputMode, Row, Source } from '../contracts';
+
+/** The input of one batch, one row array per source (in source order). */
+export interface BatchInput {
+  readonly batchId: number;
+  readonly watermarkMs: number;
+  readonly batchTimestampMs: number;
+  readonly outputMode: OutputMode;
+  readonly context: BatchContext;
+  readonly inputs: ReadonlyArray<readonly Row[]>;
+}
+
+/** An executable query plan. */
+export interface QueryPlan {
+  readonly sources: readonly Source<Row>[];
+  /** Runs the operators over one batch and returns the rows to hand to the sink. */
+  execute(input: BatchInput): Promise<readonly Row[]>;
+  /** The plan text shown by `explain()`, innermost (source) last. */
+  explain(extended: boolean): string[];
+  /** Validates the plan against an output mode before start (analysis errors). */
+  validate?(outputMode: OutputMode): void;
+}

@@ -1,0 +1,169 @@
+/**
+ * Spark's `MemoryStream`: a test source fed by `addData`, one source "batch" per call.
+ *
+ * Invariant: offset `k` always denotes the rows of the `k`-th `addData` call (0-based; `-1` = before any data)
+ * for the lifetime of the instance, so `(start, end]` yields the same rows on every read, across query runs in
+ * the same process. Nothing is ever forgotten: memory grows with everything ever added (see {@link MemoryStream}).
+ */
+import { Observable } from 'rxjs';
+import type { Offset, ReadLimit, Row, Source, SourceContext } from '../lib/contracts';
+import { ErrorCodes, WeirError } from '../lib/errors';
+import { assertKnownOptions } from './internal/assertKnownOptions';
+import { invalidOption } from './internal/invalidOption';
+import { toLongOffset } from './internal/toLongOffset';
+
+/** Options of {@link MemoryStream} and {@link memory}. */
+export interface MemoryStreamOptions {
+  /** Shown in the description (`MemoryStream[<name>]`); defaults to a per-process id. */
+  name?: string;
+}
+
+/** The offset before the first `addData` (Spark's `LongOffset(-1)`). */
+const INITIAL_OFFSET = -1;
+
+// A per-process counter, like Spark's `MemoryStream.memoryStreamId`: it only names unnamed streams.
+let nextStreamId = 0;
+
+/**
+ * An in-memory, replayable source for tests and examples (Spark's `MemoryStream`).
+ *
+ * - `addData(...)` appends one source batch and returns its offset: `0` for the first call, then `1`, ...
+ *   (the initial offset is `-1`). A micro-batch reads every batch in `(start, end]`, so several `addData` calls
+ *   between two triggers merge into one micro-batch.
+ * - Data is kept for the lifetime of the instance, also after `commit` and `stop`, so the same stream can feed
+ *   several query runs one after another (stop, then start again from the checkpoint) and replay any range.
+ *   The price: memory grows with everything ever added. Use it for tests and demos, not for unbounded feeds
+ *   (use `fromObservable` there).
+ * - Rows are emitted by reference: do not mutate them after adding.
+ * - Read limits are ignored, as in Spark (MemoryStream has no admission control).
+ * - One query run at a time: `open` points `notifyDataAvailable` at the newest run.
+ *
+ * @example
+ * ```ts
+ * const input = new MemoryStream<{ word: string }>({ name: 'words' });
+ * input.addData({ word: 'a' }, { word: 'b' }); // -> 0
+ * input.addData([{ word: 'c' }]);              // -> 1
+ * // a query started now reads all three rows in its first micro-batch: range (-1, 1]
+ * ```
+ */
+export class MemoryStream<T = Row> implements Source<T> {
+  readonly description: string;
+  private readonly batches: T[][] = [];
+  private context: SourceContext | undefined;
+  /** The offset fixed by `prepareForTriggerAvailableNow` in this run, if any. */
+  private availableNowEnd: number | undefined;
+
+  constructor(options: MemoryStreamOptions = {}) {
+    assertKnownOptions('MemoryStream', options, ['name']);
+    const { name = undefined } = options;
+    if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
+      throw invalidOption('MemoryStream', 'name', name, 'must be a non-empty string', "e.g. { name: 'clicks' }");
+    }
+    this.description = `MemoryStream[${name ?? nextStreamId++}]`;
+  }
+
+  /** The offset of the last `addData` call, `-1` before any. */
+  get currentOffset(): number {
+    return this.batches.length - 1;
+  }
+
+  /**
+   * Appends one source batch and returns its offset. Pass rows as arguments or as one array; for rows that are
+   * themselves arrays, always pass one array of rows (`addData([row1, row2])`).
+   *
+   * @example
+   * ```ts
+   * const input = new MemoryStream<number>();
+   * input.addData(1, 2, 3); // -> 0
+   * input.addData([4, 5]);  // -> 1
+   * ```
+   */
+  addData(...rows: T[] | [T[]]): number {
+    const batch = rows.length === 1 && Array.isArray(rows[0]) ? [...(rows[0] as T[])] : [...(rows as T[])];
+    this.batches.push(batch);
+    this.context?.notifyDataAvailable();
+    return this.currentOffset;
+  }
+
+  async open(context: SourceContext): Promise<void> {
+    this.context = context;
+    this.availableNowEnd = undefined;
+  }
+
+  async initialOffset(): Promise<Offset> {
+    return INITIAL_OFFSET;
+  }
+
+  async latestOffset(start: Offset, _limit: ReadLimit): Promise<Offset> {
+    const from = this.toOffset(start);
+    const latest = this.availableNowEnd ?? this.currentOffset;
+    // A start beyond what was added (a checkpoint of another process) means "no new data" until it is reached.
+    return Math.max(from, latest);
+  }
+
+  read(start: Offset, end: Offset): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      const from = this.toOffset(start);
+      const to = this.toOffset(end);
+      if (from > to) {
+        subscriber.error(
+          new WeirError(ErrorCodes.INVALID_ARGUMENT, `${this.description}: start ${from} is after end ${to}`, {
+            context: { source: this.description, offset: { start, end } },
+          }),
+        );
+        return;
+      }
+      if (to > this.currentOffset) {
+        subscriber.error(
+          new WeirError(
+            ErrorCodes.DATA_NOT_AVAILABLE,
+            `${this.description}: offset ${to} was never added (the last addData has offset ${this.currentOffset})`,
+            { context: { source: this.description, offset: to } },
+          ),
+        );
+        return;
+      }
+      for (let b = from + 1; b <= to; b++) {
+        const batch = this.batches[b] as T[];
+        for (let i = 0; i < batch.length; i++) {
+          if (subscriber.closed) return;
+          subscriber.next(batch[i] as T);
+        }
+      }
+      subscriber.complete();
+    });
+  }
+
+  /** Keeps the data: a later run may restart from an older checkpoint and replay it. */
+  async commit(end: Offset): Promise<void> {
+    this.toOffset(end);
+  }
+
+  async stop(): Promise<void> {
+    this.context = undefined;
+    this.availableNowEnd = undefined;
+  }
+
+  /** Fixes the end of this run at the data added so far; later `addData` calls wait for the next run. */
+  async prepareForTriggerAvailableNow(): Promise<void> {
+    this.availableNowEnd = this.currentOffset;
+  }
+
+  private toOffset(offset: Offset): number {
+    return toLongOffset(offset, this.description, INITIAL_OFFSET, INITIAL_OFFSET);
+  }
+}
+
+/**
+ * Factory form of {@link MemoryStream}, for the RxJS face (`weir/sources`).
+ *
+ * @example
+ * ```ts
+ * import { memory } from 'weir/sources';
+ * const input = memory<{ n: number }>({ name: 'numbers' });
+ * input.addData({ n: 1 });
+ * ```
+ */
+export function memory<T = Row>(options: MemoryStreamOptions = {}): MemoryStream<T> {
+  return new MemoryStream<T>(options);
+}

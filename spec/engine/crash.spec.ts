@@ -1,0 +1,116 @@
+/**
+ * Crash test: a child process runs rate-micro-batch → map → durable test sink for BATCHES batches and is killed
+ * with SIGKILL at WEIR_CRASH_KILLS points (random moments and the named failpoints of the batch protocol);
+ * after the restarts the sink must equal an uninterrupted run: 0 duplicates, 0 missing, no conflicting re-run.
+ *
+ * WEIR_CRASH_KILLS (default 12 in CI) and WEIR_CRASH_SEED make a run reproducible; the full run uses 100.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { readDurableTestSink } from '../support/durableTestSink';
+
+const CHILD = path.join(__dirname, 'crash', 'crashChild.ts');
+const BATCHES = Number(process.env.WEIR_CRASH_BATCHES ?? 200);
+const KILLS = Number(process.env.WEIR_CRASH_KILLS ?? 12);
+const SEED = Number(process.env.WEIR_CRASH_SEED ?? Date.now() % 100000);
+const FAILPOINTS = ['afterOffsetsWritten', 'afterSinkWrite', 'afterStateCommit', 'afterCommitWritten'] as const;
+
+interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+function runChild(env: Record<string, string>, killAfterMs?: number): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', CHILD], {
+      env: { ...process.env, ...env, SWC_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let timer: NodeJS.Timeout | undefined;
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.stdout.on('data', (d) => {
+      // The random kill clock starts when the query is running, so kills land inside batches.
+      if (killAfterMs !== undefined && timer === undefined && String(d).includes('started')) {
+        timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stderr });
+    });
+  });
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe(`crash test (${KILLS} kills, ${BATCHES} batches, seed ${SEED})`, () => {
+  const roots: string[] = [];
+  afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+  it('leaves the sink equal to an uninterrupted run after SIGKILLs at random points and at every failpoint', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'weir-crash-'));
+    roots.push(root);
+
+    // The uninterrupted reference run.
+    const reference = await runChild({
+      CHECKPOINT: path.join(root, 'ref-checkpoint'),
+      OUT: path.join(root, 'ref-out'),
+      BATCHES: String(BATCHES),
+    });
+    expect(reference.stderr).toBe('');
+    expect(reference.code).toBe(0);
+    const expected = readDurableTestSink(path.join(root, 'ref-out'));
+    expect(expected.batches.size).toBe(BATCHES);
+
+    const random = rng(SEED);
+    const checkpoint = path.join(root, 'checkpoint');
+    const out = path.join(root, 'out');
+    const kills: string[] = [];
+    for (let k = 0; k < KILLS; k += 1) {
+      const progress = readDurableTestSink(out).batches.size;
+      const useFailpoint = k < FAILPOINTS.length * 2 || random() < 0.5;
+      const env: Record<string, string> = { CHECKPOINT: checkpoint, OUT: out, BATCHES: String(BATCHES) };
+      let result: RunResult;
+      if (useFailpoint) {
+        const point = FAILPOINTS[k % FAILPOINTS.length]!;
+        const batch = Math.min(BATCHES - 1, progress + Math.floor(random() * 5));
+        kills.push(`${point}@${batch}`);
+        result = await runChild({ ...env, KILL_POINT: point, KILL_BATCH: String(batch) });
+      } else {
+        const delay = Math.floor(random() * 400);
+        kills.push(`random@${delay}ms`);
+        result = await runChild(env, delay);
+      }
+      if (result.code !== 0 || result.signal !== null) {
+        expect({ kill: kills[kills.length - 1], signal: result.signal, stderr: result.stderr }).toEqual({
+          kill: kills[kills.length - 1],
+          signal: 'SIGKILL',
+          stderr: '',
+        });
+      }
+    }
+    // The final run goes to the end.
+    const final = await runChild({ CHECKPOINT: checkpoint, OUT: out, BATCHES: String(BATCHES) });
+    expect(final.stderr).toBe('');
+    expect(final.code).toBe(0);
+
+    const actual = readDurableTestSink(out);
+    expect(actual.conflicts).toEqual([]);
+    expect([...actual.batches.keys()]).toEqual([...expected.batches.keys()]);
+    for (const [id, rowsOfBatch] of expected.batches) expect(actual.batches.get(id)).toEqual(rowsOfBatch);
+    const values = [...actual.batches.values()].flat().map((r) => r.value as number);
+    expect(new Set(values).size).toBe(values.length); // 0 duplicates
+    expect(values.length).toBe(BATCHES * 10); // 0 missing
+    process.stdout.write(`crash test: ${kills.length} kills: ${kills.join(', ')}\n`);
+  }, 600_000);
+});
