@@ -16,6 +16,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     files: ['spec/**', 'bench/**', 'demo/**', 'sinks/consoleSink.ts', '*.js', '*.mjs'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },

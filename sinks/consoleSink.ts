@@ -8,7 +8,14 @@ import type { OutputMode, Row, Sink, SinkBatchInfo } from '../lib/contracts';
 import { ErrorCodes, WeirError } from '../lib/errors';
 import { showString } from './showString';
 
-/** Options of {@link consoleSink} (Spark's console sink options, plus where to write). */
+/**
+ * Options of {@link consoleSink} (Spark's console sink options, plus where to write).
+ *
+ * @example
+ * ```ts
+ * const options: ConsoleSinkOptions = { numRows: 50, truncate: false, write: (text) => logFile.write(text) };
+ * ```
+ */
 export interface ConsoleSinkOptions {
   /** Rows shown per batch (Spark's `numRows`, default 20). A non-negative integer. */
   readonly numRows?: number;
@@ -36,7 +43,7 @@ const BANNER = '-------------------------------------------';
  *
  * Not fault tolerant: a batch re-delivered after a crash is printed again. Accepts every output mode.
  *
- * @throws WeirError `INVALID_ARGUMENT` for a bad `numRows`, `truncate`, `write` or `timeZone`; `addBatch`
+ * @throws WeirError `INVALID_ARGUMENT` for a bad `numRows`, `truncate`, `write`, `timeZone` or `columns`; `addBatch`
  * rejects with `SINK_ERROR` (context `batchId`, `cause`) when `write` fails.
  *
  * @example
@@ -72,7 +79,7 @@ export function consoleSink(options: ConsoleSinkOptions = {}): ConsoleSink {
       context: { write: typeof write },
     });
   }
-  // Validates numRows and timeZone now rather than at the first batch.
+  // Validates numRows, timeZone and columns now rather than at the first batch.
   showString([], { numRows, truncate, timeZone, columns });
   return new ConsoleSink({ numRows, truncate, write, timeZone, columns });
 }
@@ -88,6 +95,8 @@ export function consoleSink(options: ConsoleSinkOptions = {}): ConsoleSink {
 export class ConsoleSink implements Sink<Row> {
   readonly description = 'ConsoleSink';
   readonly supportedOutputModes: readonly OutputMode[] = ['append', 'update', 'complete'];
+  /** Spark runs console sink queries on a temporary checkpoint when none is given. */
+  readonly useTempCheckpointLocation = true;
   readonly numRows: number;
   readonly truncate: boolean;
   private readonly write: (text: string) => unknown;

@@ -9,7 +9,14 @@
 import type { OutputMode, Row, Sink, SinkBatchInfo } from '../lib/contracts';
 import { ErrorCodes, WeirError } from '../lib/errors';
 
-/** The user function of {@link foreachBatchSink}: the batch (rows, unless `toBatch` says otherwise) and its id. */
+/**
+ * The user function of {@link foreachBatchSink}: the batch (rows, unless `toBatch` says otherwise) and its id.
+ *
+ * @example
+ * ```ts
+ * const save: ForeachBatchFunction<readonly Row[]> = async (rows, batchId) => db.upsertBatch(batchId, rows);
+ * ```
+ */
 export type ForeachBatchFunction<B> = (batch: B, batchId: number) => void | Promise<void>;
 
 /**
@@ -17,6 +24,11 @@ export type ForeachBatchFunction<B> = (batch: B, batchId: number) => void | Prom
  *
  * @typeParam T - the rows of the query.
  * @typeParam B - what the user function receives.
+ *
+ * @example
+ * ```ts
+ * const options: ForeachBatchSinkOptions<Row, number> = { toBatch: (rows) => rows.length };
+ * ```
  */
 export interface ForeachBatchSinkOptions<T, B> {
   /**
@@ -78,6 +90,8 @@ export function foreachBatchSink<T, B>(
  */
 export class ForeachBatchSink<T = Row, B = readonly T[]> implements Sink<T> {
   readonly description = 'ForeachBatchSink';
+  /** Spark 4 runs this sink on a temporary checkpoint when none is given (checked against Spark 4.0.1). */
+  readonly useTempCheckpointLocation = true;
   readonly supportedOutputModes: readonly OutputMode[] = ['append', 'update', 'complete'];
   private readonly fn: ForeachBatchFunction<B>;
   private readonly toBatch: (rows: readonly T[], info: SinkBatchInfo) => B;

@@ -83,6 +83,8 @@ const PARTITION_ID = 0;
  */
 export class ForeachSink<T = Row> implements Sink<T> {
   readonly description = 'ForeachSink';
+  /** Spark 4 runs this sink on a temporary checkpoint when none is given (checked against Spark 4.0.1). */
+  readonly useTempCheckpointLocation = true;
   readonly supportedOutputModes: readonly OutputMode[] = ['append', 'update', 'complete'];
   private readonly writer: ForeachWriter<T>;
   private lastRows = -1;

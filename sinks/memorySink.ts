@@ -8,7 +8,14 @@
 import type { OutputMode, Row, Sink, SinkBatchInfo } from '../lib/contracts';
 import { ErrorCodes, WeirError } from '../lib/errors';
 
-/** Options of {@link memorySink}. */
+/**
+ * Options of {@link memorySink}.
+ *
+ * @example
+ * ```ts
+ * const options: MemorySinkOptions = { name: 'wordCounts' };
+ * ```
+ */
 export interface MemorySinkOptions {
   /** The table name: the query name (Spark's `queryName`). A non-empty string. */
   readonly name: string;
@@ -58,6 +65,8 @@ export function memorySink<T = Row>(options: MemorySinkOptions): MemorySink<T> {
 export class MemorySink<T = Row> implements Sink<T> {
   readonly description = 'MemorySink';
   readonly supportedOutputModes: readonly OutputMode[] = ['append', 'update', 'complete'];
+  /** Spark runs memory sink queries on a temporary checkpoint when none is given. */
+  readonly useTempCheckpointLocation = true;
   /** The table name. */
   readonly name: string;
   /** The batches the table holds, oldest first (after `complete`, only the latest). */

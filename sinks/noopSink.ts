@@ -31,6 +31,8 @@ export function noopSink<T = Row>(): NoopSink<T> {
  */
 export class NoopSink<T = Row> implements Sink<T> {
   readonly description = 'NoopSink';
+  /** Spark 4 runs this sink on a temporary checkpoint when none is given (checked against Spark 4.0.1). */
+  readonly useTempCheckpointLocation = true;
   readonly supportedOutputModes: readonly OutputMode[] = ['append', 'update', 'complete'];
   private counts = { numRows: 0, numBatches: 0, lastRows: -1, latestBatchId: -1 };
 

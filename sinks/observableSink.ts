@@ -9,7 +9,14 @@ import { Observable, Subject, mergeMap, from } from 'rxjs';
 import type { OutputMode, Row, Sink, SinkBatchInfo } from '../lib/contracts';
 import { ErrorCodes, WeirError } from '../lib/errors';
 
-/** One batch as {@link observableSink} emits it. `rows` is a frozen copy. */
+/**
+ * One batch as {@link observableSink} emits it. `rows` is a frozen copy.
+ *
+ * @example
+ * ```ts
+ * sink.batches$.subscribe((batch: SinkBatch) => console.log(batch.batchId, batch.rows.length));
+ * ```
+ */
 export interface SinkBatch<T = Row> {
   readonly batchId: number;
   readonly rows: readonly T[];
@@ -49,6 +56,8 @@ export function observableSink<T = Row>(): ObservableSink<T> {
 export class ObservableSink<T = Row> implements Sink<T> {
   readonly description = 'ObservableSink';
   readonly supportedOutputModes: readonly OutputMode[] = ['append', 'update', 'complete'];
+  /** An in-process sink like memory: a temporary checkpoint is fine when none is given. */
+  readonly useTempCheckpointLocation = true;
   /** Every batch, hot; completes on `close()`, errors on `close(error)`. */
   readonly batches$: Observable<SinkBatch<T>>;
   /** Every row of every batch, in order, hot; completes and errors with `batches$`. */

@@ -10,7 +10,14 @@
 import type { Row } from '../lib/contracts';
 import { ErrorCodes, WeirError } from '../lib/errors';
 
-/** Options of {@link showString}. */
+/**
+ * Options of {@link showString}.
+ *
+ * @example
+ * ```ts
+ * const options: ShowStringOptions = { numRows: 5, truncate: false, timeZone: 'Europe/Paris' };
+ * ```
+ */
 export interface ShowStringOptions {
   /** Rows to show (Spark's `numRows`, default 20). A non-negative integer. */
   readonly numRows?: number;
@@ -59,8 +66,8 @@ const FULL_WIDTH = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE10-
  * Not matched: dates before the Gregorian switch (Spark prints them in the hybrid Julian calendar) or outside
  * years 0000-9999; Spark's `vertical` mode.
  *
- * @throws WeirError `INVALID_ARGUMENT` for a negative or fractional `numRows`, a negative `truncate` or an unknown
- * `timeZone`.
+ * @throws WeirError `INVALID_ARGUMENT` for a negative or fractional `numRows`, a negative `truncate`, an unknown
+ * `timeZone` or `columns` that are not an array of strings.
  *
  * @example
  * ```ts
@@ -75,6 +82,7 @@ const FULL_WIDTH = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE10-
 export function showString(rows: readonly Row[], options: ShowStringOptions = {}): string {
   const { numRows = 20, truncate = true, timeZone = 'UTC', columns = null } = options;
   validateNumRows(numRows);
+  validateColumns(columns);
   const truncateAt = truncateWidth(truncate);
   const formatValue = cellFormatter(timeZone);
 
@@ -126,6 +134,14 @@ function validateNumRows(numRows: number): void {
   }
 }
 
+function validateColumns(columns: readonly string[] | null): void {
+  if (columns !== null && !(Array.isArray(columns) && columns.every((c) => typeof c === 'string'))) {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, 'columns must be an array of column names', {
+      context: { columns },
+    });
+  }
+}
+
 function truncateWidth(truncate: boolean | number): number {
   if (typeof truncate === 'boolean') return truncate ? 20 : 0;
   if (!Number.isInteger(truncate) || truncate < 0) {
@@ -153,13 +169,13 @@ function stringHalfWidth(text: string): number {
 /** Spark's `SchemaUtils.escapeMetaCharacters`. */
 function escapeMetaCharacters(text: string): string {
   return text
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t')
-    .replace(/\f/g, '\\f')
-    .replace(/\b/g, '\\b')
-    .replace(/\v/g, '\\v')
-    .replace(/\x07/g, '\\a');
+    .replaceAll('\n', '\\n')
+    .replaceAll('\r', '\\r')
+    .replaceAll('\t', '\\t')
+    .replaceAll('\f', '\\f')
+    .replaceAll('\b', '\\b') // in a string literal '\b' is the backspace
+    .replaceAll('\v', '\\v')
+    .replaceAll('\x07', '\\a');
 }
 
 /** A formatter of cell values for one time zone (the Intl formatter is built once per call). */

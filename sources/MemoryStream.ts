@@ -12,7 +12,14 @@ import { assertKnownOptions } from './internal/assertKnownOptions';
 import { invalidOption } from './internal/invalidOption';
 import { toLongOffset } from './internal/toLongOffset';
 
-/** Options of {@link MemoryStream} and {@link memory}. */
+/**
+ * Options of {@link MemoryStream} and {@link memory}.
+ *
+ * @example
+ * ```ts
+ * const options: MemoryStreamOptions = { name: 'clicks' };
+ * ```
+ */
 export interface MemoryStreamOptions {
   /** Shown in the description (`MemoryStream[<name>]`); defaults to a per-process id. */
   name?: string;

@@ -13,13 +13,28 @@ import { assertKnownOptions } from './internal/assertKnownOptions';
 import { invalidOption } from './internal/invalidOption';
 import { toLongOffset } from './internal/toLongOffset';
 
-/** Options of {@link fromObservable}. */
+/**
+ * Options of {@link fromObservable}.
+ *
+ * @example
+ * ```ts
+ * const options: FromObservableOptions = { name: 'clicks' };
+ * ```
+ */
 export interface FromObservableOptions {
   /** Shown in the description (`fromObservable[<name>]`). Default `'observable'`. */
   name?: string;
 }
 
-/** The source {@link fromObservable} returns: a `Source` that also tells whether `obs$` completed. */
+/**
+ * The source {@link fromObservable} returns: a `Source` that also tells whether `obs$` completed.
+ *
+ * @example
+ * ```ts
+ * const source: ObservableSource<number> = fromObservable(of(1, 2, 3));
+ * // after the query opened it: source.completed === true
+ * ```
+ */
 export interface ObservableSource<T> extends Source<T> {
   /** True once `obs$` completed in the current (or, after `stop`, the last) query run. */
   readonly completed: boolean;

@@ -17,7 +17,14 @@ import { assertKnownOptions } from './internal/assertKnownOptions';
 import { invalidOption } from './internal/invalidOption';
 import { toLongOffset } from './internal/toLongOffset';
 
-/** Options of {@link rate} (Spark's option names and defaults, except `numPartitions`: 1, not the parallelism). */
+/**
+ * Options of {@link rate} (Spark's option names and defaults, except `numPartitions`: 1, not the parallelism).
+ *
+ * @example
+ * ```ts
+ * const options: RateOptions = { rowsPerSecond: 1000, rampUpTime: '10s', numPartitions: 4 };
+ * ```
+ */
 export interface RateOptions {
   /** Rows generated per second once ramped up; a positive integer. Default 1. */
   rowsPerSecond?: number;
@@ -30,7 +37,14 @@ export interface RateOptions {
   numPartitions?: number;
 }
 
-/** A row of the rate source: Spark's schema `timestamp TIMESTAMP, value LONG`. */
+/**
+ * A row of the rate source: Spark's schema `timestamp TIMESTAMP, value LONG`.
+ *
+ * @example
+ * ```ts
+ * const row: RateRow = { timestamp: new Date('2024-01-01T00:00:00.500Z'), value: 1 };
+ * ```
+ */
 export type RateRow = { timestamp: Date; value: number };
 
 /** Version of the `<metadataPath>/0` file (Spark's `RateStreamProvider.VERSION`). */

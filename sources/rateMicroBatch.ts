@@ -13,7 +13,14 @@ import { ErrorCodes, WeirError } from '../lib/errors';
 import { assertKnownOptions } from './internal/assertKnownOptions';
 import { invalidOption } from './internal/invalidOption';
 
-/** Options of {@link rateMicroBatch} (Spark's option names and defaults, except `numPartitions`: 1). */
+/**
+ * Options of {@link rateMicroBatch} (Spark's option names and defaults, except `numPartitions`: 1).
+ *
+ * @example
+ * ```ts
+ * const options: RateMicroBatchOptions = { rowsPerBatch: 100, startTimestamp: 0, advanceMillisPerBatch: 1000 };
+ * ```
+ */
 export interface RateMicroBatchOptions {
   /** Rows per micro-batch; a positive integer. Required. */
   rowsPerBatch: number;
@@ -25,10 +32,25 @@ export interface RateMicroBatchOptions {
   advanceMillisPerBatch?: number;
 }
 
-/** A row of `rate-micro-batch`: Spark's schema `timestamp TIMESTAMP, value LONG`. */
+/**
+ * A row of `rate-micro-batch`: Spark's schema `timestamp TIMESTAMP, value LONG`.
+ *
+ * @example
+ * ```ts
+ * const row: RateMicroBatchRow = { timestamp: new Date(1000), value: 100 }; // batch 1 with rowsPerBatch 100
+ * ```
+ */
 export type RateMicroBatchRow = { timestamp: Date; value: number };
 
-/** The offset of `rate-micro-batch` (Spark's `RatePerMicroBatchStreamOffset`, same JSON). */
+/**
+ * The offset of `rate-micro-batch` (Spark's `RatePerMicroBatchStreamOffset`, same JSON): the next value and the
+ * event time of the batch starting there.
+ *
+ * @example
+ * ```ts
+ * const afterBatch0: RateMicroBatchOffset = { offset: 100, timestamp: 1000 }; // rowsPerBatch 100, defaults
+ * ```
+ */
 export type RateMicroBatchOffset = { offset: number; timestamp: number };
 
 /**

@@ -257,7 +257,6 @@ export class MicroBatchExecution {
     this.dataArrived = false;
 
     let batch: PendingBatch | undefined;
-    let start: Offset[] = this.committed;
     let isDataBatch = true;
     if (this.pending) {
       batch = this.pending;
@@ -313,7 +312,7 @@ export class MicroBatchExecution {
       durations.walCommit = this.o.clock.now() - t1;
       await this.o.failpoint?.('afterOffsetsWritten', batch.batchId);
     }
-    start = this.committed;
+    const start = this.committed;
     const numInputRows = await this.runBatch(batch, start, durations);
     durations.triggerExecution = this.o.clock.now() - triggerStartMs;
     this.reportProgress(batch, start, numInputRows, triggerStartMs, durations, isDataBatch);

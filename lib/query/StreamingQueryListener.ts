@@ -36,10 +36,10 @@ export interface QueryTerminatedEvent {
 
 /** Spark's StreamingQueryListener: every callback optional. */
 export interface StreamingQueryListener {
-  onQueryStarted?(event: QueryStartedEvent): void;
-  onQueryProgress?(event: QueryProgressEvent): void | Promise<void>;
-  onQueryIdle?(event: QueryIdleEvent): void | Promise<void>;
-  onQueryTerminated?(event: QueryTerminatedEvent): void | Promise<void>;
+  onQueryStarted?(event: QueryStartedEvent): unknown;
+  onQueryProgress?(event: QueryProgressEvent): unknown;
+  onQueryIdle?(event: QueryIdleEvent): unknown;
+  onQueryTerminated?(event: QueryTerminatedEvent): unknown;
 }
 
 /** `status` of a query (Spark's StreamingQueryStatus). */

@@ -15,7 +15,7 @@ const ALL: ReadLimit = { kind: 'all' };
 sourceContract(
   'rateMicroBatch',
   () => ({ source: rateMicroBatch({ rowsPerBatch: 4 }), clock: new ManualClock(0), produce: () => {} }),
-  { alwaysHasData: true },
+  { alwaysHasData: true, splitInvariant: (row) => row.value },
 );
 
 sourceContract(
@@ -25,7 +25,7 @@ sourceContract(
     clock: new ManualClock(0),
     produce: () => {},
   }),
-  { alwaysHasData: true, partitioned: true },
+  { alwaysHasData: true, partitioned: true, splitInvariant: (row) => row.value },
 );
 
 describe('rateMicroBatch', () => {

@@ -1,0 +1,188 @@
+/**
+ * The checkpoint of one streaming query, as the engine uses it: lock, query id, offsets and commits logs,
+ * the recovery plan, source and state folders, retention.
+ *
+ * Invariant: an open `Checkpoint` holds the checkpoint's lock, its `plan` is `planRecovery` of what was on
+ * disk when it opened, and the torn files that plan discards are gone from disk; a checkpoint that cannot be
+ * recovered never opens (a WeirError naming the file and batch is thrown and the lock is released).
+ */
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import type { CheckpointStore } from '../contracts';
+import { ErrorCodes, WeirError } from '../errors';
+import { CheckpointLock } from './CheckpointLock';
+import { readCheckpointMetadata, writeCheckpointMetadata } from './CheckpointMetadata';
+import { CommitLog, type CommitEntry } from './CommitLog';
+import { mkdirsDurably } from './durableWrite';
+import { FileCheckpointStore } from './FileCheckpointStore';
+import type { FileStatus } from './FileStatus';
+import { COMMITS_DIR, OFFSETS_DIR, SOURCES_DIR, STATE_DIR } from './layout';
+import type { MetadataLog } from './MetadataLog';
+import { OffsetSeqLog, type OffsetSeq } from './OffsetSeqLog';
+import { planRecovery, type CheckpointSnapshot, type RecoveryPlan } from './recoveryPlanner';
+
+/** Options of {@link Checkpoint.open}. */
+export interface CheckpointOpenOptions {
+  /** How many sources the query reads; must match every logged offsets entry. */
+  readonly numSources: number;
+  /** Batches kept in offsets/ and commits/ (Spark's `spark.sql.streaming.minBatchesToRetain`); default 100. */
+  readonly minBatchesToRetain?: number;
+  /** This run's id (new on every start). */
+  readonly runId: string;
+}
+
+/** Spark's default of `spark.sql.streaming.minBatchesToRetain`. */
+export const DEFAULT_MIN_BATCHES_TO_RETAIN = 100;
+
+/**
+ * An opened checkpoint folder (Spark's layout: `metadata`, `offsets/N`, `commits/N`, `sources/<i>/`, `state/`).
+ *
+ * @example
+ * const checkpoint = await Checkpoint.open('/data/ckpt', { numSources: 1, runId: randomUUID() });
+ * try {
+ *   switch (checkpoint.plan.kind) { case 'fresh': ...; case 'resume': ...; case 'rerun': ... }
+ *   await checkpoint.offsetLog.add(n, offsets); ...; await checkpoint.commitLog.add(n, commit);
+ *   await checkpoint.purgeAfterCommit(n);
+ * } finally {
+ *   await checkpoint.close();
+ * }
+ */
+export class Checkpoint {
+  private closed = false;
+
+  private constructor(
+    /** The absolute checkpoint folder. */
+    readonly root: string,
+    /** The file edge every log of this checkpoint writes through. */
+    readonly store: CheckpointStore,
+    /** The query id from `metadata` (stable across restarts). */
+    readonly queryId: string,
+    /** This run's id. */
+    readonly runId: string,
+    /** How to start, decided from the disk at open. Never of kind 'error' (open throws those instead). */
+    readonly plan: RecoveryPlan,
+    /** `offsets/`: the write-ahead log. */
+    readonly offsetLog: MetadataLog<OffsetSeq>,
+    /** `commits/`. */
+    readonly commitLog: MetadataLog<CommitEntry>,
+    /** How many sources the query reads (`sourcePath` accepts 0..numSources-1). */
+    readonly numSources: number,
+    /** Batches kept by {@link purgeAfterCommit}. */
+    readonly minBatchesToRetain: number,
+    private readonly lock: CheckpointLock,
+  ) {}
+
+  /**
+   * Opens (creating if needed) the checkpoint at `location`: takes the lock, reads or creates the query id,
+   * plans recovery and deletes the torn files the plan discards. Throws CONCURRENT_QUERY when another live
+   * query holds it, INVALID_ARGUMENT for bad options, and the plan's code (CHECKPOINT_*) with `path`
+   * (absolute) and `batchId` in the context when it cannot be recovered.
+   */
+  static async open(location: string, options: CheckpointOpenOptions): Promise<Checkpoint> {
+    const { numSources, minBatchesToRetain = DEFAULT_MIN_BATCHES_TO_RETAIN, runId } = options;
+    if (!Number.isSafeInteger(numSources) || numSources < 0) {
+      throw invalid(`numSources must be a non-negative integer, got ${numSources}`);
+    }
+    if (!Number.isSafeInteger(minBatchesToRetain) || minBatchesToRetain < 1) {
+      throw invalid(`minBatchesToRetain must be an integer >= 1, got ${minBatchesToRetain}`);
+    }
+    if (typeof runId !== 'string' || runId.length === 0) throw invalid('runId must be a non-empty string');
+
+    const root = path.resolve(location);
+    await mkdirsDurably(root);
+    const store = new FileCheckpointStore(root);
+    // Read before locking only to name the query in a CONCURRENT_QUERY message; re-read under the lock.
+    const before = await readCheckpointMetadata(store).catch(() => undefined);
+    const lock = await CheckpointLock.acquire(root, {
+      runId,
+      ...(before?.kind === 'ok' ? { queryId: before.value.id } : {}),
+    });
+    try {
+      const offsetLog = new OffsetSeqLog(store, OFFSETS_DIR);
+      const commitLog = new CommitLog(store, COMMITS_DIR);
+      const snapshot: CheckpointSnapshot = {
+        metadata: await readCheckpointMetadata(store),
+        offsets: await readAll(offsetLog),
+        commits: await readAll(commitLog),
+      };
+      const plan = planRecovery(snapshot, { numSources });
+      if (plan.kind === 'error') {
+        throw new WeirError(plan.code, `${plan.message} (checkpoint ${root})`, {
+          context: {
+            ...(plan.path === undefined ? {} : { path: path.join(root, plan.path) }),
+            ...(plan.batchId === undefined ? {} : { batchId: plan.batchId }),
+            ...(snapshot.metadata?.kind === 'ok' ? { queryId: snapshot.metadata.value.id } : {}),
+            runId,
+          },
+        });
+      }
+      for (const discarded of plan.discard) await store.delete(discarded);
+      let queryId: string;
+      if (snapshot.metadata?.kind === 'ok') {
+        queryId = snapshot.metadata.value.id;
+      } else {
+        // Only a fresh plan gets here (any other plan needs intact metadata); a torn one was just discarded.
+        queryId = randomUUID();
+        await writeCheckpointMetadata(store, { id: queryId }, { overwrite: true });
+      }
+      await store.mkdirs(OFFSETS_DIR);
+      await store.mkdirs(COMMITS_DIR);
+      await store.mkdirs(STATE_DIR);
+      for (let i = 0; i < numSources; i++) await store.mkdirs(`${SOURCES_DIR}/${i}`);
+      return new Checkpoint(root, store, queryId, runId, plan, offsetLog, commitLog, numSources, minBatchesToRetain, lock);
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
+  }
+
+  /** The absolute folder of source `index`'s private metadata (`<root>/sources/<index>`, created at open). */
+  sourcePath(index: number): string {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= this.numSources) {
+      throw invalid(`source index must be in [0, ${this.numSources}), got ${index}`);
+    }
+    return path.join(this.root, SOURCES_DIR, String(index));
+  }
+
+  /** The absolute folder of operator state (`<root>/state`, created at open). */
+  get statePath(): string {
+    return path.join(this.root, STATE_DIR);
+  }
+
+  /**
+   * Retention after `commits/<batchId>` is durable: keeps the last `minBatchesToRetain` batches of offsets/
+   * and commits/ (deletes ids below `batchId - minBatchesToRetain + 1`), offsets first, oldest first.
+   */
+  async purgeAfterCommit(batchId: number): Promise<void> {
+    const threshold = batchId - this.minBatchesToRetain + 1;
+    if (threshold <= 0) return;
+    await this.offsetLog.purge(threshold);
+    await this.commitLog.purge(threshold);
+  }
+
+  /** Whether {@link close} has been called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Releases the lock. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.lock.release();
+  }
+}
+
+async function readAll<T>(log: MetadataLog<T>): Promise<Map<number, FileStatus<T>>> {
+  const entries = new Map<number, FileStatus<T>>();
+  for (const batchId of await log.listBatchIds()) {
+    const status = await log.inspect(batchId);
+    // Gone between listing and reading: only possible with a writer we do not know of; absent is the truth.
+    if (status !== undefined) entries.set(batchId, status);
+  }
+  return entries;
+}
+
+function invalid(message: string): WeirError {
+  return new WeirError(ErrorCodes.INVALID_ARGUMENT, message);
+}

@@ -1,0 +1,9 @@
+import * as sources from '../../sources';
+import { MemoryStream } from '../../sources/MemoryStream';
+
+describe('weir/sources', () => {
+  it('exports the built-in sources and nothing internal', () => {
+    expect(Object.keys(sources).sort()).toEqual(['MemoryStream', 'fromObservable', 'memory', 'rate', 'rateMicroBatch']);
+    expect(sources.MemoryStream).toBe(MemoryStream);
+  });
+});
