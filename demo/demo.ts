@@ -21,7 +21,7 @@ async function main(): Promise<void> {
         parity: r.value % 2 === 0 ? 'even' : 'odd',
       })),
     ),
-    sink: consoleSink({ numRows: 10 }),
+    sink: consoleSink({ numRows: 10, truncate: false }),
     trigger: Trigger.ProcessingTime('1 second'),
     checkpointLocation,
     queryName: 'demo',
