@@ -40,9 +40,10 @@ function handWritten(): number {
   let sink = 0;
   for (let b = 0; b < BATCHES; b += 1) {
     const start = b * ROWS;
-    const ts = new Date(b * 1000);
+    const tsMs = b * 1000;
     const input: { value: number; timestamp: Date }[] = [];
-    for (let v = start; v < start + ROWS; v += 1) input.push({ value: v, timestamp: ts });
+    // rate-micro-batch gives every row its own Date (rows are independent objects); so does the baseline
+    for (let v = start; v < start + ROWS; v += 1) input.push({ value: v, timestamp: new Date(tsMs) });
     const out = input.map(transform);
     sink += out.length;
   }

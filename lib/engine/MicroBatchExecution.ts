@@ -9,7 +9,6 @@
  * 3. A batch found uncommitted at start is re-run with exactly its logged offsets, watermark and timestamp.
  * 4. Batch ids count every executed batch, including no-data batches, and never repeat once committed.
  */
-import { lastValueFrom, toArray } from 'rxjs';
 import type {
   Clock,
   Offset,
@@ -24,6 +23,7 @@ import type {
 import { ErrorCodes, WeirError, isWeirError } from '../errors';
 import { Checkpoint } from '../checkpoint/Checkpoint';
 import type { OffsetSeq } from '../checkpoint/OffsetSeqLog';
+import { collectRows } from '../util/collectRows';
 import { jsonEqual } from '../util/jsonEqual';
 import { EngineBatchContext } from './EngineBatchContext';
 import type { QueryPlan } from './QueryPlan';
@@ -364,7 +364,7 @@ export class MicroBatchExecution {
         this.sources.map((s, i) =>
           jsonEqual(start[i]!, batch.end[i]!)
             ? Promise.resolve([] as Row[])
-            : this.guard('SOURCE_ERROR', () => lastValueFrom(s.read(start[i]!, batch.end[i]!).pipe(toArray())), {
+            : this.guard('SOURCE_ERROR', () => collectRows(s.read(start[i]!, batch.end[i]!)), {
                 batchId,
                 source: s.description,
                 offset: batch.end[i],
