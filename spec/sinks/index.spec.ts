@@ -34,4 +34,3 @@ describe('weir/sinks entry', () => {
     for (const sink of all) expect(sink.useTempCheckpointLocation).toBe(true);
   });
 });
-});
