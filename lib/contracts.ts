@@ -137,27 +137,37 @@ export interface StateStoreMetrics {
 }
 
 /**
- * Versioned key-value state for one stateful operator. Opened at version N-1 for batch N; `commit()` makes
- * version N durable atomically; `abort()` forgets this batch's writes. Keys are order-preserving bytes so that
- * eviction by time is a range scan.
+ * A value or a promise of it. State stores return plain values when they can answer from memory (the memory
+ * store always, the LevelDB store from its cache), so operators run synchronously on a memory store: that is
+ * what lets operator tests run on RxJS virtual time.
+ */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Versioned key-value state for one stateful operator. Opened for batch N it shows the state committed by batch
+ * N-1 (version N-1); `commit()` makes version N durable atomically; `abort()` forgets this batch's writes.
+ * Opening for batch N when version N is already committed (a batch re-run after a crash) rolls back to N-1.
+ * Keys are order-preserving bytes so that eviction by time is a range scan.
  */
 export interface StateStore<V = unknown> {
   readonly operatorId: string;
-  /** The version this store was opened at (the last committed batch id + 1, or 0). */
+  /** The batch id this store commits as its version; it shows version `version - 1`. */
   readonly version: number;
-  get(key: Uint8Array): Promise<V | undefined>;
+  get(key: Uint8Array): MaybePromise<V | undefined>;
+  getMany(keys: readonly Uint8Array[]): MaybePromise<(V | undefined)[]>;
   put(key: Uint8Array, value: V): void;
   delete(key: Uint8Array): void;
   /** Entries with `gte <= key < lt` in key order, including this batch's uncommitted writes. */
-  range(options?: { gte?: Uint8Array; lt?: Uint8Array }): AsyncIterable<[Uint8Array, V]>;
+  range(options?: { gte?: Uint8Array; lt?: Uint8Array }): MaybePromise<Array<[Uint8Array, V]>>;
+  /** Makes this batch's writes durable as version `version`; resolves with it. */
   commit(): Promise<number>;
   abort(): Promise<void>;
   metrics(): StateStoreMetrics;
 }
 
-/** Opens state stores for a query's operators at a version. */
+/** Opens state stores for a query's operators at a batch. */
 export interface StateStoreProvider {
-  open(operatorId: string, version: number): Promise<StateStore>;
+  open(operatorId: string, batchId: number): MaybePromise<StateStore>;
   close(): Promise<void>;
 }
 
@@ -209,8 +219,13 @@ export interface StateOperatorProgressFields {
 export interface BatchContext {
   readonly queryId: string;
   readonly checkpointLocation: string;
-  /** The state store of `operatorId`, opened at this batch's version (cached per batch). */
-  stateStore(operatorId: string): Promise<StateStore>;
+  /**
+   * A stable id for a stateful operator: `<kind>-<n>` for the n-th operator of that kind asking in this batch.
+   * Operators ask in pipeline order every batch, so the id is the same in every batch and after a restart.
+   */
+  nextOperatorId(kind: string): string;
+  /** The state store of `operatorId`, opened for this batch (cached per batch). */
+  stateStore(operatorId: string): MaybePromise<StateStore>;
   /** Registers a stateful operator of this batch's plan (idempotent per operatorId). */
   registerStatefulOperator(handle: StatefulOperatorHandle): void;
   /** A watermark operator reports the max event time it saw in this batch (ms) and its delay. */
@@ -225,6 +240,21 @@ export interface EventTimeStats {
   readonly count: number;
 }
 
+/** What operators tell the operators after them about the rows (Spark's attribute metadata). */
+export interface BatchMetadata {
+  /**
+   * The column holding event time after `withWatermark`: a `Date` (or epoch ms) column, or a window struct
+   * `{ start, end }` after `window`/`sessionWindow` (late means `end <= watermark` then).
+   */
+  readonly eventTimeColumn?: string;
+  /** Set by `groupByKey`: how the next aggregate groups rows. */
+  readonly grouping?: {
+    readonly columns: readonly string[];
+    /** A key function instead of columns; its result object's fields become the key columns of the output. */
+    readonly keyFn?: (row: Row) => Row;
+  };
+}
+
 /**
  * One micro-batch as it flows through the operator pipeline. Operators are
  * `OperatorFunction<MicroBatch<A>, MicroBatch<B>>` and must emit exactly one output batch per input batch.
@@ -232,8 +262,15 @@ export interface EventTimeStats {
 export interface MicroBatch<T = Row> {
   readonly batchId: number;
   readonly rows: readonly T[];
-  /** The watermark in force for this batch (ms): rows with event time <= it are late. */
+  /** The watermark of this batch (ms): state with event time <= it is evicted (Spark's watermark for eviction). */
   readonly watermarkMs: number;
+  /**
+   * The watermark of the previous batch: rows with event time <= it are late and dropped (Spark 3.4+'s
+   * watermark for late events). 0 for the first batch.
+   */
+  readonly lateEventsWatermarkMs: number;
+  /** Facts about the rows set by upstream operators. */
+  readonly metadata?: BatchMetadata;
   /** Frozen batch time: `current_timestamp()` in this batch, also on replay. */
   readonly batchTimestampMs: number;
   readonly outputMode: OutputMode;

@@ -35,6 +35,10 @@ export const ErrorCodes = {
   SINK_ERROR: 'SINK_ERROR',
   /** An operator of the pipeline failed or broke the one-batch-in, one-batch-out rule. */
   OPERATOR_ERROR: 'OPERATOR_ERROR',
+  /** The query shape is not supported in streaming (Spark's UnsupportedOperationChecker, an AnalysisException). */
+  UNSUPPORTED_OPERATION: 'UNSUPPORTED_OPERATION',
+  /** The state store's version does not fit the batch being run. */
+  STATE_VERSION_MISMATCH: 'STATE_VERSION_MISMATCH',
   /** The query was stopped while something waited on it. */
   QUERY_STOPPED: 'QUERY_STOPPED',
   /** A streaming query failed; `cause` holds the error that killed it. */

@@ -8,6 +8,7 @@
 import type {
   BatchContext,
   EventTimeStats,
+  MaybePromise,
   StatefulOperatorHandle,
   StateStore,
   StateStoreProvider,
@@ -16,7 +17,7 @@ import { ErrorCodes, WeirError } from '../errors';
 
 /** One batch's context; created by the engine, discarded after the batch. */
 export class EngineBatchContext implements BatchContext {
-  private readonly stores = new Map<string, Promise<StateStore>>();
+  private readonly stores = new Map<string, MaybePromise<StateStore>>();
   readonly statefulOperators = new Map<string, StatefulOperatorHandle>();
   readonly eventTimeReports = new Map<string, { stats: EventTimeStats; delayMs: number }>();
 
@@ -27,16 +28,22 @@ export class EngineBatchContext implements BatchContext {
     private readonly provider: StateStoreProvider | undefined,
   ) {}
 
-  stateStore(operatorId: string): Promise<StateStore> {
+  private readonly idCounters = new Map<string, number>();
+
+  nextOperatorId(kind: string): string {
+    const n = this.idCounters.get(kind) ?? 0;
+    this.idCounters.set(kind, n + 1);
+    return `${kind}-${n}`;
+  }
+
+  stateStore(operatorId: string): MaybePromise<StateStore> {
     let store = this.stores.get(operatorId);
     if (store === undefined) {
       if (this.provider === undefined) {
-        return Promise.reject(
-          new WeirError(
-            ErrorCodes.INVALID_ARGUMENT,
-            `Operator ${operatorId} needs a state store but the query has no state store provider`,
-            { context: { operatorId, batchId: this.batchId } },
-          ),
+        throw new WeirError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `Operator ${operatorId} needs a state store but the query has no state store provider`,
+          { context: { operatorId, batchId: this.batchId } },
         );
       }
       store = this.provider.open(operatorId, this.batchId);

@@ -94,6 +94,8 @@ interface PendingBatch {
   readonly batchId: number;
   readonly end: readonly Offset[];
   readonly watermarkMs: number;
+  /** The watermark batch N-1 used: late-event filtering in batch N (Spark 3.4+). */
+  readonly lateEventsWatermarkMs: number;
   readonly batchTimestampMs: number;
 }
 
@@ -108,6 +110,8 @@ export class MicroBatchExecution {
   private tracker!: WatermarkTracker;
   private frozenConf: Record<string, string> = {};
   private lastStatefulOperators: StatefulOperatorHandle[] = [];
+  /** The watermark the last executed batch used. */
+  private previousBatchWatermarkMs = 0;
   private stateProvider: StateStoreProvider | undefined;
   private wakeUp: (() => void) | undefined;
   private dataArrived = false;
@@ -207,6 +211,7 @@ export class MicroBatchExecution {
       this.nextBatchId = plan.nextBatchId;
       watermarkMs = plan.watermarkMs;
       loggedConf = plan.lastCommitted.offsets.metadata.conf;
+      this.previousBatchWatermarkMs = plan.lastCommitted.offsets.metadata.batchWatermarkMs;
     } else if (plan.kind === 'rerun') {
       this.committed = plan.previous ? await fromLog(plan.previous) : await initial();
       this.nextBatchId = plan.batchId;
@@ -216,6 +221,7 @@ export class MicroBatchExecution {
         batchId: plan.batchId,
         end: await fromLog(plan.offsets),
         watermarkMs: plan.watermarkMs,
+        lateEventsWatermarkMs: plan.previous?.metadata.batchWatermarkMs ?? 0,
         batchTimestampMs: plan.batchTimestampMs,
       };
     } else {
@@ -289,6 +295,7 @@ export class MicroBatchExecution {
         batchId: this.nextBatchId,
         end: latest,
         watermarkMs: newWatermark,
+        lateEventsWatermarkMs: this.previousBatchWatermarkMs,
         batchTimestampMs: triggerStartMs,
       };
       this.status(StatusMessages.writingOffsets, hasNewData, true);
@@ -380,6 +387,7 @@ export class MicroBatchExecution {
           this.o.plan.execute({
             batchId,
             watermarkMs: batch.watermarkMs,
+            lateEventsWatermarkMs: batch.lateEventsWatermarkMs,
             batchTimestampMs: batch.batchTimestampMs,
             outputMode: this.o.outputMode,
             context,
@@ -412,6 +420,7 @@ export class MicroBatchExecution {
       await this.o.failpoint?.('afterCommitWritten', batchId);
       this.committed = [...batch.end];
       this.nextBatchId = batchId + 1;
+      this.previousBatchWatermarkMs = batch.watermarkMs;
       for (let i = 0; i < this.sources.length; i += 1) {
         const s = this.sources[i]!;
         await this.guard('SOURCE_ERROR', () => s.commit(batch.end[i]!), { batchId, source: s.description });

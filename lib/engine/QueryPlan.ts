@@ -10,6 +10,7 @@ import type { BatchContext, OutputMode, Row, Source } from '../contracts';
 export interface BatchInput {
   readonly batchId: number;
   readonly watermarkMs: number;
+  readonly lateEventsWatermarkMs: number;
   readonly batchTimestampMs: number;
   readonly outputMode: OutputMode;
   readonly context: BatchContext;

@@ -20,9 +20,20 @@ import { StreamingQuery } from './StreamingQuery';
 import { StreamingQueryManager } from './StreamingQueryManager';
 
 /** Options of `startQuery`. Every default is visible here. */
+/** One input of a multi-input query: a source and the operators applied to it before the union. */
+export interface QueryInput {
+  readonly source: Source<any>;
+  readonly pipeline?: OperatorFunction<MicroBatch<any>, MicroBatch<any>> | ReadonlyArray<OperatorFunction<any, any>>;
+}
+
 export interface StartQueryOptions<I = Row, O = Row> {
-  /** Where rows come from (`weir/sources`). */
-  readonly source: Source<I>;
+  /** Where rows come from (`weir/sources`). Give either `source` or `inputs`. */
+  readonly source?: Source<I>;
+  /**
+   * Several inputs, each with its own operators (e.g. its own `withWatermark`), unioned (Spark's `union`)
+   * before `pipeline` runs.
+   */
+  readonly inputs?: ReadonlyArray<QueryInput>;
   /**
    * Operators over `Observable<MicroBatch>`: one operator (e.g. `pipe(a, b)` from rxjs) or an array of them
    * (named in `explain()`). Absent = rows pass through unchanged.
@@ -72,37 +83,70 @@ export function parseOutputMode(mode: string): OutputMode {
   );
 }
 
-function pipelinePlan<I, O>(
-  source: Source<I>,
-  pipeline: StartQueryOptions<I, O>['pipeline'],
-): QueryPlan {
-  const operators: ReadonlyArray<OperatorFunction<any, any>> =
-    pipeline === undefined ? [] : Array.isArray(pipeline) ? pipeline : [pipeline as OperatorFunction<any, any>];
+type Pipeline = StartQueryOptions<any, any>['pipeline'];
+
+function operatorList(pipeline: Pipeline): ReadonlyArray<OperatorFunction<any, any>> {
+  return pipeline === undefined ? [] : Array.isArray(pipeline) ? pipeline : [pipeline as OperatorFunction<any, any>];
+}
+
+/** Runs `operators` over one batch, enforcing one batch out per batch in. */
+async function runOperators(
+  operators: ReadonlyArray<OperatorFunction<any, any>>,
+  batch: MicroBatch<Row>,
+): Promise<MicroBatch<Row>> {
+  if (operators.length === 0) return batch;
   const composed = operators.reduce<OperatorFunction<any, any>>((acc, op) => pipe(acc, op), (x) => x);
+  const emitted = await lastValueFrom(of(batch).pipe(composed, toArray()));
+  if (emitted.length !== 1) {
+    throw new WeirError(
+      ErrorCodes.OPERATOR_ERROR,
+      `The pipeline must emit exactly one MicroBatch per input batch, but emitted ${emitted.length} for batch ${batch.batchId}`,
+      { context: { batchId: batch.batchId } },
+    );
+  }
+  return emitted[0] as MicroBatch<Row>;
+}
+
+function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeline): QueryPlan {
+  const operators = operatorList(pipeline);
+  const inputOperators = inputs.map((i) => operatorList(i.pipeline));
   return {
-    sources: [source as unknown as Source<Row>],
+    sources: inputs.map((i) => i.source as Source<Row>),
     async execute(input: BatchInput): Promise<readonly Row[]> {
-      const batch: MicroBatch<Row> = {
+      const base = {
         batchId: input.batchId,
-        rows: input.inputs[0] ?? [],
         watermarkMs: input.watermarkMs,
+        lateEventsWatermarkMs: input.lateEventsWatermarkMs,
         batchTimestampMs: input.batchTimestampMs,
         outputMode: input.outputMode,
         context: input.context,
       };
-      if (operators.length === 0) return batch.rows;
-      const emitted = await lastValueFrom(of(batch).pipe(composed, toArray()));
-      if (emitted.length !== 1) {
-        throw new WeirError(
-          ErrorCodes.OPERATOR_ERROR,
-          `The pipeline must emit exactly one MicroBatch per input batch, but emitted ${emitted.length} for batch ${input.batchId}`,
-          { context: { batchId: input.batchId } },
-        );
+      // Inputs run one after another, in order, so stateful operator ids are the same every batch.
+      const parts: MicroBatch<Row>[] = [];
+      for (let i = 0; i < inputs.length; i += 1) {
+        parts.push(await runOperators(inputOperators[i]!, { ...base, rows: input.inputs[i] ?? [] }));
       }
-      return (emitted[0] as MicroBatch<Row>).rows;
+      const eventTimeColumns = new Set(parts.map((p) => p.metadata?.eventTimeColumn));
+      const unioned: MicroBatch<Row> =
+        parts.length === 1
+          ? parts[0]!
+          : {
+              ...base,
+              rows: parts.flatMap((p) => p.rows),
+              metadata: eventTimeColumns.size === 1 && !eventTimeColumns.has(undefined)
+                ? { eventTimeColumn: parts[0]!.metadata!.eventTimeColumn! }
+                : {},
+            };
+      return (await runOperators(operators, unioned)).rows;
     },
     explain(): string[] {
-      return [...operators.map((op) => operatorName(op)).reverse(), `StreamingDataSource ${source.description}`];
+      const sourceLines = inputs.map(
+        (i, n) => `${[...inputOperators[n]!.map((op) => operatorName(op)).reverse(), `StreamingDataSource ${i.source.description}`].join(' <- ')}`,
+      );
+      return [
+        ...operators.map((op) => operatorName(op)).reverse(),
+        ...(inputs.length > 1 ? [`Union`, ...sourceLines] : sourceLines),
+      ];
     },
   };
 }
@@ -130,6 +174,7 @@ function pipelinePlan<I, O>(
 export async function startQuery<I = Row, O = Row>(options: StartQueryOptions<I, O>): Promise<StreamingQuery> {
   const {
     source,
+    inputs,
     pipeline,
     sink,
     outputMode = 'append',
@@ -148,9 +193,9 @@ export async function startQuery<I = Row, O = Row>(options: StartQueryOptions<I,
     noDataMicroBatchesEnabled,
     failpoint,
   } = options;
-  if (source === undefined || sink === undefined) {
-    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, 'startQuery needs a source and a sink', {
-      context: { source: String(source), sink: String(sink) },
+  if ((source === undefined) === (inputs === undefined || inputs.length === 0) || sink === undefined) {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, 'startQuery needs a sink and either a source or inputs', {
+      context: { source: String(source), inputs: inputs?.length, sink: String(sink) },
     });
   }
   const mode = parseOutputMode(outputMode);
@@ -175,7 +220,7 @@ export async function startQuery<I = Row, O = Row>(options: StartQueryOptions<I,
   }
   manager.assertNameFree(queryName ?? null);
   const query = await StreamingQuery.start({
-    plan: pipelinePlan(source, pipeline),
+    plan: pipelinePlan(inputs ?? [{ source: source as Source<any> }], pipeline),
     sink: sink as unknown as Sink<Row>,
     outputMode: mode,
     trigger: parsedTrigger,

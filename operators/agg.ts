@@ -1,0 +1,322 @@
+/**
+ * `agg({...})` / `count()`: streaming aggregation with state, after `groupByKey` (Spark's StateStoreSaveExec
+ * and, for session windows, SessionWindowStateStoreSaveExec).
+ *
+ * Invariants:
+ * - Per batch: rows are first aggregated into one partial buffer per key; late keys (event time <= the
+ *   previous batch's watermark, Spark 3.4+'s watermark for late events) are dropped and counted in
+ *   numRowsDroppedByWatermark (append/update only); the partials are merged into the stored buffers.
+ * - append emits a key once, in the batch whose watermark (for eviction) reaches its event time, then evicts
+ *   it; update emits the keys changed in this batch and silently evicts keys past the watermark; complete emits
+ *   every key every batch and never evicts or drops.
+ * - Eviction and emission are decided by the event time of the key (window end, session end, or the timestamp
+ *   itself), which leads the state key's bytes, so eviction is one range scan.
+ * - All state lives in the batch context's state store; the operator keeps nothing between batches.
+ */
+import { concatMap, type OperatorFunction } from 'rxjs';
+import type { MaybePromise, MicroBatch, Row, StateStore } from '../lib/contracts';
+import { ErrorCodes, WeirError } from '../lib/errors';
+import type { AggregateFunction } from '../lib/aggregate';
+import { count as countFunction } from '../lib/aggregate';
+import { toEpochMs } from '../lib/window/TimeWindow';
+import { describeOperator } from './describeOperator';
+import { fromMaybe, then } from './internal/maybe';
+import { keyId, prefixUpperBound, readTimePrefix, sessionKey, sessionKeyPrefix, stateKey, timePrefix } from './internal/groupKey';
+import { SESSION_WINDOW_COLUMN } from './sessionWindow';
+
+/** Output column name → aggregate function. */
+export type AggregateSpec = Readonly<Record<string, AggregateFunction<any, any, any>>>;
+
+/** What the operator keeps per key. */
+interface StoredGroup {
+  /** Key column values (the output's key columns). */
+  readonly k: Row;
+  /** One buffer per aggregate, in spec order. */
+  readonly b: unknown[];
+  /** Session end (ms), for session windows. */
+  readonly e?: number;
+}
+
+/** Spark's message for append mode without a watermark on the grouping keys. */
+export const APPEND_WITHOUT_WATERMARK =
+  'Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark';
+/** Spark's message for update mode with session windows. */
+export const UPDATE_WITH_SESSION_WINDOW =
+  'Update output mode not supported for session window on streaming DataFrames/DataSets';
+/** Spark's message for a session window without other grouping keys. */
+export const GLOBAL_SESSION_WINDOW = 'Global aggregation with session window in streaming query is not supported';
+
+function unsupported(message: string, context: Record<string, unknown>): WeirError {
+  return new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, message, { context });
+}
+
+/** Event time of a key value for late checks and eviction: a window's end, or the timestamp. */
+function keyEventTime(value: unknown): number | null {
+  if (value !== null && typeof value === 'object' && !(value instanceof Date) && 'end' in value) {
+    return toEpochMs((value as { end: unknown }).end);
+  }
+  return toEpochMs(value);
+}
+
+interface Partial {
+  readonly values: unknown[];
+  readonly k: Row;
+  readonly b: unknown[];
+}
+
+function keyOf(row: Row, columns: readonly string[], keyFn: ((row: Row) => Row) | undefined): { k: Row; values: unknown[] } {
+  if (keyFn) {
+    const k = keyFn(row);
+    return { k, values: Object.keys(k).map((c) => k[c]) };
+  }
+  const k: Row = {};
+  const values = new Array<unknown>(columns.length);
+  for (let i = 0; i < columns.length; i += 1) {
+    const v = row[columns[i]!];
+    k[columns[i]!] = v;
+    values[i] = v;
+  }
+  return { k, values };
+}
+
+function outputRow(k: Row, buffers: readonly unknown[], names: readonly string[], fns: readonly AggregateFunction[]): Row {
+  const out: Row = { ...k };
+  for (let i = 0; i < names.length; i += 1) out[names[i]!] = fns[i]!.evaluate(buffers[i]);
+  return out;
+}
+
+/**
+ * Aggregates each group (set by `groupByKey`; all rows form one group without it) with the given functions.
+ *
+ * @example
+ * import { agg, aggregate as A, groupByKey, window, withWatermark } from 'weir/operators'
+ * pipeline: [withWatermark('ts', '10 seconds'), window('ts', '10 seconds'), groupByKey('window', 'word'),
+ *            agg({ n: A.count(), total: A.sum('amount') })]
+ */
+export function agg<T extends Row>(spec: AggregateSpec): OperatorFunction<MicroBatch<T>, MicroBatch<Row>> {
+  const names = Object.keys(spec);
+  const fns = names.map((n) => spec[n]!);
+  if (names.length === 0) {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, 'agg needs at least one aggregate function', { context: {} });
+  }
+  return describeOperator(
+    `StateStoreSave [${names.map((n, i) => `${fns[i]!.name} AS ${n}`).join(', ')}]`,
+    concatMap((batch: MicroBatch<T>) => fromMaybe(() => aggregateBatch(batch as MicroBatch<Row>, names, fns))),
+  );
+}
+
+/** `groupByKey(...)` then `count()`: the `count` column, as Spark's `groupBy(...).count()`. */
+export function count<T extends Row>(): OperatorFunction<MicroBatch<T>, MicroBatch<Row>> {
+  return agg({ count: countFunction() });
+}
+
+function aggregateBatch(batch: MicroBatch<Row>, names: readonly string[], fns: readonly AggregateFunction[]): MaybePromise<MicroBatch<Row>> {
+  const { context, outputMode } = batch;
+  const operatorId = context.nextOperatorId('aggregate');
+  const grouping = batch.metadata?.grouping ?? { columns: [] as string[] };
+  const eventTimeColumn = batch.metadata?.eventTimeColumn;
+  const columns = grouping.columns;
+  const isSession = columns.includes(SESSION_WINDOW_COLUMN);
+  const timeKeyIndex = eventTimeColumn === undefined || grouping.keyFn ? -1 : columns.indexOf(eventTimeColumn);
+  const timeKeyed = timeKeyIndex >= 0;
+  const ctx = { operatorId, batchId: batch.batchId, outputMode };
+  if (isSession) {
+    if (outputMode === 'update') throw unsupported(UPDATE_WITH_SESSION_WINDOW, ctx);
+    if (columns.length < 2) throw unsupported(GLOBAL_SESSION_WINDOW, ctx);
+  }
+  if (outputMode === 'append' && !timeKeyed) throw unsupported(APPEND_WITHOUT_WATERMARK, ctx);
+
+  let droppedByWatermark = 0;
+  context.registerStatefulOperator({
+    operatorId,
+    operatorName: isSession ? 'sessionWindowStateStoreSaveExec' : 'stateStoreSave',
+    shouldRunAnotherBatch: (newWatermarkMs) =>
+      timeKeyed && outputMode !== 'complete' && newWatermarkMs > batch.watermarkMs,
+    metrics: () => ({ numRowsDroppedByWatermark: droppedByWatermark }),
+  });
+  const emit = (rows: Row[]): MicroBatch<Row> => ({
+    ...batch,
+    rows,
+    metadata: {
+      ...(timeKeyed && eventTimeColumn !== undefined ? { eventTimeColumn } : {}),
+    },
+  });
+  const dropLate = timeKeyed && outputMode !== 'complete';
+
+  if (isSession) {
+    return then(context.stateStore(operatorId), (store) =>
+      then(
+        sessionBatch(batch, store, columns, eventTimeColumn === SESSION_WINDOW_COLUMN, names, fns, (n) => {
+          droppedByWatermark += n;
+        }),
+        emit,
+      ),
+    );
+  }
+
+  // 1. Partial aggregation of this batch's rows.
+  const partials = new Map<string, Partial>();
+  const rows = batch.rows;
+  const nAggs = fns.length;
+  for (let r = 0; r < rows.length; r += 1) {
+    const row = rows[r]!;
+    const { k, values } = keyOf(row, columns, grouping.keyFn);
+    const id = keyId(values);
+    let p = partials.get(id);
+    if (p === undefined) {
+      const b = new Array<unknown>(nAggs);
+      for (let i = 0; i < nAggs; i += 1) b[i] = fns[i]!.init();
+      p = { values, k, b };
+      partials.set(id, p);
+    }
+    for (let i = 0; i < nAggs; i += 1) {
+      const f = fns[i]!;
+      p.b[i] = f.update(p.b[i], f.input(row));
+    }
+  }
+
+  // 2. Late keys (after partial aggregation, as Spark counts them).
+  const live: Array<{ p: Partial; key: Uint8Array; time: number | undefined }> = [];
+  for (const p of partials.values()) {
+    const time = timeKeyed ? keyEventTime(p.values[timeKeyIndex]) : undefined;
+    if (timeKeyed && time === null) continue; // null event time: no window, no group (Spark drops it too)
+    if (dropLate && time !== undefined && time !== null && time <= batch.lateEventsWatermarkMs) {
+      droppedByWatermark += 1;
+      continue;
+    }
+    live.push({ p, key: stateKey(p.values, time ?? undefined), time: time ?? undefined });
+  }
+
+  return then(context.stateStore(operatorId), (store) =>
+    then(store.getMany(live.map((l) => l.key)), (stored) => {
+      // 3. Merge partials into state.
+      const updated: Row[] = [];
+      for (let i = 0; i < live.length; i += 1) {
+        const { p, key } = live[i]!;
+        const previous = stored[i] as StoredGroup | undefined;
+        const buffers = previous === undefined ? p.b : fns.map((f, j) => f.merge(previous.b[j], p.b[j]));
+        store.put(key, { k: p.k, b: buffers } satisfies StoredGroup);
+        if (outputMode === 'update') updated.push(outputRow(p.k, buffers, names, fns));
+      }
+      // 4. Output by mode.
+      if (outputMode === 'complete') {
+        return then(store.range(), (all) => emit(all.map(([, g]) => outputRow((g as StoredGroup).k, (g as StoredGroup).b, names, fns))));
+      }
+      if (!timeKeyed) return emit(updated);
+      return then(store.range({ lt: timePrefix(batch.watermarkMs + 1) }), (expired) => {
+        const out = outputMode === 'update' ? updated : [];
+        for (const [key, value] of expired) {
+          const g = value as StoredGroup;
+          if (outputMode === 'append') out.push(outputRow(g.k, g.b, names, fns));
+          store.delete(key);
+        }
+        return emit(out);
+      });
+    }),
+  );
+}
+
+interface Session {
+  start: number;
+  end: number;
+  b: unknown[];
+  k: Row;
+  /** State keys this session replaces. */
+  readonly replaces: Uint8Array[];
+  dirty: boolean;
+}
+
+/**
+ * Session windows: per group (the keys besides `session_window`), merge stored and new sessions that overlap
+ * or touch (`next.start <= current.end`), then emit/evict sessions whose end <= watermark (append) or emit all
+ * (complete).
+ */
+function sessionBatch(
+  batch: MicroBatch<Row>,
+  store: StateStore,
+  columns: readonly string[],
+  sessionIsEventTime: boolean,
+  names: readonly string[],
+  fns: readonly AggregateFunction[],
+  countDropped: (n: number) => void,
+): MaybePromise<Row[]> {
+  const groupColumns = columns.filter((c) => c !== SESSION_WINDOW_COLUMN);
+  const dropLate = sessionIsEventTime && batch.outputMode !== 'complete';
+  const groups = new Map<string, { values: unknown[]; k: Row; sessions: Session[] }>();
+  let dropped = 0;
+  for (const row of batch.rows) {
+    const sw = row[SESSION_WINDOW_COLUMN] as { start: Date; end: Date } | undefined;
+    if (!sw) continue;
+    const start = sw.start.getTime();
+    const end = sw.end.getTime();
+    if (dropLate && end <= batch.lateEventsWatermarkMs) {
+      dropped += 1;
+      continue;
+    }
+    const { k, values } = keyOf(row, groupColumns, undefined);
+    const id = keyId(values);
+    let g = groups.get(id);
+    if (!g) {
+      g = { values, k, sessions: [] };
+      groups.set(id, g);
+    }
+    const b = fns.map((f) => f.update(f.init(), f.input(row)));
+    g.sessions.push({ start, end, b, k, replaces: [], dirty: true });
+  }
+  countDropped(dropped);
+
+  const groupList = [...groups.values()];
+  const loads = groupList.map((g) => {
+    const prefix = sessionKeyPrefix(g.values);
+    return then(store.range({ gte: prefix, lt: prefixUpperBound(prefix) }), (entries) => ({ g, prefix, entries }));
+  });
+  const merged = loads.some((l) => typeof (l as { then?: unknown }).then === 'function')
+    ? Promise.all(loads)
+    : (loads as Array<{ g: (typeof groupList)[number]; prefix: Uint8Array; entries: Array<[Uint8Array, unknown]> }>);
+
+  return then(merged, (loaded) => {
+    for (const { g, prefix, entries } of loaded) {
+      const all: Session[] = [
+        ...entries.map(([key, value]) => {
+          const s = value as StoredGroup;
+          const start = readTimePrefix(key.subarray(prefix.length));
+          return { start, end: s.e!, b: s.b, k: s.k, replaces: [key], dirty: false };
+        }),
+        ...g.sessions,
+      ].sort((a, b) => a.start - b.start || a.end - b.end);
+      const result: Session[] = [];
+      for (const s of all) {
+        const cur = result[result.length - 1];
+        if (cur && s.start <= cur.end) {
+          cur.end = Math.max(cur.end, s.end);
+          cur.b = fns.map((f, i) => f.merge(cur.b[i], s.b[i]));
+          cur.replaces.push(...s.replaces);
+          cur.dirty = true;
+        } else {
+          result.push({ ...s, replaces: [...s.replaces] });
+        }
+      }
+      for (const s of result) {
+        if (!s.dirty) continue;
+        for (const key of s.replaces) store.delete(key);
+        store.put(sessionKey(prefix, s.start), { k: s.k, b: s.b, e: s.end } satisfies StoredGroup);
+      }
+    }
+    return then(store.range(), (all) => {
+      const out: Row[] = [];
+      for (const [key, value] of all) {
+        const g = value as StoredGroup;
+        const prefixLength = 4 + new DataView(key.buffer, key.byteOffset, 4).getUint32(0, false);
+        const start = readTimePrefix(key.subarray(prefixLength));
+        const expired = g.e! <= batch.watermarkMs;
+        if (batch.outputMode === 'complete' || expired) {
+          out.push(
+            outputRow({ ...g.k, [SESSION_WINDOW_COLUMN]: { start: new Date(start), end: new Date(g.e!) } }, g.b, names, fns),
+          );
+        }
+        if (batch.outputMode === 'append' && expired) store.delete(key);
+      }
+      return out;
+    });
+  });
+}
