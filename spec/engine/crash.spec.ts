@@ -79,18 +79,20 @@ describe(`crash test (${KILLS} kills, ${BATCHES} batches, seed ${SEED})`, () => 
     let killed = 0;
     for (let k = 0; k < KILLS; k += 1) {
       const progress = readDurableTestSink(out).batches.size;
+      // Kill points are spread over the whole run so that every one of them lands before the end.
+      const aim = Math.max(progress, Math.floor(((k + 1) * (BATCHES - 1)) / (KILLS + 1)));
       const useFailpoint = k < FAILPOINTS.length * 2 || random() < 0.5;
       const env: Record<string, string> = { CHECKPOINT: checkpoint, OUT: out, BATCHES: String(BATCHES) };
       let result: RunResult;
       if (useFailpoint) {
         const point = FAILPOINTS[k % FAILPOINTS.length]!;
         // offsets are written only for new batches, so that failpoint aims past a possible re-run batch
-        const first = point === 'afterOffsetsWritten' ? progress + 1 : progress;
-        const batch = Math.min(BATCHES - 1, first + Math.floor(random() * 5));
+        const first = point === 'afterOffsetsWritten' ? Math.max(aim, progress + 1) : aim;
+        const batch = Math.min(BATCHES - 1, first + Math.floor(random() * 2));
         kills.push(`${point}@${batch}`);
         result = await runChild({ ...env, KILL_POINT: point, KILL_BATCH: String(batch) });
       } else {
-        const delay = Math.floor(random() * 400);
+        const delay = Math.floor(random() * 25);
         kills.push(`random@${delay}ms`);
         result = await runChild(env, delay);
       }
@@ -116,7 +118,7 @@ describe(`crash test (${KILLS} kills, ${BATCHES} batches, seed ${SEED})`, () => 
     expect(new Set(values).size).toBe(values.length); // 0 duplicates
     expect(values.length).toBe(BATCHES * 10); // 0 missing
     // A kill aimed at a point the run never reached (the child finished first) is not a kill.
-    expect(killed).toBeGreaterThanOrEqual(Math.ceil(KILLS / 2));
+    expect(killed).toBeGreaterThanOrEqual(Math.ceil(KILLS * 0.8));
     process.stdout.write(`crash test: ${killed} of ${kills.length} kill points hit: ${kills.join(', ')}\n`);
   }, 600_000);
 });
