@@ -27,6 +27,8 @@ export type { TriggerSpec } from './lib/engine/Trigger';
 export type { Failpoint } from './lib/engine/MicroBatchExecution';
 export { MemoryStream } from './sources/MemoryStream';
 export { SystemClock } from './lib/time/SystemClock';
+export { LevelStateStoreProvider, MemoryStateStoreProvider, MemoryStateStorage } from './lib/state';
+export type { LevelStateStoreProviderOptions, MemoryStateStoreProviderOptions } from './lib/state';
 export { WeirError, StreamingQueryException, ErrorCodes, isWeirError } from './lib/errors';
 export type { ErrorCode, WeirErrorContext } from './lib/errors';
 export type * from './lib/contracts';

@@ -14,7 +14,7 @@
  * - All state lives in the batch context's state store; the operator keeps nothing between batches.
  */
 import { concatMap, type OperatorFunction } from 'rxjs';
-import type { MaybePromise, MicroBatch, Row, StateStore } from '../lib/contracts';
+import type { BatchMetadata, MaybePromise, MicroBatch, OutputMode, Row, StateStore } from '../lib/contracts';
 import { ErrorCodes, WeirError } from '../lib/errors';
 import type { AggregateFunction } from '../lib/aggregate';
 import { count as countFunction } from '../lib/aggregate';
@@ -48,6 +48,31 @@ export const GLOBAL_SESSION_WINDOW = 'Global aggregation with session window in 
 
 function unsupported(message: string, context: Record<string, unknown>): WeirError {
   return new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, message, { context });
+}
+
+/** What an aggregation over `metadata` is, or the error Spark raises for it. Pure: used at start and per batch. */
+export function planAggregation(
+  metadata: BatchMetadata | undefined,
+  outputMode: OutputMode,
+  context: Record<string, unknown> = {},
+): { columns: readonly string[]; isSession: boolean; timeKeyIndex: number; eventTimeColumn: string | undefined } {
+  const grouping = metadata?.grouping ?? { columns: [] as string[] };
+  const eventTimeColumn = metadata?.eventTimeColumn;
+  const columns = grouping.columns;
+  const isSession = columns.includes(SESSION_WINDOW_COLUMN);
+  const timeKeyIndex = eventTimeColumn === undefined || grouping.keyFn ? -1 : columns.indexOf(eventTimeColumn);
+  const ctx = { outputMode, ...context };
+  if (isSession) {
+    if (outputMode === 'update') throw unsupported(UPDATE_WITH_SESSION_WINDOW, ctx);
+    if (columns.length < 2) throw unsupported(GLOBAL_SESSION_WINDOW, ctx);
+  }
+  if (outputMode === 'append' && timeKeyIndex < 0) throw unsupported(APPEND_WITHOUT_WATERMARK, ctx);
+  return { columns, isSession, timeKeyIndex, eventTimeColumn };
+}
+
+/** Batch metadata after an aggregation: the event-time key stays event time; the grouping is consumed. */
+function metadataAfter(plan: ReturnType<typeof planAggregation>): BatchMetadata {
+  return plan.timeKeyIndex >= 0 && plan.eventTimeColumn !== undefined ? { eventTimeColumn: plan.eventTimeColumn } : {};
 }
 
 /** Event time of a key value for late checks and eviction: a window's end, or the timestamp. */
@@ -102,6 +127,11 @@ export function agg<T extends Row>(spec: AggregateSpec): OperatorFunction<MicroB
   return describeOperator(
     `StateStoreSave [${names.map((n, i) => `${fns[i]!.name} AS ${n}`).join(', ')}]`,
     concatMap((batch: MicroBatch<T>) => fromMaybe(() => aggregateBatch(batch as MicroBatch<Row>, names, fns))),
+    (state, outputMode) => ({
+      metadata: metadataAfter(planAggregation(state.metadata, outputMode)),
+      aggregations: state.aggregations + 1,
+      statefulOperators: state.statefulOperators + 1,
+    }),
   );
 }
 
@@ -113,18 +143,10 @@ export function count<T extends Row>(): OperatorFunction<MicroBatch<T>, MicroBat
 function aggregateBatch(batch: MicroBatch<Row>, names: readonly string[], fns: readonly AggregateFunction[]): MaybePromise<MicroBatch<Row>> {
   const { context, outputMode } = batch;
   const operatorId = context.nextOperatorId('aggregate');
+  const plan = planAggregation(batch.metadata, outputMode, { operatorId, batchId: batch.batchId });
+  const { columns, isSession, timeKeyIndex, eventTimeColumn } = plan;
   const grouping = batch.metadata?.grouping ?? { columns: [] as string[] };
-  const eventTimeColumn = batch.metadata?.eventTimeColumn;
-  const columns = grouping.columns;
-  const isSession = columns.includes(SESSION_WINDOW_COLUMN);
-  const timeKeyIndex = eventTimeColumn === undefined || grouping.keyFn ? -1 : columns.indexOf(eventTimeColumn);
   const timeKeyed = timeKeyIndex >= 0;
-  const ctx = { operatorId, batchId: batch.batchId, outputMode };
-  if (isSession) {
-    if (outputMode === 'update') throw unsupported(UPDATE_WITH_SESSION_WINDOW, ctx);
-    if (columns.length < 2) throw unsupported(GLOBAL_SESSION_WINDOW, ctx);
-  }
-  if (outputMode === 'append' && !timeKeyed) throw unsupported(APPEND_WITHOUT_WATERMARK, ctx);
 
   let droppedByWatermark = 0;
   context.registerStatefulOperator({
@@ -134,13 +156,7 @@ function aggregateBatch(batch: MicroBatch<Row>, names: readonly string[], fns: r
       timeKeyed && outputMode !== 'complete' && newWatermarkMs > batch.watermarkMs,
     metrics: () => ({ numRowsDroppedByWatermark: droppedByWatermark }),
   });
-  const emit = (rows: Row[]): MicroBatch<Row> => ({
-    ...batch,
-    rows,
-    metadata: {
-      ...(timeKeyed && eventTimeColumn !== undefined ? { eventTimeColumn } : {}),
-    },
-  });
+  const emit = (rows: Row[]): MicroBatch<Row> => ({ ...batch, rows, metadata: metadataAfter(plan) });
   const dropLate = timeKeyed && outputMode !== 'complete';
 
   if (isSession) {

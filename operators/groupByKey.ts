@@ -32,5 +32,6 @@ export function groupByKey<T extends Row>(
       ...batch,
       metadata: { ...batch.metadata, grouping: keyFn ? { columns, keyFn } : { columns } },
     })),
+    (state) => ({ ...state, metadata: { ...state.metadata, grouping: keyFn ? { columns, keyFn } : { columns } } }),
   );
 }

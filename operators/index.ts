@@ -2,14 +2,17 @@
  * `weir/operators`: pipeable operators over `Observable<MicroBatch<Row>>`.
  */
 export { rows } from './rows';
-export { describeOperator, operatorName } from './describeOperator';
+export { describeOperator, operatorName, operatorAnalysis, passThrough } from './describeOperator';
+export type { AnalysisState, AnalyzeFunction } from './describeOperator';
 export { withWatermark, parseWatermarkDelay } from './withWatermark';
-export { window } from './window';
+export { window, windowMetadata } from './window';
+export { windowTimeMs, toEpochMs, timeWindowSpec, windowStartsFor } from '../lib/window/TimeWindow';
+export type { TimeWindowSpec, WindowStruct } from '../lib/window/TimeWindow';
 export type { WindowOptions } from './window';
 export { sessionWindow, SESSION_WINDOW_COLUMN } from './sessionWindow';
 export type { SessionGap } from './sessionWindow';
 export { groupByKey } from './groupByKey';
-export { agg, count, APPEND_WITHOUT_WATERMARK, UPDATE_WITH_SESSION_WINDOW, GLOBAL_SESSION_WINDOW } from './agg';
+export { agg, count, planAggregation, APPEND_WITHOUT_WATERMARK, UPDATE_WITH_SESSION_WINDOW, GLOBAL_SESSION_WINDOW } from './agg';
 export type { AggregateSpec } from './agg';
 export * as aggregate from '../lib/aggregate';
 export type { MicroBatch, BatchContext, Row } from '../lib/contracts';

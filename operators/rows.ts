@@ -7,7 +7,7 @@
  */
 import { Observable, concatMap, from, type OperatorFunction } from 'rxjs';
 import type { MicroBatch } from '../lib/contracts';
-import { describeOperator } from './describeOperator';
+import { describeOperator, passThrough } from './describeOperator';
 
 /**
  * Lifts a row-level RxJS operator to a batch-level one.
@@ -39,5 +39,6 @@ export function rows<A, B>(op: OperatorFunction<A, B>, name = 'rows'): OperatorF
           }),
       ),
     ),
+    passThrough,
   );
 }

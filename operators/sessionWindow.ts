@@ -12,6 +12,7 @@ import { ErrorCodes, WeirError } from '../lib/errors';
 import { intervalToDelayMs, parseInterval } from '../lib/util/interval';
 import { toEpochMs } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
+import { windowMetadata } from './window';
 
 /** A gap: a duration (`'5 minutes'`, ms) or a function of the row returning one (dynamic gap). */
 export type SessionGap<T> = string | number | ((row: T) => string | number | null | undefined);
@@ -58,13 +59,12 @@ export function sessionWindow<T extends Row>(
         if (g === null || g <= 0) continue;
         out.push({ ...row, [SESSION_WINDOW_COLUMN]: { start: new Date(ts), end: new Date(ts + g) } });
       }
-      const eventTimeColumn =
-        batch.metadata?.eventTimeColumn === column ? SESSION_WINDOW_COLUMN : batch.metadata?.eventTimeColumn;
       return {
         ...batch,
         rows: out as unknown as readonly (T & { session_window: { start: Date; end: Date } })[],
-        metadata: { ...batch.metadata, ...(eventTimeColumn !== undefined ? { eventTimeColumn } : {}) },
+        metadata: windowMetadata(batch.metadata, column, SESSION_WINDOW_COLUMN),
       };
     }),
+    (state) => ({ ...state, metadata: windowMetadata(state.metadata, column, SESSION_WINDOW_COLUMN) }),
   );
 }

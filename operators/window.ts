@@ -7,9 +7,15 @@
  * struct as input is placed by its window_time (chained aggregations).
  */
 import { map, type OperatorFunction } from 'rxjs';
-import type { MicroBatch, Row } from '../lib/contracts';
+import type { BatchMetadata, MicroBatch, Row } from '../lib/contracts';
 import { timeWindowSpec, toEpochMs, windowStartsFor } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
+
+/** The window column becomes the event-time column when the time column was it. */
+export function windowMetadata(metadata: BatchMetadata | undefined, column: string, as: string): BatchMetadata {
+  const eventTimeColumn = metadata?.eventTimeColumn === column ? as : metadata?.eventTimeColumn;
+  return { ...metadata, ...(eventTimeColumn !== undefined ? { eventTimeColumn } : {}) };
+}
 
 /** Options beyond Spark's arguments. */
 export interface WindowOptions {
@@ -52,12 +58,12 @@ export function window<T extends Row>(
           }
         }
       }
-      const eventTimeColumn = batch.metadata?.eventTimeColumn === column ? as : batch.metadata?.eventTimeColumn;
       return {
         ...batch,
         rows: out as unknown as readonly (T & { window: { start: Date; end: Date } })[],
-        metadata: { ...batch.metadata, ...(eventTimeColumn !== undefined ? { eventTimeColumn } : {}) },
+        metadata: windowMetadata(batch.metadata, column, as),
       };
     }),
+    (state) => ({ ...state, metadata: windowMetadata(state.metadata, column, as) }),
   );
 }

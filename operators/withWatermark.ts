@@ -60,5 +60,6 @@ export function withWatermark<T extends Row>(
       batch.context.reportEventTime(id, eventTimeStats(batch.rows, column), delayMs);
       return { ...batch, metadata: { ...batch.metadata, eventTimeColumn: column } };
     }),
+    (state) => ({ ...state, metadata: { ...state.metadata, eventTimeColumn: column } }),
   );
 }

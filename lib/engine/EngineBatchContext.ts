@@ -90,6 +90,11 @@ export class EngineBatchContext implements BatchContext {
     return { min, max, sum, count };
   }
 
+  /** The stores opened in this batch, by operator id. */
+  openedStores(): ReadonlyMap<string, MaybePromise<StateStore>> {
+    return this.stores;
+  }
+
   /** Commits every store opened in this batch (version = batchId). */
   async commitStores(): Promise<void> {
     for (const store of this.stores.values()) await (await store).commit();

@@ -24,6 +24,6 @@ export interface QueryPlan {
   execute(input: BatchInput): Promise<readonly Row[]>;
   /** The plan text shown by `explain()`, innermost (source) last. */
   explain(extended: boolean): string[];
-  /** Validates the plan against an output mode before start (analysis errors). */
-  validate?(outputMode: OutputMode): void;
+  /** Validates the plan against an output mode before start (analysis errors); rejects with the error. */
+  validate?(outputMode: OutputMode, conf: ReadonlyMap<string, string>): void | Promise<void>;
 }

@@ -111,7 +111,7 @@ export class StreamingQuery {
    * starts the batch loop in the background.
    */
   static async start(options: QueryStartOptions): Promise<StreamingQuery> {
-    options.plan.validate?.(options.outputMode);
+    await options.plan.validate?.(options.outputMode, options.conf);
     if (options.sink.supportedOutputModes && !options.sink.supportedOutputModes.includes(options.outputMode)) {
       throw new WeirError(
         ErrorCodes.UNSUPPORTED_OUTPUT_MODE,

@@ -15,7 +15,8 @@ import type { Failpoint } from '../engine/MicroBatchExecution';
 import type { BatchInput, QueryPlan } from '../engine/QueryPlan';
 import { toTrigger, type TriggerSpec } from '../engine/Trigger';
 import { SystemClock } from '../time/SystemClock';
-import { operatorName } from '../../operators/describeOperator';
+import { LevelStateStoreProvider } from '../state/LevelStateStoreProvider';
+import { operatorAnalysis, operatorName, type AnalysisState } from '../../operators/describeOperator';
 import { StreamingQuery } from './StreamingQuery';
 import { StreamingQueryManager } from './StreamingQueryManager';
 
@@ -55,6 +56,7 @@ export interface StartQueryOptions<I = Row, O = Row> {
   readonly clock?: Clock;
   /** Confs (`weir.sql.streaming.multipleWatermarkPolicy`, ...); `spark.` keys are accepted as aliases. */
   readonly conf?: Readonly<Record<string, string>>;
+  /** State stores of stateful operators; default: one LevelDB under `<checkpoint>/state`, opened on first use. */
   readonly stateStoreProvider?: (statePath: string) => StateStoreProvider;
   readonly logger?: { warn(message: string): void };
   /** Keep the last N batches of offsets/commits (Spark's minBatchesToRetain). */
@@ -67,6 +69,18 @@ export interface StartQueryOptions<I = Row, O = Row> {
   /** Hook at each step of the batch protocol (crash tests). */
   readonly failpoint?: (point: Failpoint, batchId: number) => void | Promise<void>;
 }
+
+/** Spark's message for complete mode without an aggregation. */
+export const COMPLETE_WITHOUT_AGGREGATION =
+  'Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets';
+/** Spark's message for a stateful operator after an aggregation in update/complete mode. */
+export const CORRECTNESS_ISSUE =
+  "Detected pattern of possible 'correctness' issue due to global watermark. The query contains stateful " +
+  'operation which can emit rows older than the current watermark plus allowed late record delay, which are ' +
+  '"late rows" in downstream stateful operations and these rows can be discarded. Please refer the programming ' +
+  'guide doc for more details. If you understand the possible risk of correctness issue and still need to run ' +
+  'the query, you can disable this check by setting the config ' +
+  '`spark.sql.streaming.statefulOperator.checkCorrectness.enabled` to false.';
 
 const CHECKPOINT_REQUIRED =
   'checkpointLocation must be specified either through option("checkpointLocation", ...) or ' +
@@ -139,6 +153,47 @@ function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeline): Qu
             };
       return (await runOperators(operators, unioned)).rows;
     },
+    /**
+     * Analysis before start (Spark's UnsupportedOperationChecker): the metadata each operator declares is
+     * traced through the pipeline, so every shape weir's operators reject fails at start with its code and
+     * message. A user operator without a declaration (e.g. one built with rxjs `pipe`) makes the rest of the
+     * pipeline opaque: its checks then run with the first batch.
+     */
+    validate(outputMode: OutputMode, conf: ReadonlyMap<string, string>): void {
+      const trace = (ops: ReadonlyArray<OperatorFunction<any, any>>, start: AnalysisState): AnalysisState | undefined => {
+        let state: AnalysisState | undefined = start;
+        for (const op of ops) {
+          const analyze = operatorAnalysis(op);
+          if (!analyze || !state) return undefined;
+          state = analyze(state, outputMode);
+        }
+        return state;
+      };
+      const empty: AnalysisState = { metadata: {}, aggregations: 0, statefulOperators: 0 };
+      const traced = inputOperators.map((ops) => trace(ops, empty));
+      if (traced.some((t) => t === undefined)) return;
+      const columns = new Set(traced.map((t) => t!.metadata.eventTimeColumn));
+      const unioned: AnalysisState =
+        traced.length === 1
+          ? traced[0]!
+          : {
+              metadata: columns.size === 1 && !columns.has(undefined) ? { eventTimeColumn: [...columns][0]! } : {},
+              aggregations: traced.reduce((n, t) => n + t!.aggregations, 0),
+              statefulOperators: traced.reduce((n, t) => n + t!.statefulOperators, 0),
+            };
+      const final = trace(operators, unioned);
+      if (final === undefined) return;
+      if (outputMode === 'complete' && final.aggregations === 0) {
+        throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, COMPLETE_WITHOUT_AGGREGATION, { context: { outputMode } });
+      }
+      const checkCorrectness =
+        (conf.get('weir.sql.streaming.statefulOperator.checkCorrectness.enabled') ??
+          conf.get('spark.sql.streaming.statefulOperator.checkCorrectness.enabled') ??
+          'true') !== 'false';
+      if (checkCorrectness && outputMode !== 'append' && final.aggregations > 0 && final.statefulOperators > 1) {
+        throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, CORRECTNESS_ISSUE, { context: { outputMode } });
+      }
+    },
     explain(): string[] {
       const sourceLines = inputs.map(
         (i, n) => `${[...inputOperators[n]!.map((op) => operatorName(op)).reverse(), `StreamingDataSource ${i.source.description}`].join(' <- ')}`,
@@ -184,7 +239,7 @@ export async function startQuery<I = Row, O = Row>(options: StartQueryOptions<I,
     manager = new StreamingQueryManager(),
     clock = new SystemClock(),
     conf = {},
-    stateStoreProvider,
+    stateStoreProvider = (statePath: string) => new LevelStateStoreProvider(statePath),
     logger = { warn: (m: string) => console.warn(m) },
     minBatchesToRetain = 100,
     numRecentProgressUpdates = 100,
@@ -206,7 +261,13 @@ export async function startQuery<I = Row, O = Row>(options: StartQueryOptions<I,
     });
   }
   const confMap = new Map(Object.entries(conf));
-  let location = checkpointLocation ?? confMap.get('weir.sql.streaming.checkpointLocation');
+  const confValue = (key: string): string | undefined => confMap.get(`weir.${key}`) ?? confMap.get(`spark.${key}`);
+  const noDataBatches =
+    noDataMicroBatchesEnabled ??
+    (confValue('sql.streaming.noDataMicroBatches.enabled') === undefined
+      ? undefined
+      : confValue('sql.streaming.noDataMicroBatches.enabled')!.toLowerCase() === 'true');
+  let location = checkpointLocation ?? confValue('sql.streaming.checkpointLocation');
   let deleteCheckpointOnStop = false;
   if (location !== undefined && checkpointLocation === undefined && queryName !== undefined) {
     location = path.join(location, queryName);
@@ -229,7 +290,7 @@ export async function startQuery<I = Row, O = Row>(options: StartQueryOptions<I,
     queryName: queryName ?? null,
     clock,
     conf: confMap,
-    ...(stateStoreProvider ? { stateStoreProvider } : {}),
+    stateStoreProvider,
     logger,
     bus: manager.bus,
     ...(failpoint ? { failpoint } : {}),
@@ -237,7 +298,7 @@ export async function startQuery<I = Row, O = Row>(options: StartQueryOptions<I,
     numRecentProgressUpdates,
     ...(pollingDelayMs !== undefined ? { pollingDelayMs } : {}),
     ...(noDataProgressEventIntervalMs !== undefined ? { noDataProgressEventIntervalMs } : {}),
-    ...(noDataMicroBatchesEnabled !== undefined ? { noDataMicroBatchesEnabled } : {}),
+    ...(noDataBatches !== undefined ? { noDataMicroBatchesEnabled: noDataBatches } : {}),
     onTerminated: (q) => manager.notifyTerminated(q),
   });
   manager.register(query);

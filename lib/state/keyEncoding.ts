@@ -54,6 +54,11 @@ function isPlainAscii(s: string): boolean {
   return true;
 }
 
+/** A copy of `bytes[start, end)` as a plain Uint8Array (`Buffer#slice` would return a view). */
+function copyOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, start, end);
+}
+
 function countZeros(bytes: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < bytes.length; i += 1) if (bytes[i] === 0) n += 1;
@@ -151,7 +156,7 @@ function writeOrderedDouble(out: Uint8Array, view: DataView, pos: number, value:
 }
 
 function readOrderedDouble(bytes: Uint8Array, pos: number): number {
-  const copy = bytes.slice(pos, pos + 8);
+  const copy = copyOf(bytes, pos, pos + 8);
   if ((copy[0]! & 0x80) !== 0) copy[0] = copy[0]! & 0x7f;
   else for (let b = 0; b < 8; b += 1) copy[b] = ~copy[b]! & 0xff;
   return new DataView(copy.buffer).getFloat64(0);
@@ -179,7 +184,7 @@ function readEscaped(bytes: Uint8Array, pos: number): { payload: Uint8Array; nex
     }
     end += 1;
   }
-  if (escapes === 0) return { payload: bytes.slice(pos, end), next: end + 1 };
+  if (escapes === 0) return { payload: copyOf(bytes, pos, end), next: end + 1 };
   const payload = new Uint8Array(end - pos - escapes);
   let w = 0;
   for (let r = pos; r < end; r += 1) {
@@ -268,7 +273,7 @@ export function prefixUpperBound(prefix: Uint8Array): Uint8Array | undefined {
   let end = prefix.length;
   while (end > 0 && prefix[end - 1] === 0xff) end -= 1;
   if (end === 0) return undefined;
-  const bound = prefix.slice(0, end);
+  const bound = copyOf(prefix, 0, end);
   bound[end - 1] = bound[end - 1]! + 1;
   return bound;
 }

@@ -18,3 +18,5 @@ export {
 } from './StreamTest';
 export type { StreamAction, StreamTestQuery, StreamTestState, AddableSource } from './StreamTest';
 export { ManualClock } from '../time/ManualClock';
+export { OperatorHarness } from './OperatorHarness';
+export type { HarnessSnapshot, OperatorHarnessOptions } from './OperatorHarness';

@@ -1,0 +1,283 @@
+/**
+ * Opens {@link LevelStateStore}s on ONE LevelDB at `<statePath>/leveldb`, shared by all operators of a query.
+ *
+ * Invariant: `open(operatorId, batchId)` yields a store showing committed version `batchId - 1`. If the
+ * operator's marker says `batchId` (the batch committed its state, then the process died before `commits/N`),
+ * the undo record of `batchId` is applied first, in one atomic batch that also sets the marker back; any other
+ * marker is a version mismatch. The in-memory state of an operator (version, row count, read cache) is reused
+ * for the next batch only when it continues the version this provider itself committed ("version continuity");
+ * a rollback, a failed commit or `close()` drops it, and the next open re-reads the marker from disk.
+ *
+ * Durability: `sync: false` by default. `batch()` resolves after LevelDB appended the batch to its write-ahead
+ * log with write(2), i.e. into the OS page cache: a killed process (kill -9, crash, OOM) loses nothing that a
+ * resolved commit wrote, and LevelDB replays its log on the next open. Only an OS crash or power loss can lose
+ * the unsynced tail of the log; the state is then older than the fsynced offsets/commits files, which the next
+ * open normally reports as a version mismatch (marker below `batchId - 1`) rather than serving stale state, but
+ * which page-cache write-back order does not strictly guarantee. `sync: true` (an fsync per commit) makes every
+ * resolved commit survive power loss as well. Measured on the 2-core dev VM (median commit, batches of get+put on every key): 100 keys 0.5–0.7 ms
+ * without sync, 0.9 ms with; 1,000 keys 6–8 ms without, 12–18 ms with.
+ */
+import { Level } from 'level';
+import type { StateStoreProvider } from '../contracts';
+import { ErrorCodes, WeirError } from '../errors';
+import {
+  dataKey,
+  decodeMarker,
+  decodeUndo,
+  encodeMarker,
+  FORMAT_KEY,
+  FORMAT_VERSION,
+  NO_VERSION,
+  operatorKeys,
+  type VersionMarker,
+} from './levelLayout';
+import { LevelStateStore, type LevelOperatorState, type LevelStateStoreHost } from './LevelStateStore';
+import { assertOpenArguments, planStateOpen } from './planStateOpen';
+import { ReadCache } from './ReadCache';
+import { stateCorrupt, stateStoreIo, stateVersionMismatch } from './stateErrors';
+import { plainBytes } from './valueCodec';
+
+/** Options of {@link LevelStateStoreProvider}. */
+export interface LevelStateStoreProviderOptions {
+  /**
+   * fsync every commit batch. `false` (default) survives any process crash; `true` also survives an OS crash or
+   * power loss, for one fsync per operator per batch.
+   */
+  readonly sync?: boolean;
+  /** Read-cache bound per operator, in entries, kept across batches; 0 disables the cache. Default 100,000. */
+  readonly cacheMaxEntries?: number;
+}
+
+type Database = Level<Uint8Array, Uint8Array>;
+
+/**
+ * A {@link StateStoreProvider} on LevelDB (`level`, i.e. classic-level in Node).
+ *
+ * @example
+ * ```ts
+ * startQuery({ ..., stateStoreProvider: (statePath) => new LevelStateStoreProvider(statePath) });
+ * ```
+ */
+export class LevelStateStoreProvider implements StateStoreProvider {
+  /** The LevelDB folder: `<statePath>/leveldb`. */
+  readonly location: string;
+  private readonly sync: boolean;
+  private readonly cacheMaxEntries: number;
+  private db: Database | undefined;
+  private opening: Promise<Database> | undefined;
+  private readonly operators = new Map<string, LevelOperatorState>();
+  /** Slow opens in flight per operator, so two opens of one operator never interleave. */
+  private readonly pendingOpens = new Map<string, Promise<unknown>>();
+
+  constructor(statePath: string, { sync = false, cacheMaxEntries = 100_000 }: LevelStateStoreProviderOptions = {}) {
+    if (typeof statePath !== 'string' || statePath.length === 0) {
+      throw new WeirError(ErrorCodes.INVALID_ARGUMENT, 'LevelStateStoreProvider needs a state folder path', {
+        context: { path: statePath },
+      });
+    }
+    if (!Number.isSafeInteger(cacheMaxEntries) || cacheMaxEntries < 0) {
+      throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `cacheMaxEntries must be a non-negative integer, got ${cacheMaxEntries}`, {
+        context: { option: 'cacheMaxEntries' },
+      });
+    }
+    this.location = joinLeveldb(statePath);
+    this.sync = sync;
+    this.cacheMaxEntries = cacheMaxEntries;
+  }
+
+  /**
+   * The store of `operatorId` for batch `batchId`: returned synchronously when the provider committed version
+   * `batchId - 1` of that operator itself, else a Promise (first open, rollback, after close).
+   *
+   * @throws WeirError `CHECKPOINT_INCONSISTENT` (version mismatch; context operatorId, batchId, foundVersion),
+   * `CONCURRENT_QUERY` (another process holds the database), `CHECKPOINT_CORRUPT`, `INVALID_ARGUMENT`.
+   */
+  open(operatorId: string, batchId: number): LevelStateStore | Promise<LevelStateStore> {
+    assertOpenArguments(operatorId, batchId);
+    const state = this.operators.get(operatorId);
+    if (
+      this.db !== undefined &&
+      state !== undefined &&
+      state.version === batchId - 1 &&
+      state.pendingCommit === undefined &&
+      !this.pendingOpens.has(operatorId)
+    ) {
+      return this.newStore(this.db, state, batchId);
+    }
+    const previous = this.pendingOpens.get(operatorId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.openSlowly(operatorId, batchId));
+    this.pendingOpens.set(operatorId, next);
+    const forget = (): void => {
+      if (this.pendingOpens.get(operatorId) === next) this.pendingOpens.delete(operatorId);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  /** Waits for commits in flight, supersedes open stores, drops in-memory state and closes LevelDB. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.pendingOpens.values()]);
+    await Promise.allSettled([...this.operators.values()].map((s) => s.pendingCommit));
+    for (const state of this.operators.values()) {
+      state.current?.supersede();
+      state.current = undefined;
+      state.cache.clear();
+      state.generation += 1;
+    }
+    this.operators.clear();
+    const db = this.db ?? (await this.opening?.catch(() => undefined));
+    this.db = undefined;
+    this.opening = undefined;
+    if (db !== undefined) await db.close();
+  }
+
+  private newStore(db: Database, state: LevelOperatorState, batchId: number): LevelStateStore {
+    state.current?.supersede();
+    state.cache.startBatch();
+    const store = new LevelStateStore(this.host(db), state, batchId);
+    state.current = store;
+    return store;
+  }
+
+  private host(db: Database): LevelStateStoreHost {
+    return {
+      db,
+      sync: this.sync,
+      location: this.location,
+      forget: (state) => {
+        state.cache.clear();
+        state.generation += 1;
+        if (this.operators.get(state.operatorId) === state) this.operators.delete(state.operatorId);
+      },
+    };
+  }
+
+  private async openSlowly(operatorId: string, batchId: number): Promise<LevelStateStore> {
+    const db = await this.database();
+    await this.operators.get(operatorId)?.pendingCommit;
+    let state = this.operators.get(operatorId);
+    if (state === undefined) {
+      const keys = operatorKeys(operatorId);
+      const marker = await this.readMarker(db, keys.marker, operatorId);
+      state = {
+        operatorId,
+        keys,
+        version: marker.version,
+        numRows: marker.numRows,
+        cache: new ReadCache(this.cacheMaxEntries),
+        generation: 0,
+        current: undefined,
+        pendingCommit: undefined,
+      };
+      this.operators.set(operatorId, state);
+    }
+    if (planStateOpen(operatorId, batchId, state.version) === 'rollback') await this.rollback(db, state, batchId);
+    return this.newStore(db, state, batchId);
+  }
+
+  private async readMarker(db: Database, key: Uint8Array, operatorId: string): Promise<VersionMarker> {
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await db.get(key);
+    } catch (cause) {
+      throw stateStoreIo('read of the version marker', cause, { operatorId, path: this.location });
+    }
+    return bytes === undefined ? NO_VERSION : decodeMarker(plainBytes(bytes), operatorId);
+  }
+
+  /** Restores version `batchId - 1` from the undo record of `batchId`, atomically, and drops the cache. */
+  private async rollback(db: Database, state: LevelOperatorState, batchId: number): Promise<void> {
+    const { operatorId, keys } = state;
+    state.current?.supersede();
+    state.current = undefined;
+    state.cache.clear();
+    state.generation += 1;
+    let raw: Uint8Array | undefined;
+    try {
+      raw = await db.get(keys.undo);
+    } catch (cause) {
+      throw stateStoreIo('read of the undo record', cause, { operatorId, batchId, path: this.location });
+    }
+    // Only one version can be rolled back: after a rollback there is no undo record left.
+    if (raw === undefined) throw stateVersionMismatch(operatorId, batchId, state.version);
+    const undo = decodeUndo(plainBytes(raw), operatorId);
+    if (undo.version !== batchId || undo.previousVersion !== batchId - 1) {
+      throw stateCorrupt(`The undo record of operator ${operatorId} is for version ${undo.version}, not ${batchId}`, {
+        operatorId,
+        batchId,
+        path: this.location,
+      });
+    }
+    try {
+      const batch = db.batch();
+      for (let i = 0; i < undo.keys.length; i += 1) {
+        const key = dataKey(keys, undo.keys[i]!);
+        const value = undo.values[i];
+        if (value == null) batch.del(key);
+        else batch.put(key, value);
+      }
+      batch.put(keys.marker, encodeMarker({ version: undo.previousVersion, numRows: undo.previousNumRows }));
+      batch.del(keys.undo); // one version back only
+      await batch.write({ sync: this.sync });
+    } catch (cause) {
+      this.operators.delete(operatorId);
+      throw stateStoreIo('rollback', cause, { operatorId, batchId, path: this.location });
+    }
+    state.version = undo.previousVersion;
+    state.numRows = undo.previousNumRows;
+  }
+
+  private database(): Promise<Database> {
+    if (this.db !== undefined) return Promise.resolve(this.db);
+    this.opening ??= this.openDatabase().then(
+      (db) => {
+        this.db = db;
+        return db;
+      },
+      (e: unknown) => {
+        this.opening = undefined;
+        throw e;
+      },
+    );
+    return this.opening;
+  }
+
+  private async openDatabase(): Promise<Database> {
+    const db = new Level<Uint8Array, Uint8Array>(this.location, { keyEncoding: 'view', valueEncoding: 'view' });
+    try {
+      await db.open();
+    } catch (e) {
+      const code = (e as { cause?: { code?: string } })?.cause?.code ?? (e as { code?: string })?.code;
+      if (code === 'LEVEL_LOCKED') {
+        throw new WeirError(ErrorCodes.CONCURRENT_QUERY, `State database ${this.location} is held by another query`, {
+          context: { path: this.location },
+          cause: e,
+        });
+      }
+      if (code === 'LEVEL_CORRUPTION') throw stateCorrupt(`State database ${this.location} is corrupt`, { path: this.location }, e);
+      throw stateStoreIo('open', e, { path: this.location });
+    }
+    try {
+      const format = await db.get(FORMAT_KEY);
+      if (format === undefined) {
+        await db.put(FORMAT_KEY, Uint8Array.of(FORMAT_VERSION), { sync: true });
+      } else if (format.length !== 1 || format[0] !== FORMAT_VERSION) {
+        throw new WeirError(
+          ErrorCodes.CHECKPOINT_UNSUPPORTED_VERSION,
+          `State database ${this.location} has format ${format[0]}, this weir reads ${FORMAT_VERSION}`,
+          { context: { path: this.location, version: format[0] } },
+        );
+      }
+    } catch (e) {
+      await db.close().catch(() => undefined);
+      throw e instanceof WeirError ? e : stateStoreIo('open', e, { path: this.location });
+    }
+    return db;
+  }
+}
+
+/** `<statePath>/leveldb` without node:path, so the module also bundles for browsers (level → IndexedDB there). */
+function joinLeveldb(statePath: string): string {
+  const separator = statePath.includes('\\') && !statePath.includes('/') ? '\\' : '/';
+  return `${statePath.replace(/[\\/]+$/, '')}${separator}leveldb`;
+}

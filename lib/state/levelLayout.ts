@@ -1,0 +1,133 @@
+/**
+ * The key layout and record formats of the one LevelDB shared by all operators of a query.
+ *
+ * Invariant: every key of operator `op` starts with `P = encodeKey([op])` (tag, escaped UTF-8, 0x00 terminator),
+ * followed by one namespace byte: `P 0x01` its version marker, `P 0x02` its undo record, `P 0x03 <key>` its
+ * data. `P` is prefix-free across operator ids (an id never continues past its terminator with a byte below
+ * 0xFF, and namespace bytes are below 0xFF), so no operator's range scan sees another's keys, whatever the ids
+ * contain. The format key `0x00 "weir-state-format"` sorts before every operator.
+ *
+ * Why a binary prefix rather than `db.sublevel(op)`: sublevel names must be ASCII without the separator, while
+ * operator ids are arbitrary strings; one root-level `batch()` writes data, marker and undo atomically with no
+ * per-key transcoding through a sublevel chain; and the layout is ours, documented here, stable across `level`
+ * major versions.
+ */
+import { Packr } from 'msgpackr';
+import { encodeKey, prefixUpperBound } from './keyEncoding';
+import { stateCorrupt } from './stateErrors';
+
+/** The key recording the layout version. */
+export const FORMAT_KEY = Uint8Array.from([0x00, ...new TextEncoder().encode('weir-state-format')]);
+/** The layout version this code writes and reads. */
+export const FORMAT_VERSION = 1;
+
+const NS_MARKER = 0x01;
+const NS_UNDO = 0x02;
+const NS_DATA = 0x03;
+
+/** The LevelDB keys of one operator. */
+export interface OperatorKeys {
+  readonly marker: Uint8Array;
+  readonly undo: Uint8Array;
+  /** `P 0x03`: data key = dataPrefix + user key. */
+  readonly dataPrefix: Uint8Array;
+  /** The exclusive upper bound of all data keys of the operator. */
+  readonly dataEnd: Uint8Array;
+}
+
+function withByte(prefix: Uint8Array, byte: number): Uint8Array {
+  const out = new Uint8Array(prefix.length + 1);
+  out.set(prefix);
+  out[prefix.length] = byte;
+  return out;
+}
+
+/** The keys of `operatorId`. */
+export function operatorKeys(operatorId: string): OperatorKeys {
+  const prefix = encodeKey([operatorId]);
+  const dataPrefix = withByte(prefix, NS_DATA);
+  return {
+    marker: withByte(prefix, NS_MARKER),
+    undo: withByte(prefix, NS_UNDO),
+    dataPrefix,
+    dataEnd: prefixUpperBound(dataPrefix)!, // dataPrefix ends with 0x03, so a bound exists
+  };
+}
+
+/** `dataPrefix + key`. */
+export function dataKey(keys: OperatorKeys, key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(keys.dataPrefix.length + key.length);
+  out.set(keys.dataPrefix);
+  out.set(key, keys.dataPrefix.length);
+  return out;
+}
+
+/** The version marker: the last committed batch id (-1 = none) and the row count of that version. */
+export interface VersionMarker {
+  readonly version: number;
+  readonly numRows: number;
+}
+
+/**
+ * What rolls version `version` back to `previousVersion`: the previous value bytes of every key `version` changed
+ * (`null` = the key was absent), and the previous row count.
+ */
+export interface UndoRecord {
+  readonly version: number;
+  readonly previousVersion: number;
+  readonly previousNumRows: number;
+  readonly keys: readonly Uint8Array[];
+  readonly values: readonly (Uint8Array | null)[];
+}
+
+const recordPackr = new Packr({ useRecords: false, structuredClone: false, copyBuffers: true });
+
+/** An empty operator: nothing committed. */
+export const NO_VERSION: VersionMarker = { version: -1, numRows: 0 };
+
+/** The bytes of a version marker. */
+export function encodeMarker(marker: VersionMarker): Uint8Array {
+  return recordPackr.pack({ v: marker.version, r: marker.numRows });
+}
+
+/** Parses a version marker; `CHECKPOINT_CORRUPT` when malformed. */
+export function decodeMarker(bytes: Uint8Array, operatorId: string): VersionMarker {
+  const record = unpack(bytes, operatorId, 'version marker') as { v?: unknown; r?: unknown };
+  if (!Number.isSafeInteger(record?.v) || !Number.isSafeInteger(record?.r)) {
+    throw stateCorrupt(`Version marker of operator ${operatorId} is malformed`, { operatorId });
+  }
+  return { version: record.v as number, numRows: record.r as number };
+}
+
+/** The bytes of an undo record (keys and previous values as msgpack bin). */
+export function encodeUndo(undo: UndoRecord): Uint8Array {
+  return recordPackr.pack({ v: undo.version, pv: undo.previousVersion, pr: undo.previousNumRows, k: undo.keys, b: undo.values });
+}
+
+/** Parses an undo record; `CHECKPOINT_CORRUPT` when malformed. */
+export function decodeUndo(bytes: Uint8Array, operatorId: string): UndoRecord {
+  const r = unpack(bytes, operatorId, 'undo record') as Record<string, unknown>;
+  const ok =
+    Number.isSafeInteger(r?.v) &&
+    Number.isSafeInteger(r?.pv) &&
+    Number.isSafeInteger(r?.pr) &&
+    Array.isArray(r?.k) &&
+    Array.isArray(r?.b) &&
+    (r.k as unknown[]).length === (r.b as unknown[]).length;
+  if (!ok) throw stateCorrupt(`Undo record of operator ${operatorId} is malformed`, { operatorId });
+  return {
+    version: r.v as number,
+    previousVersion: r.pv as number,
+    previousNumRows: r.pr as number,
+    keys: r.k as Uint8Array[],
+    values: r.b as (Uint8Array | null)[],
+  };
+}
+
+function unpack(bytes: Uint8Array, operatorId: string, what: string): unknown {
+  try {
+    return recordPackr.unpack(bytes);
+  } catch (cause) {
+    throw stateCorrupt(`Cannot decode the ${what} of operator ${operatorId}`, { operatorId }, cause);
+  }
+}
