@@ -7,7 +7,7 @@
 import { map } from 'rxjs';
 import { startQuery } from '../../../index';
 import { rateMicroBatch } from '../../../sources';
-import { rows } from '../../../operators';
+import { count, groupByKey, rows, window, withWatermark } from '../../../operators';
 import type { Failpoint } from '../../../index';
 import { durableTestSink } from '../../support/durableTestSink';
 
@@ -17,15 +17,37 @@ async function main(): Promise<void> {
   const batches = Number(process.env.BATCHES ?? 200);
   const killPoint = (process.env.KILL_POINT ?? 'none') as Failpoint | 'none';
   const killBatch = Number(process.env.KILL_BATCH ?? -1);
+  const mode = process.env.MODE ?? 'map';
+  // map: a stateless transform. window: a windowed count in append mode with LevelDB state, so kills also land
+  // inside state commits and between the state commit and commits/N.
+  const pipeline =
+    mode === 'window'
+      ? [
+          rows(map((r: { value: number; timestamp: Date }) => ({ key: r.value % 3, timestamp: r.timestamp }))),
+          withWatermark('timestamp', '2 seconds'),
+          window('timestamp', '5 seconds'),
+          groupByKey('window', 'key'),
+          count(),
+          rows(
+            map((r: { window: { start: Date; end: Date }; key: number; count: number }) => ({
+              value: r.window.start.getTime() * 10 + r.key,
+              count: r.count,
+            })),
+          ),
+        ]
+      : [
+          rows(
+            map((r: { value: number; timestamp: Date }) => ({
+              value: r.value,
+              ts: r.timestamp.getTime(),
+              square: r.value * r.value,
+            })),
+          ),
+        ];
   const query = await startQuery({
     source: rateMicroBatch({ rowsPerBatch: 10, startTimestamp: 1_700_000_000_000, advanceMillisPerBatch: 1000 }),
-    pipeline: rows(
-      map((r: { value: number; timestamp: Date }) => ({
-        value: r.value,
-        ts: r.timestamp.getTime(),
-        square: r.value * r.value,
-      })),
-    ),
+    pipeline,
+    outputMode: 'append',
     sink: durableTestSink(out, { maxBatchId: batches - 1 }),
     checkpointLocation: checkpoint,
     failpoint: (point, batchId) => {
