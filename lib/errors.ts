@@ -37,8 +37,12 @@ export const ErrorCodes = {
   OPERATOR_ERROR: 'OPERATOR_ERROR',
   /** The query shape is not supported in streaming (Spark's UnsupportedOperationChecker, an AnalysisException). */
   UNSUPPORTED_OPERATION: 'UNSUPPORTED_OPERATION',
-  /** The state store's version does not fit the batch being run. */
+  /** The state store's version does not fit the batch being run (state and checkpoint disagree). */
   STATE_VERSION_MISMATCH: 'STATE_VERSION_MISMATCH',
+  /** A state store was used after its batch ended (commit, abort, or a newer open) or after close. */
+  STATE_STORE_CLOSED: 'STATE_STORE_CLOSED',
+  /** A LevelDB read or write failed (disk full, I/O error); retrying may succeed. */
+  STATE_STORE_IO: 'STATE_STORE_IO',
   /** The query was stopped while something waited on it. */
   QUERY_STOPPED: 'QUERY_STOPPED',
   /** A streaming query failed; `cause` holds the error that killed it. */

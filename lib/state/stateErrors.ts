@@ -2,8 +2,7 @@
  * The errors of the state stores, built in one place.
  *
  * Invariant: every state-store failure is a `WeirError` carrying `operatorId` (and `batchId` where there is one)
- * as context fields. Codes the catalogue lacks are mapped here, so adopting dedicated codes
- * (`STATE_VERSION_MISMATCH`, `STATE_STORE_CLOSED`, `STATE_STORE_IO`) is a change to this file only.
+ * as context fields, with the codes STATE_VERSION_MISMATCH, STATE_STORE_CLOSED and STATE_STORE_IO.
  */
 import { ErrorCodes, WeirError } from '../errors';
 
@@ -18,13 +17,13 @@ export function stateVersionMismatch(operatorId: string, batchId: number, foundV
     foundVersion === batchId
       ? `State of operator ${operatorId} is at version ${foundVersion} with no undo left: only one version can be rolled back`
       : `State of operator ${operatorId} is at version ${foundVersion}, batch ${batchId} needs ${expected}`;
-  return new WeirError(ErrorCodes.CHECKPOINT_INCONSISTENT, message, { context: { operatorId, batchId, foundVersion } });
+  return new WeirError(ErrorCodes.STATE_VERSION_MISMATCH, message, { context: { operatorId, batchId, foundVersion } });
 }
 
 /** Using a store after it was committed or aborted, after a newer store of its operator was opened, or after close. */
 export function stateStoreClosed(operatorId: string, batchId: number, operation: string, phase: string): WeirError {
   return new WeirError(
-    ErrorCodes.INVALID_ARGUMENT,
+    ErrorCodes.STATE_STORE_CLOSED,
     `State store of operator ${operatorId} for batch ${batchId} is ${phase}: cannot ${operation}`,
     { context: { operatorId, batchId, operation, phase } },
   );
@@ -36,7 +35,7 @@ export function stateStoreIo(
   cause: unknown,
   context: { operatorId?: string; batchId?: number; path?: string },
 ): WeirError {
-  return new WeirError(ErrorCodes.OPERATOR_ERROR, `State store ${operation} failed: ${(cause as Error)?.message ?? String(cause)}`, {
+  return new WeirError(ErrorCodes.STATE_STORE_IO, `State store ${operation} failed: ${(cause as Error)?.message ?? String(cause)}`, {
     context: { ...context, operation },
     cause,
     retriable: true,

@@ -155,7 +155,7 @@ describe('LevelStateStore', () => {
     const provider = newProvider();
     const s0 = await provider.open('op', 0);
     await provider.close();
-    await expectWeirError(() => s0.commit(), ErrorCodes.INVALID_ARGUMENT);
+    await expectWeirError(() => s0.commit(), ErrorCodes.STATE_STORE_CLOSED);
   });
 
   it('rejects a database written in an unknown format (CHECKPOINT_UNSUPPORTED_VERSION)', async () => {

@@ -47,7 +47,7 @@ describe('MemoryStateStore', () => {
     } catch (e) {
       thrown = e;
     }
-    expect(isWeirError(thrown, ErrorCodes.CHECKPOINT_INCONSISTENT)).toBe(true);
+    expect(isWeirError(thrown, ErrorCodes.STATE_VERSION_MISMATCH)).toBe(true);
   });
 
   it('admits one provider per storage at a time (CONCURRENT_QUERY), until it is closed', async () => {

@@ -108,7 +108,7 @@ describe(`state store crash test (${KILLS} kills, seed ${SEED})`, () => {
             await expectModel(next, op, c + 1);
             await next.abort();
           } catch (e) {
-            if (ahead || !isWeirError(e, ErrorCodes.CHECKPOINT_INCONSISTENT)) throw e;
+            if (ahead || !isWeirError(e, ErrorCodes.STATE_VERSION_MISMATCH)) throw e;
             expect(e.context.foundVersion).toBe(c);
           }
           markers.push(`${op}=${ahead ? c + 1 : c}`);

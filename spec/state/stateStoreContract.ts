@@ -191,19 +191,19 @@ export function describeStateStoreContract(name: string, setup: () => Promise<Pr
       await commitBatch(0, { a: 0 });
       await commitBatch(1, { a: 1 });
       await (await open(1)).abort(); // rolled back to version 0
-      const error = await expectWeirError(() => open(0), ErrorCodes.CHECKPOINT_INCONSISTENT);
+      const error = await expectWeirError(() => open(0), ErrorCodes.STATE_VERSION_MISMATCH);
       expect(error.context).toMatchObject({ operatorId: 'op', batchId: 0, foundVersion: 0 });
       expect(await contents(await open(1))).toEqual({ a: 0 });
     });
 
-    it('fails with CHECKPOINT_INCONSISTENT (operatorId, batchId, foundVersion) on a version gap or a newer version', async () => {
+    it('fails with STATE_VERSION_MISMATCH (operatorId, batchId, foundVersion) on a version gap or a newer version', async () => {
       await commitBatch(0, { a: 1 });
       await commitBatch(1, { a: 2 });
-      const ahead = await expectWeirError(() => open(3), ErrorCodes.CHECKPOINT_INCONSISTENT);
+      const ahead = await expectWeirError(() => open(3), ErrorCodes.STATE_VERSION_MISMATCH);
       expect(ahead.context).toMatchObject({ operatorId: 'op', batchId: 3, foundVersion: 1 });
-      const behind = await expectWeirError(() => open(0), ErrorCodes.CHECKPOINT_INCONSISTENT);
+      const behind = await expectWeirError(() => open(0), ErrorCodes.STATE_VERSION_MISMATCH);
       expect(behind.context).toMatchObject({ operatorId: 'op', batchId: 0, foundVersion: 1 });
-      const fresh = await expectWeirError(() => open(5, 'never-committed'), ErrorCodes.CHECKPOINT_INCONSISTENT);
+      const fresh = await expectWeirError(() => open(5, 'never-committed'), ErrorCodes.STATE_VERSION_MISMATCH);
       expect(fresh.context).toMatchObject({ operatorId: 'never-committed', batchId: 5, foundVersion: -1 });
       // nothing was damaged by the failed opens
       expect(await contents(await open(2))).toEqual({ a: 2 });
@@ -335,14 +335,14 @@ export function describeStateStoreContract(name: string, setup: () => Promise<Pr
       const s0 = await open(0);
       s0.put(k('a'), 1);
       await s0.commit();
-      await expectWeirError(() => s0.put(k('a'), 2), ErrorCodes.INVALID_ARGUMENT);
-      await expectWeirError(() => s0.get(k('a')), ErrorCodes.INVALID_ARGUMENT);
+      await expectWeirError(() => s0.put(k('a'), 2), ErrorCodes.STATE_STORE_CLOSED);
+      await expectWeirError(() => s0.get(k('a')), ErrorCodes.STATE_STORE_CLOSED);
       expect(await s0.commit()).toBe(0);
       await s0.abort();
       const s1 = await open(1);
       await s1.abort();
-      await expectWeirError(() => s1.delete(k('a')), ErrorCodes.INVALID_ARGUMENT);
-      await expectWeirError(() => s1.commit(), ErrorCodes.INVALID_ARGUMENT);
+      await expectWeirError(() => s1.delete(k('a')), ErrorCodes.STATE_STORE_CLOSED);
+      await expectWeirError(() => s1.commit(), ErrorCodes.STATE_STORE_CLOSED);
       expect(await contents(await open(1))).toEqual({ a: 1 });
     });
 
@@ -351,7 +351,7 @@ export function describeStateStoreContract(name: string, setup: () => Promise<Pr
       const first = await open(1);
       first.put(k('a'), 'lost');
       const second = await open(1);
-      await expectWeirError(() => first.commit(), ErrorCodes.INVALID_ARGUMENT);
+      await expectWeirError(() => first.commit(), ErrorCodes.STATE_STORE_CLOSED);
       expect(await second.get(k('a'))).toBe(1);
     });
 
