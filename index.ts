@@ -3,8 +3,14 @@
  *
  * The entry point of the query API: start queries, triggers, query handles and listeners, errors.
  */
+export { Session, SessionBuilder, RuntimeConfig } from './lib/sql/dataframe/Session';
+export { DataFrame } from './lib/sql/dataframe/DataFrame';
+export { GroupedData } from './lib/sql/dataframe/GroupedData';
+export { DataStreamReader } from './lib/sql/dataframe/DataStreamReader';
+export { DataStreamWriter } from './lib/sql/dataframe/DataStreamWriter';
+export { Column } from './lib/sql/expr/Column';
 export { startQuery, parseOutputMode } from './lib/query/startQuery';
-export type { StartQueryOptions } from './lib/query/startQuery';
+export type { StartQueryOptions, QueryInput } from './lib/query/startQuery';
 export { StreamingQuery } from './lib/query/StreamingQuery';
 export { StreamingQueryManager } from './lib/query/StreamingQueryManager';
 export { StreamingQueryProgress } from './lib/query/StreamingQueryProgress';

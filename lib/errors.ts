@@ -43,6 +43,20 @@ export const ErrorCodes = {
   STATE_STORE_CLOSED: 'STATE_STORE_CLOSED',
   /** A LevelDB read or write failed (disk full, I/O error); retrying may succeed. */
   STATE_STORE_IO: 'STATE_STORE_IO',
+  /** An expression string does not parse (Spark's PARSE_SYNTAX_ERROR). */
+  PARSE_ERROR: 'PARSE_ERROR',
+  /** A column name does not resolve against the schema (Spark's UNRESOLVED_COLUMN). */
+  UNRESOLVED_COLUMN: 'UNRESOLVED_COLUMN',
+  /** A function name is unknown (Spark's UNRESOLVED_ROUTINE). */
+  UNRESOLVED_ROUTINE: 'UNRESOLVED_ROUTINE',
+  /** An expression's argument types do not fit (Spark's DATATYPE_MISMATCH). */
+  DATATYPE_MISMATCH: 'DATATYPE_MISMATCH',
+  /** `format(name)` names no source or sink weir has (Spark's DATA_SOURCE_NOT_FOUND). */
+  DATA_SOURCE_NOT_FOUND: 'DATA_SOURCE_NOT_FOUND',
+  /** A required option of a source or sink is missing. */
+  MISSING_OPTION: 'MISSING_OPTION',
+  /** A table or view name is unknown (Spark's TABLE_OR_VIEW_NOT_FOUND). */
+  TABLE_OR_VIEW_NOT_FOUND: 'TABLE_OR_VIEW_NOT_FOUND',
   /** The query was stopped while something waited on it. */
   QUERY_STOPPED: 'QUERY_STOPPED',
   /** A streaming query failed; `cause` holds the error that killed it. */

@@ -20,6 +20,8 @@ import type { AggregateFunction } from '../lib/aggregate';
 import { count as countFunction } from '../lib/aggregate';
 import { toEpochMs } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
+import { GroupIndex } from './internal/groupIndex';
+import { forEachLazyRow, forEachLazyRowWithColumn, withChanges } from './internal/lazyRows';
 import { fromMaybe, then } from './internal/maybe';
 import { keyId, prefixUpperBound, readTimePrefix, sessionKey, sessionKeyPrefix, stateKey, timePrefix } from './internal/groupKey';
 import { SESSION_WINDOW_COLUMN } from './sessionWindow';
@@ -104,8 +106,11 @@ function keyOf(row: Row, columns: readonly string[], keyFn: ((row: Row) => Row) 
   return { k, values };
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 function outputRow(k: Row, buffers: readonly unknown[], names: readonly string[], fns: readonly AggregateFunction[]): Row {
-  const out: Row = { ...k };
+  // Object.assign copies what `{ ...k }` copies, faster when columns are added after (see window.ts withColumn).
+  const out: Row = hasOwn.call(k, '__proto__') ? { ...k } : Object.assign({}, k);
   for (let i = 0; i < names.length; i += 1) out[names[i]!] = fns[i]!.evaluate(buffers[i]);
   return out;
 }
@@ -140,6 +145,86 @@ export function count<T extends Row>(): OperatorFunction<MicroBatch<T>, MicroBat
   return agg({ count: countFunction() });
 }
 
+/** The input of weir's `count()` / `count('*')`: a constant, so the row it is given is never read. */
+const COUNT_ROWS_INPUT = countFunction().input;
+
+/** Calls `visit` with each row of `batch`, without building lazy rows (see internal/lazyRows). */
+function forEachRow(batch: MicroBatch<Row>, visit: (row: Row) => void): void {
+  if (forEachLazyRow(batch, visit)) return;
+  const rows = batch.rows;
+  for (let r = 0; r < rows.length; r += 1) visit(rows[r]!);
+}
+
+/** One partial buffer per group of the batch's rows, in the order each group's first row appears. */
+function partialAggregate(
+  batch: MicroBatch<Row>,
+  columns: readonly string[],
+  keyFn: ((row: Row) => Row) | undefined,
+  fns: readonly AggregateFunction[],
+): Partial[] {
+  const nAggs = fns.length;
+  const newBuffers = (): unknown[] => {
+    const b = new Array<unknown>(nAggs);
+    for (let i = 0; i < nAggs; i += 1) b[i] = fns[i]!.init();
+    return b;
+  };
+  if (keyFn) {
+    const partials = new Map<string, Partial>();
+    forEachRow(batch, (row) => {
+      const { k, values } = keyOf(row, columns, keyFn);
+      const id = keyId(values);
+      let p = partials.get(id);
+      if (p === undefined) {
+        p = { values, k, b: newBuffers() };
+        partials.set(id, p);
+      }
+      for (let i = 0; i < nAggs; i += 1) {
+        const f = fns[i]!;
+        p.b[i] = f.update(p.b[i], f.input(row));
+      }
+    });
+    return [...partials.values()];
+  }
+  const index = new GroupIndex<Partial>(columns, (_row, values) => {
+    const k: Row = {};
+    for (let i = 0; i < columns.length; i += 1) k[columns[i]!] = values[i];
+    return { values, k, b: newBuffers() };
+  });
+  if (nAggs === 1) {
+    const f = fns[0]!;
+    // count(*) does not read the row: visit window()'s rows as (input row, window) without building them.
+    let column: string | undefined;
+    let columnIndex = -1;
+    const fused =
+      f.input === COUNT_ROWS_INPUT &&
+      forEachLazyRowWithColumn(batch, (row, c, v) => {
+        if (c !== column) {
+          column = c;
+          columnIndex = columns.indexOf(c);
+        }
+        const b = index.findWith(row, columnIndex, v).b;
+        b[0] = f.update(b[0], f.input(row));
+      });
+    if (!fused) {
+      forEachRow(batch, (row) => {
+        const b = index.find(row).b;
+        b[0] = f.update(b[0], f.input(row));
+      });
+    }
+  } else {
+    forEachRow(batch, (row) => {
+      const b = index.find(row).b;
+      for (let i = 0; i < nAggs; i += 1) {
+        const f = fns[i]!;
+        b[i] = f.update(b[i], f.input(row));
+      }
+    });
+  }
+  const out = new Array<Partial>(index.groups.length);
+  for (let g = 0; g < out.length; g += 1) out[g] = index.groups[g]!.payload;
+  return out;
+}
+
 function aggregateBatch(batch: MicroBatch<Row>, names: readonly string[], fns: readonly AggregateFunction[]): MaybePromise<MicroBatch<Row>> {
   const { context, outputMode } = batch;
   const operatorId = context.nextOperatorId('aggregate');
@@ -156,7 +241,7 @@ function aggregateBatch(batch: MicroBatch<Row>, names: readonly string[], fns: r
       timeKeyed && outputMode !== 'complete' && newWatermarkMs > batch.watermarkMs,
     metrics: () => ({ numRowsDroppedByWatermark: droppedByWatermark }),
   });
-  const emit = (rows: Row[]): MicroBatch<Row> => ({ ...batch, rows, metadata: metadataAfter(plan) });
+  const emit = (rows: Row[]): MicroBatch<Row> => withChanges(batch, { rows, metadata: metadataAfter(plan) });
   const dropLate = timeKeyed && outputMode !== 'complete';
 
   if (isSession) {
@@ -171,29 +256,11 @@ function aggregateBatch(batch: MicroBatch<Row>, names: readonly string[], fns: r
   }
 
   // 1. Partial aggregation of this batch's rows.
-  const partials = new Map<string, Partial>();
-  const rows = batch.rows;
-  const nAggs = fns.length;
-  for (let r = 0; r < rows.length; r += 1) {
-    const row = rows[r]!;
-    const { k, values } = keyOf(row, columns, grouping.keyFn);
-    const id = keyId(values);
-    let p = partials.get(id);
-    if (p === undefined) {
-      const b = new Array<unknown>(nAggs);
-      for (let i = 0; i < nAggs; i += 1) b[i] = fns[i]!.init();
-      p = { values, k, b };
-      partials.set(id, p);
-    }
-    for (let i = 0; i < nAggs; i += 1) {
-      const f = fns[i]!;
-      p.b[i] = f.update(p.b[i], f.input(row));
-    }
-  }
-
+  const partials = partialAggregate(batch, columns, grouping.keyFn, fns);
   // 2. Late keys (after partial aggregation, as Spark counts them).
   const live: Array<{ p: Partial; key: Uint8Array; time: number | undefined }> = [];
-  for (const p of partials.values()) {
+  for (let g = 0; g < partials.length; g += 1) {
+    const p = partials[g]!;
     const time = timeKeyed ? keyEventTime(p.values[timeKeyIndex]) : undefined;
     if (timeKeyed && time === null) continue; // null event time: no window, no group (Spark drops it too)
     if (dropLate && time !== undefined && time !== null && time <= batch.lateEventsWatermarkMs) {

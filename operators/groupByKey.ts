@@ -8,6 +8,7 @@ import { map, type OperatorFunction } from 'rxjs';
 import type { MicroBatch, Row } from '../lib/contracts';
 import { ErrorCodes, WeirError } from '../lib/errors';
 import { describeOperator } from './describeOperator';
+import { withChanges } from './internal/lazyRows';
 
 /**
  * Groups by columns (`groupByKey('window', 'word')`) or by a key function returning an object of key columns
@@ -28,10 +29,9 @@ export function groupByKey<T extends Row>(
   }
   return describeOperator(
     `GroupByKey ${keyFn ? 'keyFn' : columns.join(', ')}`,
-    map((batch: MicroBatch<T>) => ({
-      ...batch,
-      metadata: { ...batch.metadata, grouping: keyFn ? { columns, keyFn } : { columns } },
-    })),
+    map((batch: MicroBatch<T>) =>
+      withChanges(batch, { metadata: { ...batch.metadata, grouping: keyFn ? { columns, keyFn } : { columns } } }),
+    ),
     (state) => ({ ...state, metadata: { ...state.metadata, grouping: keyFn ? { columns, keyFn } : { columns } } }),
   );
 }

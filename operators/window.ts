@@ -2,7 +2,8 @@
  * `window(column, windowDuration, slideDuration?, startTime?)`: assigns rows to time windows.
  *
  * Invariant: each row with a non-null event time is emitted once per window containing it (half-open
- * `[start, end)`), with a `window: { start: Date, end: Date }` column; rows with a null time produce nothing.
+ * `[start, end)`), with a `window: { start: Date, end: Date }` column (one struct per window per batch, shared by
+ * its rows); rows with a null time produce nothing.
  * When `column` is the event-time column, `window` becomes it (late means `window.end <= watermark`). A window
  * struct as input is placed by its window_time (chained aggregations).
  */
@@ -10,11 +11,51 @@ import { map, type OperatorFunction } from 'rxjs';
 import type { BatchMetadata, MicroBatch, Row } from '../lib/contracts';
 import { timeWindowSpec, toEpochMs, windowStartsFor } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
+import { withLazyRows, type RowsPlan } from './internal/lazyRows';
 
 /** The window column becomes the event-time column when the time column was it. */
 export function windowMetadata(metadata: BatchMetadata | undefined, column: string, as: string): BatchMetadata {
   const eventTimeColumn = metadata?.eventTimeColumn === column ? as : metadata?.eventTimeColumn;
   return { ...metadata, ...(eventTimeColumn !== undefined ? { eventTimeColumn } : {}) };
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * `{ ...row, [column]: value }`. `Object.assign` copies exactly what the spread copies (own enumerable string and
+ * symbol keys, getters read) and is several times faster per row here (the copy keeps spare in-object slots for
+ * the new column); the spread stays for the two cases where an assignment would set the prototype instead of
+ * defining a `__proto__` property.
+ */
+function withColumn(row: Row, column: string, value: unknown): Row {
+  if (column === '__proto__' || hasOwn.call(row, '__proto__')) return { ...row, [column]: value };
+  const out = Object.assign({}, row) as Row;
+  out[column] = value;
+  return out;
+}
+
+/**
+ * The window structs of one batch: rows of the same window in a batch share one `{ start, end }` (rows are values;
+ * nothing downstream mutates them), so a batch allocates a struct and two Dates per window, not per row.
+ */
+class WindowStructs {
+  private lastStart = NaN;
+  private last: { start: Date; end: Date } | undefined;
+  private readonly byStart = new Map<number, { start: Date; end: Date }>();
+
+  constructor(private readonly windowMs: number) {}
+
+  get(start: number): { start: Date; end: Date } {
+    if (start === this.lastStart) return this.last!;
+    let struct = this.byStart.get(start);
+    if (struct === undefined) {
+      struct = { start: new Date(start), end: new Date(start + this.windowMs) };
+      this.byStart.set(start, struct);
+    }
+    this.lastStart = start;
+    this.last = struct;
+    return struct;
+  }
 }
 
 /** Options beyond Spark's arguments. */
@@ -42,27 +83,32 @@ export function window<T extends Row>(
   return describeOperator(
     `TimeWindow ${column}, ${spec.windowMs} ms, ${spec.slideMs} ms, ${spec.startMs} ms`,
     map((batch: MicroBatch<T>) => {
-      const out: Row[] = [];
-      const rows = batch.rows;
-      for (let i = 0; i < rows.length; i += 1) {
-        const row = rows[i]!;
-        const ts = toEpochMs(row[column]);
-        if (ts === null) continue;
-        if (tumbling) {
-          const r = (ts - spec.startMs) % spec.slideMs;
-          const start = ts - (r < 0 ? r + spec.slideMs : r);
-          out.push({ ...row, [as]: { start: new Date(start), end: new Date(start + spec.windowMs) } });
-        } else {
-          for (const start of windowStartsFor(ts, spec)) {
-            out.push({ ...row, [as]: { start: new Date(start), end: new Date(start + spec.windowMs) } });
+      const input = batch.rows as readonly Row[];
+      // The rows are built on first read; window → groupByKey → agg visits them without building the array.
+      const plan: RowsPlan = {
+        forEachWithColumn(visit) {
+          const structs = new WindowStructs(spec.windowMs);
+          for (let i = 0; i < input.length; i += 1) {
+            const row = input[i]!;
+            const ts = toEpochMs(row[column]);
+            if (ts === null) continue;
+            if (tumbling) {
+              const r = (ts - spec.startMs) % spec.slideMs;
+              visit(row, as, structs.get(ts - (r < 0 ? r + spec.slideMs : r)));
+            } else {
+              for (const start of windowStartsFor(ts, spec)) visit(row, as, structs.get(start));
+            }
           }
-        }
-      }
-      return {
-        ...batch,
-        rows: out as unknown as readonly (T & { window: { start: Date; end: Date } })[],
-        metadata: windowMetadata(batch.metadata, column, as),
+        },
+        forEach(visit) {
+          this.forEachWithColumn!((row, c, v) => visit(withColumn(row, c, v)));
+        },
       };
+      return withLazyRows<T & { window: { start: Date; end: Date } }>(
+        batch,
+        { metadata: windowMetadata(batch.metadata, column, as) },
+        plan,
+      );
     }),
     (state) => ({ ...state, metadata: windowMetadata(state.metadata, column, as) }),
   );

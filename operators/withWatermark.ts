@@ -12,6 +12,7 @@ import { ErrorCodes, WeirError } from '../lib/errors';
 import { intervalToDelayMs, parseInterval } from '../lib/util/interval';
 import { toEpochMs } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
+import { withChanges } from './internal/lazyRows';
 
 /** Parses a watermark delay the way Spark does (months count 31 days); rejects negative delays. */
 export function parseWatermarkDelay(delay: string | number): number {
@@ -31,8 +32,10 @@ export function eventTimeStats(rows: readonly Row[], column: string): EventTimeS
   let sum = 0;
   let count = 0;
   for (let i = 0; i < rows.length; i += 1) {
-    const t = toEpochMs(rows[i]![column]);
-    if (t === null) continue;
+    const v = rows[i]![column];
+    // Dates first (what sources produce); toEpochMs handles the rest. An invalid Date is null, as there.
+    const t = v instanceof Date ? v.getTime() : toEpochMs(v);
+    if (t === null || t !== t) continue;
     if (t < min) min = t;
     if (t > max) max = t;
     sum += t;
@@ -58,7 +61,7 @@ export function withWatermark<T extends Row>(
     map((batch: MicroBatch<T>) => {
       const id = batch.context.nextOperatorId('watermark');
       batch.context.reportEventTime(id, eventTimeStats(batch.rows, column), delayMs);
-      return { ...batch, metadata: { ...batch.metadata, eventTimeColumn: column } };
+      return withChanges(batch, { metadata: { ...batch.metadata, eventTimeColumn: column } });
     }),
     (state) => ({ ...state, metadata: { ...state.metadata, eventTimeColumn: column } }),
   );

@@ -11,6 +11,7 @@ import { ErrorCodes, WeirError } from '../lib/errors';
 import { assertKnownOptions } from './internal/assertKnownOptions';
 import { invalidOption } from './internal/invalidOption';
 import { toLongOffset } from './internal/toLongOffset';
+import type { DataFrame } from '../lib/sql/dataframe/DataFrame';
 
 /**
  * Options of {@link MemoryStream} and {@link memory}.
@@ -23,6 +24,11 @@ import { toLongOffset } from './internal/toLongOffset';
 export interface MemoryStreamOptions {
   /** Shown in the description (`MemoryStream[<name>]`); defaults to a per-process id. */
   name?: string;
+}
+
+/** What `toDF()` needs from a Session (kept structural so sources do not depend on the DataFrame face). */
+export interface StreamingDataFrameFactory {
+  streamingDataFrame(source: Source<any>, schema?: any, name?: string): DataFrame;
 }
 
 /** The offset before the first `addData` (Spark's `LongOffset(-1)`). */
@@ -60,13 +66,35 @@ export class MemoryStream<T = Row> implements Source<T> {
   /** The offset fixed by `prepareForTriggerAvailableNow` in this run, if any. */
   private availableNowEnd: number | undefined;
 
-  constructor(options: MemoryStreamOptions = {}) {
+  /** The session (DataFrame face) and schema given to `new MemoryStream(session, schema)`. */
+  private readonly dataFrameFactory: StreamingDataFrameFactory | undefined;
+  private readonly schemaDefinition: unknown;
+
+  /**
+   * `new MemoryStream<T>({ name })` on the RxJS face, or Spark's `new MemoryStream(session, 'word STRING, ts
+   * TIMESTAMP')` on the DataFrame face (then `toDF()` gives a streaming DataFrame).
+   */
+  constructor(sessionOrOptions: MemoryStreamOptions | StreamingDataFrameFactory = {}, schema?: unknown, moreOptions: MemoryStreamOptions = {}) {
+    const isFactory = typeof (sessionOrOptions as StreamingDataFrameFactory | null)?.streamingDataFrame === 'function';
+    this.dataFrameFactory = isFactory ? (sessionOrOptions as StreamingDataFrameFactory) : undefined;
+    this.schemaDefinition = schema;
+    const options = isFactory ? moreOptions : (sessionOrOptions as MemoryStreamOptions);
     assertKnownOptions('MemoryStream', options, ['name']);
     const { name = undefined } = options;
     if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
       throw invalidOption('MemoryStream', 'name', name, 'must be a non-empty string', "e.g. { name: 'clicks' }");
     }
     this.description = `MemoryStream[${name ?? nextStreamId++}]`;
+  }
+
+  /** The streaming DataFrame of this stream (needs `new MemoryStream(session, schema?)`). */
+  toDF(): DataFrame {
+    if (!this.dataFrameFactory) {
+      throw new WeirError(ErrorCodes.INVALID_ARGUMENT, 'toDF() needs a MemoryStream created with a session: new MemoryStream(session, schema)', {
+        context: { source: this.description },
+      });
+    }
+    return this.dataFrameFactory.streamingDataFrame(this, this.schemaDefinition, this.description);
   }
 
   /** The offset of the last `addData` call, `-1` before any. */

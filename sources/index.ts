@@ -17,3 +17,5 @@ export { rateMicroBatch } from './rateMicroBatch';
 export type { RateMicroBatchOptions, RateMicroBatchOffset, RateMicroBatchRow } from './rateMicroBatch';
 export { fromObservable } from './fromObservable';
 export type { FromObservableOptions, ObservableSource } from './fromObservable';
+export { socket } from './socket';
+export type { SocketSourceOptions, SocketRow } from './socket';

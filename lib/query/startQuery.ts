@@ -121,7 +121,8 @@ async function runOperators(
   return emitted[0] as MicroBatch<Row>;
 }
 
-function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeline): QueryPlan {
+/** The QueryPlan of inputs and operators (also used to run batch DataFrames over one batch). */
+export function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeline): QueryPlan {
   const operators = operatorList(pipeline);
   const inputOperators = inputs.map((i) => operatorList(i.pipeline));
   return {

@@ -24,6 +24,7 @@ export class ReadCache {
   private readonly entries = new Map<string, CacheEntry>();
   private stamp = 0;
   private bytesUsed = 0;
+  private present = 0;
   /** Lookups answered from the cache since the batch started. */
   hits = 0;
   /** Lookups the cache could not answer since the batch started. */
@@ -34,6 +35,14 @@ export class ReadCache {
   /** Number of cached keys. */
   get size(): number {
     return this.entries.size;
+  }
+
+  /**
+   * Number of cached keys known present (non-null bytes). When it equals the committed row count, the cache holds
+   * every committed key, so a range can be answered from it ({@link committedInRange}).
+   */
+  get presentCount(): number {
+    return this.present;
   }
 
   /** Estimated heap bytes of the cached entries. */
@@ -75,10 +84,12 @@ export class ReadCache {
     const old = this.entries.get(id);
     if (old !== undefined) {
       this.bytesUsed -= entryBytes(id, old.bytes);
+      if (old.bytes !== null) this.present -= 1;
       this.entries.delete(id);
     }
     this.entries.set(id, { bytes, stamp: this.stamp });
     this.bytesUsed += entryBytes(id, bytes);
+    if (bytes !== null) this.present += 1;
     this.evict();
   }
 
@@ -91,6 +102,19 @@ export class ReadCache {
   clear(): void {
     this.entries.clear();
     this.bytesUsed = 0;
+    this.present = 0;
+  }
+
+  /** Cached present entries with `gte <= id < lt` (binary strings), sorted by id; without counting or refreshing. */
+  committedInRange(gte: string | undefined, lt: string | undefined): Array<[string, Uint8Array]> {
+    const out: Array<[string, Uint8Array]> = [];
+    for (const [id, entry] of this.entries) {
+      if (entry.bytes === null) continue;
+      if (gte !== undefined && id < gte) continue;
+      if (lt !== undefined && id >= lt) continue;
+      out.push([id, entry.bytes]);
+    }
+    return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 
   private evict(): void {
@@ -98,6 +122,7 @@ export class ReadCache {
       const oldest = this.entries.entries().next().value as [string, CacheEntry];
       this.entries.delete(oldest[0]);
       this.bytesUsed -= entryBytes(oldest[0], oldest[1].bytes);
+      if (oldest[1].bytes !== null) this.present -= 1;
     }
   }
 }

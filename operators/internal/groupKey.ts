@@ -42,11 +42,33 @@ export function keyId(values: readonly unknown[]): string {
 
 const TIME_BYTES = 8;
 
+const TWO_POW_32 = 4294967296;
+
+/** Writes the 8 bytes of {@link timePrefix} into `out` at `offset`. */
+function writeTimePrefix(out: Uint8Array, offset: number, ms: number): void {
+  const v = Math.trunc(ms);
+  if (v > -Number.MAX_SAFE_INTEGER && v < Number.MAX_SAFE_INTEGER) {
+    // Two's complement of v in two 32-bit words, top bit flipped: the same bytes as the BigInt form, without one.
+    const hi = (Math.floor(v / TWO_POW_32) ^ 0x80000000) >>> 0;
+    const lo = (v - Math.floor(v / TWO_POW_32) * TWO_POW_32) >>> 0;
+    out[offset] = hi >>> 24;
+    out[offset + 1] = (hi >>> 16) & 0xff;
+    out[offset + 2] = (hi >>> 8) & 0xff;
+    out[offset + 3] = hi & 0xff;
+    out[offset + 4] = lo >>> 24;
+    out[offset + 5] = (lo >>> 16) & 0xff;
+    out[offset + 6] = (lo >>> 8) & 0xff;
+    out[offset + 7] = lo & 0xff;
+    return;
+  }
+  // NaN and ±Infinity throw a RangeError here, as before.
+  new DataView(out.buffer, out.byteOffset + offset, TIME_BYTES).setBigInt64(0, BigInt(v) ^ -(2n ** 63n), false);
+}
+
 /** 8 bytes that sort like the signed integer `ms` (|ms| < 2^53). */
 export function timePrefix(ms: number): Uint8Array {
   const out = new Uint8Array(TIME_BYTES);
-  const view = new DataView(out.buffer);
-  view.setBigInt64(0, BigInt(Math.trunc(ms)) ^ -(2n ** 63n), false);
+  writeTimePrefix(out, 0, ms);
   return out;
 }
 
@@ -66,7 +88,11 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 /** The state key of a group: [time prefix] + msgpack(values). */
 export function stateKey(values: readonly unknown[], timeMs?: number): Uint8Array {
   const body = packr.pack(values) as Uint8Array;
-  return timeMs === undefined ? new Uint8Array(body) : concat(timePrefix(timeMs), body);
+  if (timeMs === undefined) return new Uint8Array(body);
+  const out = new Uint8Array(TIME_BYTES + body.length);
+  writeTimePrefix(out, 0, timeMs);
+  out.set(body, TIME_BYTES);
+  return out;
 }
 
 /** The state key of a session: msgpack(group values) length-prefixed, then the session start. */

@@ -1,0 +1,270 @@
+/**
+ * PySpark's DataFrame, streaming or batch, over an immutable logical plan.
+ *
+ * Invariants: every transformation returns a new DataFrame and changes nothing; string arguments of
+ * select/groupBy/drop are column names (as in Spark), SQL text goes through selectExpr/filter/expr and is parsed,
+ * never evaluated; batch actions on a streaming DataFrame throw Spark's error.
+ */
+import type { Row } from '../../contracts';
+import { ErrorCodes, WeirError } from '../../errors';
+import { Column } from '../expr/Column';
+import type { Expr } from '../expr/Expr';
+import { parseExpression } from '../expr/parseExpression';
+import { showString } from '../../../sinks/showString';
+import type { StructType } from '../types';
+import { GroupedData } from './GroupedData';
+import { describePlan, isStreamingPlan, childrenOf, type LogicalPlan } from './LogicalPlan';
+import { Messages, compilePlan } from './planner';
+import type { SessionLike } from './SessionLike';
+import { executeBatch } from './executeBatch';
+import { DataStreamWriter } from './DataStreamWriter';
+
+/** A column argument: a Column, or a column name. */
+export type ColumnLike = Column | string;
+
+/** A column name (or '*') as an expression. */
+export function columnExpr(c: ColumnLike): Expr {
+  if (c instanceof Column) return c.expr;
+  if (typeof c !== 'string') {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `Expected a Column or a column name, got ${typeof c}`, { context: {} });
+  }
+  return { kind: 'column', name: c } as Expr;
+}
+
+/** A filter condition: a Column or a SQL expression string. */
+function conditionExpr(c: Column | string): Expr {
+  return c instanceof Column ? c.expr : parseExpression(c);
+}
+
+/** A streaming or batch DataFrame. */
+export class DataFrame {
+  /** @internal */
+  constructor(
+    readonly session: SessionLike,
+    /** @internal */ readonly plan: LogicalPlan,
+  ) {}
+
+  private with(plan: LogicalPlan): DataFrame {
+    return new DataFrame(this.session, plan);
+  }
+
+  /** True when the DataFrame reads a streaming source. */
+  get isStreaming(): boolean {
+    return isStreamingPlan(this.plan);
+  }
+
+  /** The schema (analysis runs here: unknown columns fail now, with Spark's message). */
+  get schema(): StructType {
+    return compilePlan(this.plan, { streaming: this.isStreaming, outputMode: 'complete' }).schema;
+  }
+
+  /** The column names. */
+  get columns(): string[] {
+    return this.schema.fieldNames();
+  }
+
+  /** Spark's `printSchema()`: prints the tree and returns it. */
+  printSchema(): string {
+    const text = this.schema.treeString();
+    process.stdout.write(`${text}\n`);
+    return text;
+  }
+
+  /** The logical plan as text (and prints it, as PySpark does). */
+  explain(extended = false): string {
+    const lines: string[] = [];
+    const walk = (p: LogicalPlan, depth: number): void => {
+      lines.push(`${depth === 0 ? '' : `${'   '.repeat(depth - 1)}+- `}${describePlan(p)}`);
+      for (const c of childrenOf(p)) walk(c, depth + 1);
+    };
+    walk(this.plan, 0);
+    const text = `${extended ? '== Analyzed Logical Plan ==\n' : '== Physical Plan ==\n'}${lines.join('\n')}\n`;
+    process.stdout.write(text);
+    return text;
+  }
+
+  /** The column `name` of this DataFrame (PySpark's `df.name` / `df['name']`). */
+  col(name: string): Column {
+    return new Column(columnExpr(name));
+  }
+
+  select(...cols: Array<ColumnLike | ColumnLike[]>): DataFrame {
+    const list = cols.flat();
+    return this.with({ kind: 'project', child: this.plan, exprs: list.map(columnExpr) });
+  }
+
+  /** Projections written as SQL expression strings: `selectExpr('word', 'count(*) AS n')`. */
+  selectExpr(...exprs: string[]): DataFrame {
+    const parsed = exprs.map((e) => parseExpression(e));
+    if (parsed.some((p) => containsAggregateCall(p))) {
+      return new GroupedData(this, []).aggExprs(parsed);
+    }
+    return this.with({ kind: 'project', child: this.plan, exprs: parsed });
+  }
+
+  filter(condition: Column | string): DataFrame {
+    return this.with({ kind: 'filter', child: this.plan, condition: conditionExpr(condition) });
+  }
+
+  where(condition: Column | string): DataFrame {
+    return this.filter(condition);
+  }
+
+  withColumn(name: string, column: Column): DataFrame {
+    const exists = this.columns.some((c) => c.toLowerCase() === name.toLowerCase());
+    const exprs: Expr[] = exists
+      ? this.columns.map((c) => (c.toLowerCase() === name.toLowerCase() ? column.alias(name).expr : columnExpr(c)))
+      : [{ kind: 'column', name: '*' } as Expr, column.alias(name).expr];
+    return this.with({ kind: 'project', child: this.plan, exprs });
+  }
+
+  withColumnRenamed(existing: string, renamed: string): DataFrame {
+    if (!this.columns.some((c) => c.toLowerCase() === existing.toLowerCase())) return this;
+    return this.with({
+      kind: 'project',
+      child: this.plan,
+      exprs: this.columns.map((c) =>
+        c.toLowerCase() === existing.toLowerCase() ? new Column(columnExpr(c)).alias(renamed).expr : columnExpr(c),
+      ),
+    });
+  }
+
+  drop(...cols: ColumnLike[]): DataFrame {
+    const names = new Set(
+      cols.map((c) => (typeof c === 'string' ? c : c.toString()).toLowerCase()),
+    );
+    const keep = this.columns.filter((c) => !names.has(c.toLowerCase()));
+    return this.with({ kind: 'project', child: this.plan, exprs: keep.map(columnExpr) });
+  }
+
+  groupBy(...cols: Array<ColumnLike | ColumnLike[]>): GroupedData {
+    return new GroupedData(this, cols.flat().map(columnExpr));
+  }
+
+  /** Alias of groupBy (Spark's `groupby`). */
+  groupby(...cols: Array<ColumnLike | ColumnLike[]>): GroupedData {
+    return this.groupBy(...cols);
+  }
+
+  /** Aggregates the whole DataFrame: `df.agg(count('*'))`. */
+  agg(...exprs: Column[]): DataFrame {
+    return new GroupedData(this, []).agg(...exprs);
+  }
+
+  withWatermark(eventTime: string, delayThreshold: string): DataFrame {
+    return this.with({ kind: 'watermark', child: this.plan, column: eventTime, delay: delayThreshold });
+  }
+
+  orderBy(...cols: Array<ColumnLike | ColumnLike[]>): DataFrame {
+    return this.with({ kind: 'sort', child: this.plan, orders: cols.flat().map(columnExpr) });
+  }
+
+  sort(...cols: Array<ColumnLike | ColumnLike[]>): DataFrame {
+    return this.orderBy(...cols);
+  }
+
+  limit(n: number): DataFrame {
+    if (!Number.isInteger(n) || n < 0) {
+      throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `The limit expression must be equal to or greater than 0, but got ${n}`, {
+        context: { n },
+      });
+    }
+    return this.with({ kind: 'limit', child: this.plan, n });
+  }
+
+  union(other: DataFrame): DataFrame {
+    return this.with({ kind: 'union', children: [this.plan, other.plan], byName: false });
+  }
+
+  unionAll(other: DataFrame): DataFrame {
+    return this.union(other);
+  }
+
+  unionByName(other: DataFrame): DataFrame {
+    const names = this.columns;
+    const reordered = other.select(...names);
+    return this.with({ kind: 'union', children: [this.plan, reordered.plan], byName: true });
+  }
+
+  alias(name: string): DataFrame {
+    return this.with({ kind: 'alias', child: this.plan, name });
+  }
+
+  /** Registers this DataFrame as a temporary view for `session.table` / `session.sql`. */
+  createOrReplaceTempView(name: string): void {
+    this.session.registerView(name, this.plan);
+  }
+
+  /** The writer of a streaming DataFrame. */
+  get writeStream(): DataStreamWriter {
+    if (!this.isStreaming) {
+      throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, "'writeStream' can be called only on streaming Dataset/DataFrame", {
+        context: {},
+      });
+    }
+    return new DataStreamWriter(this);
+  }
+
+  private assertBatch(action: string): void {
+    if (this.isStreaming) {
+      throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, Messages.batchActionOnStreaming, { context: { action } });
+    }
+  }
+
+  /** All rows (batch only). */
+  async collect(): Promise<Row[]> {
+    this.assertBatch('collect');
+    return executeBatch(this.plan, this.session.now());
+  }
+
+  async count(): Promise<number> {
+    this.assertBatch('count');
+    return (await this.collect()).length;
+  }
+
+  async take(n: number): Promise<Row[]> {
+    this.assertBatch('take');
+    return (await this.limit(n).collect()).slice(0, n);
+  }
+
+  async first(): Promise<Row | null> {
+    return (await this.take(1))[0] ?? null;
+  }
+
+  async head(n = 1): Promise<Row[]> {
+    return this.take(n);
+  }
+
+  /** Prints the first `n` rows as Spark's `show()` does, and returns the text. */
+  async show(n = 20, truncate: boolean | number = true): Promise<string> {
+    this.assertBatch('show');
+    const rows = await this.collect();
+    const text = showString(rows, { numRows: n, truncate, columns: this.columns });
+    process.stdout.write(`${text}\n`);
+    return text;
+  }
+}
+
+function containsAggregateCall(e: Expr): boolean {
+  const AGGREGATES = new Set([
+    'count',
+    'sum',
+    'avg',
+    'mean',
+    'min',
+    'max',
+    'first',
+    'last',
+    'collect_list',
+    'collect_set',
+    'approx_count_distinct',
+    'count_distinct',
+  ]);
+  const walk = (x: unknown): boolean => {
+    if (x === null || typeof x !== 'object') return false;
+    const node = x as { kind?: string; name?: string };
+    if (node.kind === 'call' && typeof node.name === 'string' && AGGREGATES.has(node.name)) return true;
+    return Object.values(x as Record<string, unknown>).some((v) => (Array.isArray(v) ? v.some(walk) : walk(v)));
+  };
+  return walk(e);
+}

@@ -1,0 +1,136 @@
+/**
+ * PySpark's DataStreamReader: `session.readStream.format(...).option(...).schema(...).load()`.
+ *
+ * Invariants: options are strings as in Spark and are converted once, at `load()`; an unknown format or a
+ * missing required option fails at `load()` with a named error; every source gets the schema Spark gives it.
+ */
+import type { Row, Source } from '../../contracts';
+import { ErrorCodes, WeirError } from '../../errors';
+import { rate } from '../../../sources/rate';
+import { rateMicroBatch } from '../../../sources/rateMicroBatch';
+import { socket } from '../../../sources/socket';
+import { StructType, toSchema } from '../types';
+import { DataFrame } from './DataFrame';
+import type { SessionLike } from './SessionLike';
+
+/** The source formats this version of weir has. */
+export const STREAM_SOURCE_FORMATS = ['rate', 'rate-micro-batch', 'socket'] as const;
+const PLANNED_SOURCE_FORMATS = ['text', 'csv', 'json', 'parquet', 'orc', 'kafka'];
+
+/** Spark's schema of the rate sources. */
+export const RATE_SCHEMA = 'timestamp TIMESTAMP, value BIGINT';
+
+function numberOption(opts: Map<string, string>, key: string, format: string): number | undefined {
+  const v = opts.get(key);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `Invalid value '${v}' for option '${key}' of the ${format} source: a number is expected`, {
+      context: { format, option: key, value: v },
+    });
+  }
+  return n;
+}
+
+/** Reads streaming DataFrames. */
+export class DataStreamReader {
+  private formatName: string | undefined;
+  private readonly opts = new Map<string, string>();
+  private userSchema: StructType | undefined;
+
+  constructor(private readonly session: SessionLike) {}
+
+  format(source: string): this {
+    this.formatName = source;
+    return this;
+  }
+
+  option(key: string, value: string | number | boolean): this {
+    this.opts.set(key, String(value));
+    return this;
+  }
+
+  options(values: Record<string, string | number | boolean>): this {
+    for (const [k, v] of Object.entries(values)) this.option(k, v);
+    return this;
+  }
+
+  /** A StructType or a DDL string (`'word STRING, ts TIMESTAMP'`). */
+  schema(schema: StructType | string): this {
+    this.userSchema = toSchema(schema);
+    return this;
+  }
+
+  /** The streaming DataFrame of the configured source. */
+  load(path?: string): DataFrame {
+    if (path !== undefined) this.opts.set('path', path);
+    const format = (this.formatName ?? this.session.confValue('sql.sources.default') ?? 'parquet').toLowerCase();
+    let source: Source<Row>;
+    let schema = RATE_SCHEMA;
+    switch (format) {
+      case 'socket': {
+        const host = this.opts.get('host');
+        const port = numberOption(this.opts, 'port', format);
+        if (host === undefined || port === undefined) {
+          throw new WeirError(ErrorCodes.MISSING_OPTION, `Set a ${host === undefined ? 'host' : 'port'} to read from with option("${host === undefined ? 'host' : 'port'}", ...).`, {
+            context: { format, option: host === undefined ? 'host' : 'port' },
+          });
+        }
+        const includeTimestamp = (this.opts.get('includeTimestamp') ?? 'false').toLowerCase() === 'true';
+        source = socket({ host, port, includeTimestamp }) as unknown as Source<Row>;
+        schema = includeTimestamp ? 'value STRING, timestamp TIMESTAMP' : 'value STRING';
+        break;
+      }
+      case 'rate': {
+        const rowsPerSecond = numberOption(this.opts, 'rowsPerSecond', format);
+        const numPartitions = numberOption(this.opts, 'numPartitions', format);
+        const rampUpTime = this.opts.get('rampUpTime');
+        source = rate({
+          ...(rowsPerSecond !== undefined ? { rowsPerSecond } : {}),
+          ...(numPartitions !== undefined ? { numPartitions } : {}),
+          ...(rampUpTime !== undefined ? { rampUpTime } : {}),
+        }) as unknown as Source<Row>;
+        break;
+      }
+      case 'rate-micro-batch': {
+        const rowsPerBatch = numberOption(this.opts, 'rowsPerBatch', format);
+        if (rowsPerBatch === undefined) {
+          throw new WeirError(ErrorCodes.MISSING_OPTION, "Option 'rowsPerBatch' is required for the rate-micro-batch source", {
+            context: { format, option: 'rowsPerBatch' },
+          });
+        }
+        const numPartitions = numberOption(this.opts, 'numPartitions', format);
+        const startTimestamp = numberOption(this.opts, 'startTimestamp', format);
+        const advanceMillisPerBatch = numberOption(this.opts, 'advanceMillisPerBatch', format);
+        source = rateMicroBatch({
+          rowsPerBatch,
+          ...(numPartitions !== undefined ? { numPartitions } : {}),
+          ...(startTimestamp !== undefined ? { startTimestamp } : {}),
+          ...(advanceMillisPerBatch !== undefined ? { advanceMillisPerBatch } : {}),
+        }) as unknown as Source<Row>;
+        break;
+      }
+      default: {
+        const planned = PLANNED_SOURCE_FORMATS.includes(format);
+        throw new WeirError(
+          ErrorCodes.DATA_SOURCE_NOT_FOUND,
+          planned
+            ? `[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${format}. The ${format} source is not available in this version of weir yet.`
+            : `[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${format}. Available: ${STREAM_SOURCE_FORMATS.join(', ')}.`,
+          { context: { format } },
+        );
+      }
+    }
+    if (this.userSchema !== undefined) {
+      throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, `The ${format} source does not support a user-specified schema.`, {
+        context: { format },
+      });
+    }
+    return new DataFrame(this.session, { kind: 'streamingSource', source, schema: toSchema(schema), name: format });
+  }
+
+  /** A streaming DataFrame over a table (a temp view over a streaming DataFrame). */
+  table(name: string): DataFrame {
+    return (this.session as unknown as { table(name: string): DataFrame }).table(name);
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * PySpark's DataStreamWriter: `df.writeStream.format(...).outputMode(...).trigger(...).start()`.
+ *
+ * Invariants: options are collected immutably-by-copy until `start()`; `start()` analyzes the plan (Spark's
+ * messages), builds the sink for the format, and starts the query on the session's manager through the same
+ * engine as the RxJS face. Unknown formats and missing required options fail at `start()` with named errors.
+ */
+import type { OutputMode, Row, Sink } from '../../contracts';
+import { ErrorCodes, WeirError } from '../../errors';
+import { toTrigger, type Trigger, type TriggerSpec } from '../../engine/Trigger';
+import { parseOutputMode, startQuery } from '../../query/startQuery';
+import type { StreamingQuery } from '../../query/StreamingQuery';
+import { consoleSink } from '../../../sinks/consoleSink';
+import { memorySink } from '../../../sinks/memorySink';
+import { noopSink } from '../../../sinks/noopSink';
+import { foreachSink, type ForeachWriter } from '../../../sinks/foreachSink';
+import { foreachBatchSink } from '../../../sinks/foreachBatchSink';
+import type { DataFrame } from './DataFrame';
+import { compilePlan } from './planner';
+
+/** The sink formats this version of weir has. */
+export const STREAM_SINK_FORMATS = ['memory', 'console', 'noop', 'foreach', 'foreachBatch'] as const;
+/** Formats Spark has that weir does not have yet (they fail with DATA_SOURCE_NOT_FOUND naming the plan). */
+const PLANNED_SINK_FORMATS = ['parquet', 'json', 'csv', 'text', 'orc', 'kafka'];
+
+function booleanOption(value: string | undefined, fallback: boolean): boolean {
+  return value === undefined ? fallback : value.toLowerCase() === 'true';
+}
+
+/** Starts streaming queries from a streaming DataFrame. */
+export class DataStreamWriter {
+  private formatName = 'console';
+  private readonly opts = new Map<string, string>();
+  private mode: OutputMode = 'append';
+  private triggerValue: Trigger | undefined;
+  private name: string | undefined;
+  private partitionColumns: string[] = [];
+  private foreachWriter: ForeachWriter<Row> | undefined;
+  private foreachBatchFn: ((df: DataFrame, batchId: number) => unknown) | undefined;
+
+  constructor(private readonly df: DataFrame) {}
+
+  format(source: string): this {
+    this.formatName = source;
+    return this;
+  }
+
+  option(key: string, value: string | number | boolean): this {
+    this.opts.set(key, String(value));
+    return this;
+  }
+
+  options(values: Record<string, string | number | boolean>): this {
+    for (const [k, v] of Object.entries(values)) this.option(k, v);
+    return this;
+  }
+
+  outputMode(mode: OutputMode | string): this {
+    this.mode = parseOutputMode(mode);
+    return this;
+  }
+
+  trigger(spec: TriggerSpec): this {
+    this.triggerValue = toTrigger(spec);
+    return this;
+  }
+
+  queryName(name: string): this {
+    this.name = name;
+    return this;
+  }
+
+  partitionBy(...cols: string[]): this {
+    this.partitionColumns = cols.flat();
+    return this;
+  }
+
+  /** Spark's ForeachWriter: `open(partitionId, epochId)`, `process(row)`, `close(error)`. */
+  foreach(writer: ForeachWriter<Row>): this {
+    this.foreachWriter = writer;
+    this.formatName = 'foreach';
+    return this;
+  }
+
+  /** Calls `fn(batchDf, batchId)` for every batch; `batchDf` is a batch DataFrame. */
+  foreachBatch(fn: (df: DataFrame, batchId: number) => unknown): this {
+    this.foreachBatchFn = fn;
+    this.formatName = 'foreachBatch';
+    return this;
+  }
+
+  /** Starts the query writing to a memory table named `tableName` (queryable with `session.table`). */
+  toTable(tableName: string): Promise<StreamingQuery> {
+    this.formatName = 'memory';
+    this.name = this.name ?? tableName;
+    return this.start();
+  }
+
+  private buildSink(schemaColumns: string[]): Sink<Row> {
+    const session = this.df.session;
+    switch (this.formatName) {
+      case 'memory': {
+        if (this.name === undefined) {
+          throw new WeirError(ErrorCodes.MISSING_OPTION, 'queryName must be specified for memory sink', {
+            context: { format: 'memory' },
+          });
+        }
+        const sink = memorySink<Row>({ name: this.name });
+        const schema = compilePlan(this.df.plan, { streaming: true, outputMode: this.mode }).schema;
+        session.registerTable(this.name, () => sink.rows(), schema);
+        return sink;
+      }
+      case 'console':
+        return consoleSink({
+          numRows: Number(this.opts.get('numRows') ?? 20),
+          truncate: booleanOption(this.opts.get('truncate'), true),
+          columns: schemaColumns,
+        });
+      case 'noop':
+        return noopSink();
+      case 'foreach':
+        if (!this.foreachWriter) {
+          throw new WeirError(ErrorCodes.MISSING_OPTION, 'foreach writer has not been set', { context: {} });
+        }
+        return foreachSink(this.foreachWriter);
+      case 'foreachBatch': {
+        const fn = this.foreachBatchFn;
+        if (!fn) throw new WeirError(ErrorCodes.MISSING_OPTION, 'foreachBatch function has not been set', { context: {} });
+        const schema = compilePlan(this.df.plan, { streaming: true, outputMode: this.mode }).schema;
+        return foreachBatchSink<Row, DataFrame>((batchDf, batchId) => fn(batchDf, batchId) as void, {
+          toBatch: (rows) => session.createDataFrame([...rows], schema),
+        });
+      }
+      default: {
+        const planned = PLANNED_SINK_FORMATS.includes(this.formatName.toLowerCase());
+        throw new WeirError(
+          ErrorCodes.DATA_SOURCE_NOT_FOUND,
+          planned
+            ? `[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${this.formatName}. The ${this.formatName} sink is not available in this version of weir yet.`
+            : `[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${this.formatName}. Available: ${STREAM_SINK_FORMATS.join(', ')}.`,
+          { context: { format: this.formatName } },
+        );
+      }
+    }
+  }
+
+  /** Starts the query. `path` is the output path of file sinks. */
+  async start(path?: string): Promise<StreamingQuery> {
+    if (path !== undefined) this.opts.set('path', path);
+    if (!this.df.isStreaming) {
+      throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, 'Queries without streaming sources cannot be executed with writeStream.start()', {
+        context: {},
+      });
+    }
+    const compiled = compilePlan(this.df.plan, { streaming: true, outputMode: this.mode });
+    const sink = this.buildSink(compiled.schema.fieldNames());
+    const session = this.df.session;
+    const checkpointLocation = this.opts.get('checkpointLocation');
+    return startQuery({
+      inputs: compiled.inputs,
+      pipeline: compiled.operators,
+      sink,
+      outputMode: this.mode,
+      ...(this.triggerValue ? { trigger: this.triggerValue } : {}),
+      ...(checkpointLocation !== undefined ? { checkpointLocation } : {}),
+      ...(this.name !== undefined ? { queryName: this.name } : {}),
+      manager: session.streams,
+      conf: session.confMap(),
+    });
+  }
+
+  /** @internal Columns given to partitionBy (used by the file sink). */
+  get partitioning(): readonly string[] {
+    return this.partitionColumns;
+  }
+}

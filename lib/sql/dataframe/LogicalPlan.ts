@@ -1,0 +1,75 @@
+/**
+ * The logical plan behind a DataFrame: an immutable tree built by DataFrame calls, analyzed and compiled by
+ * `planner.ts` onto the same operator pipeline the RxJS face uses.
+ *
+ * Invariant: nodes are plain immutable values; a node's `isStreaming` is true iff a streaming source is below
+ * it; nothing here evaluates anything.
+ */
+import type { Row, Source } from '../../contracts';
+import type { Expr } from '../expr/Expr';
+import type { StructType } from '../types';
+
+export type LogicalPlan =
+  | { readonly kind: 'streamingSource'; readonly source: Source<Row>; readonly schema: StructType | undefined; readonly name: string }
+  | { readonly kind: 'localRelation'; readonly rows: () => readonly Row[]; readonly schema: StructType; readonly name: string }
+  | { readonly kind: 'project'; readonly child: LogicalPlan; readonly exprs: readonly Expr[] }
+  | { readonly kind: 'filter'; readonly child: LogicalPlan; readonly condition: Expr }
+  | { readonly kind: 'watermark'; readonly child: LogicalPlan; readonly column: string; readonly delay: string }
+  | { readonly kind: 'aggregate'; readonly child: LogicalPlan; readonly groupBy: readonly Expr[]; readonly aggs: readonly Expr[] }
+  | { readonly kind: 'union'; readonly children: readonly LogicalPlan[]; readonly byName: boolean }
+  | { readonly kind: 'sort'; readonly child: LogicalPlan; readonly orders: readonly Expr[] }
+  | { readonly kind: 'limit'; readonly child: LogicalPlan; readonly n: number }
+  | { readonly kind: 'alias'; readonly child: LogicalPlan; readonly name: string };
+
+/** True when a streaming source is below `plan`. */
+export function isStreamingPlan(plan: LogicalPlan): boolean {
+  switch (plan.kind) {
+    case 'streamingSource':
+      return true;
+    case 'localRelation':
+      return false;
+    case 'union':
+      return plan.children.some(isStreamingPlan);
+    default:
+      return isStreamingPlan(plan.child);
+  }
+}
+
+/** The children of a node. */
+export function childrenOf(plan: LogicalPlan): readonly LogicalPlan[] {
+  switch (plan.kind) {
+    case 'streamingSource':
+    case 'localRelation':
+      return [];
+    case 'union':
+      return plan.children;
+    default:
+      return [plan.child];
+  }
+}
+
+/** One line per node, innermost last (for explain()). */
+export function describePlan(plan: LogicalPlan): string {
+  switch (plan.kind) {
+    case 'streamingSource':
+      return `StreamingRelation ${plan.source.description}`;
+    case 'localRelation':
+      return `LocalRelation ${plan.name} [${plan.schema.fieldNames().join(', ')}]`;
+    case 'project':
+      return `Project [${plan.exprs.length} columns]`;
+    case 'filter':
+      return 'Filter';
+    case 'watermark':
+      return `EventTimeWatermark ${plan.column}, ${plan.delay}`;
+    case 'aggregate':
+      return `Aggregate [${plan.groupBy.length} keys], [${plan.aggs.length} aggregates]`;
+    case 'union':
+      return plan.byName ? 'Union (by name)' : 'Union';
+    case 'sort':
+      return 'Sort';
+    case 'limit':
+      return `Limit ${plan.n}`;
+    case 'alias':
+      return `SubqueryAlias ${plan.name}`;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Runs a batch DataFrame: its compiled operators over one batch of its static inputs, through the same
+ * QueryPlan code the streaming engine uses, with a throwaway in-memory state store.
+ *
+ * Invariant: there is one planner and one operator set; a batch run differs from a streaming batch only in
+ * its inputs (static) and output mode (complete when the plan aggregates, so nothing is held back).
+ */
+import type { Row } from '../../contracts';
+import { EngineBatchContext } from '../../engine/EngineBatchContext';
+import { pipelinePlan } from '../../query/startQuery';
+import { MemoryStateStoreProvider } from '../../state/MemoryStateStoreProvider';
+import { collectRows } from '../../util/collectRows';
+import type { LogicalPlan } from './LogicalPlan';
+import { compilePlan } from './planner';
+
+function aggregates(plan: LogicalPlan): boolean {
+  if (plan.kind === 'aggregate') return true;
+  if (plan.kind === 'streamingSource' || plan.kind === 'localRelation') return false;
+  if (plan.kind === 'union') return plan.children.some(aggregates);
+  return aggregates(plan.child);
+}
+
+/** The rows of a batch DataFrame. */
+export async function executeBatch(plan: LogicalPlan, nowMs: number): Promise<Row[]> {
+  const outputMode = aggregates(plan) ? 'complete' : 'append';
+  const compiled = compilePlan(plan, { streaming: false, outputMode });
+  const queryPlan = pipelinePlan(compiled.inputs, compiled.operators);
+  const inputs = await Promise.all(compiled.inputs.map((i) => collectRows(i.source.read(0, 1))));
+  const context = new EngineBatchContext('batch', '', 0, new MemoryStateStoreProvider());
+  const rows = await queryPlan.execute({
+    batchId: 0,
+    watermarkMs: 0,
+    lateEventsWatermarkMs: 0,
+    batchTimestampMs: nowMs,
+    outputMode,
+    context,
+    inputs,
+  });
+  return [...rows];
+}

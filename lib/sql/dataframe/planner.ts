@@ -1,0 +1,409 @@
+/**
+ * The planner: compiles a DataFrame's logical plan onto weir's operator pipeline (the same operators the RxJS
+ * face uses), for streaming queries and for batch DataFrames alike.
+ *
+ * Invariants: one planner, not a second engine: a batch DataFrame runs its compiled operators over one batch of
+ * its static inputs; expressions are compiled to closures by lib/sql/expr (never evaluated as JavaScript);
+ * every query shape Spark rejects is rejected here or by the operators' own analysis, with Spark's text.
+ */
+import { Observable, map, type OperatorFunction } from 'rxjs';
+import type { MicroBatch, OutputMode, Row, Source } from '../../contracts';
+import { ErrorCodes, WeirError } from '../../errors';
+import type { AggregateFunction } from '../../aggregate';
+import { agg, describeOperator, groupByKey, passThrough, sessionWindow, window, withWatermark } from '../../../operators';
+import type { QueryInput } from '../../query/startQuery';
+import type { Expr } from '../expr/Expr';
+import { compileExpr, findTimeWindow, isAggregate, isGenerator, outputName, toAggregateFunction, type CompiledExpr } from '../expr/analyze';
+import {
+  ArrayType,
+  DoubleType,
+  LongType,
+  StructField,
+  StructType,
+  TimestampType,
+  normalizeRow,
+  type DataType,
+} from '../types';
+import { isStreamingPlan, type LogicalPlan } from './LogicalPlan';
+
+/** A compiled plan: inputs (a source and its own operators each), then the operators after their union. */
+export interface CompiledPlan {
+  readonly inputs: QueryInput[];
+  readonly operators: OperatorFunction<any, any>[];
+  readonly schema: StructType;
+}
+
+/** Spark's analysis messages used here. */
+export const Messages = {
+  streamingActionOnBatch: 'Queries without streaming sources cannot be executed with writeStream.start()',
+  batchActionOnStreaming: 'Queries with streaming sources must be executed with writeStream.start()',
+  unionStreamingBatch: 'Union between streaming and batch DataFrames/Datasets is not supported',
+  sortStreaming:
+    'Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode',
+  limitUpdate: 'Limits are not supported on streaming DataFrames/Datasets in Update output mode',
+} as const;
+
+function unsupported(message: string, context: Record<string, unknown> = {}): WeirError {
+  return new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, message, { context });
+}
+
+/** A replayable source over rows fixed when the batch DataFrame runs (offset 0 → 1). */
+export function staticSource(name: string, rows: () => readonly Row[]): Source<Row> {
+  return {
+    description: `LocalRelation[${name}]`,
+    open: async () => undefined,
+    initialOffset: async () => 0,
+    latestOffset: async (start) => (start === 0 ? 1 : start),
+    read: (start, end) =>
+      new Observable<Row>((s) => {
+        if (start === 0 && end === 1) for (const r of rows()) s.next(r);
+        s.complete();
+      }),
+    commit: async () => undefined,
+    stop: async () => undefined,
+  };
+}
+
+/** A batch-level map with the batch (for current_timestamp): rows in, rows out. */
+function mapRows(name: string, f: (rows: readonly Row[], batch: MicroBatch<Row>) => Row[], metadata?: (m: MicroBatch['metadata']) => MicroBatch['metadata']) {
+  return describeOperator(
+    name,
+    map((batch: MicroBatch<Row>) => ({
+      ...batch,
+      rows: f(batch.rows, batch),
+      ...(metadata ? { metadata: metadata(batch.metadata) } : {}),
+    })),
+    metadata ? (state) => ({ ...state, metadata: metadata(state.metadata) ?? {} }) : passThrough,
+  );
+}
+
+function evalContext(batch: MicroBatch<Row>) {
+  return { batchTimestampMs: batch.batchTimestampMs };
+}
+
+/** The result type of an aggregate call (Spark's rules for the functions weir has). */
+function aggregateType(expr: Expr, schema: StructType): DataType {
+  const call = expr.kind === 'alias' ? expr.child : expr;
+  if (call.kind !== 'call') return new DoubleType();
+  const arg = call.args[0];
+  const argType = (): DataType => (arg && !(arg.kind === 'column' && arg.name === '*') ? compileExpr(arg, schema).dataType : new LongType());
+  switch (call.name) {
+    case 'count':
+    case 'approx_count_distinct':
+      return new LongType();
+    case 'avg':
+    case 'mean':
+      return new DoubleType();
+    case 'sum': {
+      const t = argType();
+      return ['double', 'float'].includes(t.typeName) ? new DoubleType() : new LongType();
+    }
+    case 'collect_list':
+    case 'collect_set':
+      return new ArrayType(argType(), false);
+    default:
+      return argType();
+  }
+}
+
+/** Output-name and event-time bookkeeping of a projection. */
+function projectedEventTime(exprs: readonly Expr[], metadata: MicroBatch['metadata']): MicroBatch['metadata'] {
+  const et = metadata?.eventTimeColumn;
+  if (et === undefined) return {};
+  for (const e of exprs) {
+    const inner = e.kind === 'alias' ? e.child : e;
+    if (inner.kind === 'column' && inner.name.toLowerCase() === et.toLowerCase()) {
+      return { eventTimeColumn: e.kind === 'alias' ? e.name : inner.name };
+    }
+    if (inner.kind === 'column' && inner.name === '*') return { eventTimeColumn: et };
+  }
+  return {};
+}
+
+/** Expands `*` and compiles a projection against `schema`. */
+function compileProjection(exprs: readonly Expr[], schema: StructType): { compiled: CompiledExpr[]; generatorIndex: number } {
+  const compiled: CompiledExpr[] = [];
+  let generatorIndex = -1;
+  for (const e of exprs) {
+    if (e.kind === 'column' && e.name === '*') {
+      for (const f of schema.fields) compiled.push(compileExpr({ kind: 'column', name: f.name } as Expr, schema));
+      continue;
+    }
+    if (isGenerator(e)) {
+      if (generatorIndex >= 0) throw unsupported('Only one generator allowed per select clause');
+      generatorIndex = compiled.length;
+    }
+    compiled.push(compileExpr(e, schema));
+  }
+  return { compiled, generatorIndex };
+}
+
+/**
+ * Compiles `plan`. `streaming` is false for batch DataFrames (watermarks are no-ops there, as in Spark).
+ */
+export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; outputMode: OutputMode }): CompiledPlan {
+  const { streaming, outputMode } = options;
+  switch (plan.kind) {
+    case 'streamingSource': {
+      const schema = plan.schema ?? new StructType();
+      const ops = plan.schema
+        ? [mapRows(`Normalize ${plan.name}`, (rows) => rows.map((r) => normalizeRow(r, schema)))]
+        : [];
+      return { inputs: [{ source: plan.source, pipeline: ops }], operators: [], schema };
+    }
+    case 'localRelation':
+      return {
+        inputs: [{ source: staticSource(plan.name, plan.rows), pipeline: [] }],
+        operators: [],
+        schema: plan.schema,
+      };
+    case 'alias':
+      return compilePlan(plan.child, options);
+    case 'project': {
+      const child = compilePlan(plan.child, options);
+      const { compiled, generatorIndex } = compileProjection(plan.exprs, child.schema);
+      const schema = new StructType(compiled.map((c) => new StructField(c.name, c.dataType, c.nullable)));
+      const op = mapRows(
+        `Project [${compiled.map((c) => c.name).join(', ')}]`,
+        (rows, batch) => {
+          const ctx = evalContext(batch);
+          const out: Row[] = [];
+          for (const row of rows) {
+            const values = compiled.map((c) => c.evaluate(row, ctx));
+            const emit = (generated?: unknown) => {
+              const r: Row = {};
+              compiled.forEach((c, i) => {
+                r[c.name] = i === generatorIndex ? generated : values[i];
+              });
+              out.push(r);
+            };
+            if (generatorIndex < 0) emit();
+            else for (const item of (values[generatorIndex] as unknown[] | null) ?? []) emit(item);
+          }
+          return out;
+        },
+        (m) => projectedEventTime(plan.exprs, m),
+      );
+      if (generatorIndex >= 0) {
+        const elem = schema.fields[generatorIndex]!;
+        const elementType = elem.dataType instanceof ArrayType ? elem.dataType.elementType : elem.dataType;
+        const fields = schema.fields.map((f, i) => (i === generatorIndex ? new StructField(f.name, elementType, true) : f));
+        return { ...child, ...appendOp(child, op), schema: new StructType(fields) };
+      }
+      return { ...child, ...appendOp(child, op), schema };
+    }
+    case 'filter': {
+      const child = compilePlan(plan.child, options);
+      const cond = compileExpr(plan.condition, child.schema);
+      const op = mapRows(`Filter ${cond.name}`, (rows, batch) => {
+        const ctx = evalContext(batch);
+        return rows.filter((r) => cond.evaluate(r, ctx) === true);
+      });
+      return { ...child, ...appendOp(child, op) };
+    }
+    case 'watermark': {
+      const child = compilePlan(plan.child, options);
+      const field = child.schema.getField(plan.column);
+      if (!field) {
+        throw new WeirError(
+          ErrorCodes.UNRESOLVED_COLUMN,
+          `[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name \`${plan.column}\` cannot be resolved. Did you mean one of the following? [${child.schema
+            .fieldNames()
+            .map((n) => `\`${n}\``)
+            .join(', ')}].`,
+          { context: { column: plan.column } },
+        );
+      }
+      if (!streaming) return child; // withWatermark is a no-op on batch DataFrames (Spark).
+      return { ...child, ...appendOp(child, withWatermark(field.name, plan.delay)) };
+    }
+    case 'aggregate':
+      return compileAggregate(plan, options);
+    case 'union': {
+      const children = plan.children.map((c) => compilePlan(c, options));
+      const streams = plan.children.map(isStreamingPlan);
+      if (streams.some((s) => s) && streams.some((s) => !s)) throw unsupported(Messages.unionStreamingBatch);
+      const inputs: QueryInput[] = [];
+      for (const c of children) {
+        if (c.operators.length > 0 && c.inputs.length > 1) {
+          throw unsupported('A union of unions with operators after the inner union is not supported yet');
+        }
+        for (const input of c.inputs) {
+          const own = Array.isArray(input.pipeline) ? input.pipeline : [];
+          inputs.push({ source: input.source, pipeline: [...own, ...c.operators] });
+        }
+      }
+      const first = children[0]!;
+      const byName = plan.byName;
+      if (!byName) {
+        for (const c of children) {
+          if (c.schema.fields.length !== first.schema.fields.length) {
+            throw unsupported(
+              `[NUM_COLUMNS_MISMATCH] UNION can only be performed on inputs with the same number of columns, but the first input has ${first.schema.fields.length} columns and another input has ${c.schema.fields.length} columns.`,
+            );
+          }
+        }
+        // Positional union: later inputs take the first input's column names.
+        inputs.forEach((input, i) => {
+          const childIndex = children.findIndex((c) => c.inputs.some((ci) => ci.source === input.source));
+          const names = children[childIndex]!.schema.fieldNames();
+          const target = first.schema.fieldNames();
+          if (i === 0 || names.every((n, j) => n === target[j])) return;
+          const rename = mapRows('Rename', (rows) =>
+            rows.map((r) => Object.fromEntries(names.map((n, j) => [target[j]!, r[n]]))),
+          );
+          (input as unknown as { pipeline: OperatorFunction<any, any>[] }).pipeline = [
+            ...(Array.isArray(input.pipeline) ? input.pipeline : []),
+            rename,
+          ];
+        });
+      }
+      return { inputs, operators: [], schema: first.schema };
+    }
+    case 'sort': {
+      const child = compilePlan(plan.child, options);
+      if (streaming && !(outputMode === 'complete' && containsAggregate(plan.child))) throw unsupported(Messages.sortStreaming);
+      const orders = plan.orders.map((o) => {
+        const inner = o.kind === 'sortOrder' ? o.child : o;
+        const ascending = o.kind === 'sortOrder' ? o.ascending : true;
+        const nullsFirst = o.kind === 'sortOrder' ? o.nullsFirst : ascending;
+        return { e: compileExpr(inner, child.schema), ascending, nullsFirst };
+      });
+      const op = mapRows('Sort', (rows, batch) => {
+        const ctx = evalContext(batch);
+        const keyed = rows.map((r) => ({ r, k: orders.map((o) => o.e.evaluate(r, ctx)) }));
+        keyed.sort((a, b) => {
+          for (let i = 0; i < orders.length; i += 1) {
+            const c = compareForSort(a.k[i], b.k[i], orders[i]!.nullsFirst, orders[i]!.ascending);
+            if (c !== 0) return c;
+          }
+          return 0;
+        });
+        return keyed.map((x) => x.r);
+      });
+      return { ...child, ...appendOp(child, op) };
+    }
+    case 'limit': {
+      const child = compilePlan(plan.child, options);
+      if (streaming && outputMode === 'update') throw unsupported(Messages.limitUpdate);
+      if (streaming && outputMode === 'append') {
+        throw unsupported('Limit in Append output mode (a stateful global limit) is not supported by weir yet');
+      }
+      const op = mapRows(`Limit ${plan.n}`, (rows) => rows.slice(0, plan.n));
+      return { ...child, ...appendOp(child, op) };
+    }
+  }
+}
+
+/** Orders two sort keys: nulls by `nullsFirst` whatever the direction, values by `ascending`. */
+function compareForSort(a: unknown, b: unknown, nullsFirst: boolean, ascending: boolean): number {
+  const an = a === null || a === undefined;
+  const bn = b === null || b === undefined;
+  if (an || bn) return an && bn ? 0 : an ? (nullsFirst ? -1 : 1) : nullsFirst ? 1 : -1;
+  const c = compareValuesForSort(a, b);
+  return ascending ? c : -c;
+}
+
+function compareValuesForSort(a: unknown, b: unknown): number {
+  const av = a instanceof Date ? a.getTime() : a;
+  const bv = b instanceof Date ? b.getTime() : b;
+  if (typeof av === 'number' && typeof bv === 'number') return av - bv;
+  const as = typeof av === 'string' ? av : JSON.stringify(av);
+  const bs = typeof bv === 'string' ? bv : JSON.stringify(bv);
+  return as < bs ? -1 : as > bs ? 1 : 0;
+}
+
+function containsAggregate(plan: LogicalPlan): boolean {
+  if (plan.kind === 'aggregate') return true;
+  if (plan.kind === 'streamingSource' || plan.kind === 'localRelation') return false;
+  if (plan.kind === 'union') return plan.children.some(containsAggregate);
+  return containsAggregate(plan.child);
+}
+
+/** Adds `op` after everything `child` compiled to: to its single input, or after its union. */
+function appendOp(child: CompiledPlan, op: OperatorFunction<any, any>): Pick<CompiledPlan, 'inputs' | 'operators'> {
+  return { inputs: child.inputs, operators: [...child.operators, op] };
+}
+
+function compileAggregate(
+  plan: Extract<LogicalPlan, { kind: 'aggregate' }>,
+  options: { streaming: boolean; outputMode: OutputMode },
+): CompiledPlan {
+  const child = compilePlan(plan.child, options);
+  const schema = child.schema;
+  const ops: OperatorFunction<any, any>[] = [];
+  const keyNames: string[] = [];
+  const keyFields: StructField[] = [];
+  const computed: Array<{ name: string; expr: CompiledExpr }> = [];
+  const timeWindows = plan.groupBy.map((g) => ({ g, w: findTimeWindow(g) })).filter((x) => x.w !== undefined);
+  if (timeWindows.length > 1) {
+    throw unsupported(
+      'Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.',
+    );
+  }
+  for (const g of plan.groupBy) {
+    const w = findTimeWindow(g);
+    const name = g.kind === 'alias' ? g.name : outputName(g);
+    if (w) {
+      const column = w.column.kind === 'column' ? w.column.name : undefined;
+      if (column === undefined) throw unsupported('window() over an expression that is not a column is not supported yet');
+      const field = schema.getField(column);
+      if (!field) compileExpr(w.column, schema); // raises Spark's UNRESOLVED_COLUMN
+      if (w.kind === 'window') {
+        ops.push(window(field!.name, w.duration as string, (w.slide as string | undefined) ?? null, (w.startTime as string | undefined) ?? null, { as: name }));
+      } else {
+        ops.push(sessionWindow(field!.name, w.gap as string));
+      }
+      keyNames.push(w.kind === 'window' ? name : 'session_window');
+      keyFields.push(new StructField(w.kind === 'window' ? name : 'session_window', new StructType([
+        new StructField('start', new TimestampType(), true),
+        new StructField('end', new TimestampType(), true),
+      ]), false));
+      continue;
+    }
+    const inner = g.kind === 'alias' ? g.child : g;
+    if (inner.kind === 'column' && g.kind !== 'alias') {
+      const c = compileExpr(inner, schema);
+      keyNames.push(c.name);
+      keyFields.push(new StructField(c.name, c.dataType, c.nullable));
+    } else {
+      const c = compileExpr(g, schema);
+      computed.push({ name, expr: c });
+      keyNames.push(name);
+      keyFields.push(new StructField(name, c.dataType, c.nullable));
+    }
+  }
+  if (computed.length > 0) {
+    ops.unshift(
+      mapRows(`Project keys [${computed.map((c) => c.name).join(', ')}]`, (rows, batch) => {
+        const ctx = evalContext(batch);
+        return rows.map((r) => {
+          const out: Row = { ...r };
+          for (const c of computed) out[c.name] = c.expr.evaluate(r, ctx);
+          return out;
+        });
+      }),
+    );
+  }
+  const spec: Record<string, AggregateFunction<any, any, any>> = {};
+  const aggFields: StructField[] = [];
+  for (const a of plan.aggs) {
+    if (!isAggregate(a)) {
+      throw new WeirError(
+        ErrorCodes.UNSUPPORTED_OPERATION,
+        `[MISSING_AGGREGATION] The non-aggregating expression ${outputName(a)} is based on columns which are not participating in the GROUP BY clause.`,
+        { context: { expression: outputName(a) } },
+      );
+    }
+    const name = a.kind === 'alias' ? a.name : outputName(a);
+    spec[name] = toAggregateFunction(a.kind === 'alias' ? a.child : a, schema, { streaming: options.streaming });
+    aggFields.push(new StructField(name, aggregateType(a, schema), true));
+  }
+  ops.push(groupByKey(...keyNames), agg(spec));
+  // The aggregate emits key columns in key order then aggregates, as Spark does.
+  return {
+    inputs: child.inputs,
+    operators: [...child.operators, ...ops],
+    schema: new StructType([...keyFields, ...aggFields]),
+  };
+}

@@ -1,0 +1,318 @@
+/**
+ * Runtime helpers of compiled expressions: own-property access, Spark's value ordering and equality, LIKE and
+ * regex patterns, Java's `String.split`, code-point string operations, HALF_UP rounding.
+ *
+ * Invariants: nothing here reads a property through a prototype chain (`getOwn` uses `Object.hasOwn`; a `Map`
+ * is read with `get`) and nothing writes with `obj[key] = v` on a key taken from data (`setOwn` defines an own
+ * data property, so a key `__proto__` is just a key); no user text is ever compiled as code, only as a RegExp
+ * built from escaped pieces or from the user's regex (as Spark's RLIKE does).
+ */
+import { exprError } from './errorCodes';
+
+/** `obj[key]` when `obj` is an object that owns `key`, else undefined (Maps are read with `get`). */
+export function getOwn(obj: unknown, key: string): unknown {
+  if (obj === null || typeof obj !== 'object') return undefined;
+  if (obj instanceof Map) return obj.get(key);
+  return Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+}
+
+/** Defines `obj[key] = value` as an own, enumerable data property (safe for `__proto__`, `constructor`). */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** The own key of `obj` equal to `name` ignoring case (exact match preferred), or undefined. */
+export function ownKeyIgnoringCase(obj: Record<string, unknown>, name: string): string | undefined {
+  if (Object.hasOwn(obj, name)) return name;
+  const lower = name.toLowerCase();
+  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return k;
+  return undefined;
+}
+
+// ---- ordering ---------------------------------------------------------------------------------------------
+
+/** Code point order of two strings (Spark compares UTF-8 bytes, which is code point order). */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let ca = a.charCodeAt(i);
+    let cb = b.charCodeAt(i);
+    if (ca !== cb) {
+      if (ca >= 0xd800 && cb >= 0xd800) {
+        ca = ca >= 0xe000 ? ca - 0x800 : ca + 0x2000;
+        cb = cb >= 0xe000 ? cb - 0x800 : cb + 0x2000;
+      }
+      return ca - cb;
+    }
+  }
+  return a.length - b.length;
+}
+
+/** Numbers in Spark's order: NaN above everything and equal to itself, -0 equal to 0. */
+export function compareNumbers(a: number, b: number): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  if (a === b) return 0;
+  const an = Number.isNaN(a);
+  const bn = Number.isNaN(b);
+  return an === bn ? 0 : an ? 1 : -1;
+}
+
+/**
+ * Spark's ordering of two non-null values of one type: numbers, strings, booleans, Dates, bytes, arrays
+ * (element-wise, nulls first, then length), structs (field by field). Mixed kinds compare by a stable kind rank,
+ * which only happens when the analyzer let through values the schema did not promise.
+ */
+export function compareValues(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return compareNumbers(a, b);
+  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
+  if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
+  if (a instanceof Date && b instanceof Date) return compareNumbers(a.getTime(), b.getTime());
+  if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
+  if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) {
+    return compareNumbers(Number(a), Number(b));
+  }
+  if (a instanceof Uint8Array && b instanceof Uint8Array) {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+    return a.length - b.length;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      const c = compareNullable(a[i], b[i]);
+      if (c !== 0) return c;
+    }
+    return a.length - b.length;
+  }
+  if (isPlainRecord(a) && isPlainRecord(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    const n = Math.min(ka.length, kb.length);
+    for (let i = 0; i < n; i++) {
+      const c = compareNullable(getOwn(a, ka[i]!), getOwn(b, kb[i]!));
+      if (c !== 0) return c;
+    }
+    return ka.length - kb.length;
+  }
+  if (a instanceof Map && b instanceof Map) {
+    return mapEquals(a, b) ? 0 : a.size - b.size || 1;
+  }
+  return kindRank(a) - kindRank(b);
+}
+
+/** Orders with nulls first (Spark's ascending default inside arrays and structs). */
+export function compareNullable(a: unknown, b: unknown): number {
+  const an = a === null || a === undefined;
+  const bn = b === null || b === undefined;
+  if (an || bn) return an && bn ? 0 : an ? -1 : 1;
+  return compareValues(a, b);
+}
+
+/** Spark's `=` on two non-null values (NaN = NaN is true; nested nulls compare equal). */
+export function valuesEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Map && b instanceof Map) return mapEquals(a, b);
+  return compareValues(a, b) === 0;
+}
+
+function mapEquals(a: Map<unknown, unknown>, b: Map<unknown, unknown>): boolean {
+  if (a.size !== b.size) return false;
+  const ea = [...a.entries()];
+  const eb = [...b.entries()];
+  return ea.every(([k, v], i) => compareNullable(k, eb[i]![0]) === 0 && compareNullable(v, eb[i]![1]) === 0);
+}
+
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array) && !(v instanceof Map);
+}
+
+function kindRank(v: unknown): number {
+  if (typeof v === 'boolean') return 1;
+  if (typeof v === 'number' || typeof v === 'bigint') return 2;
+  if (typeof v === 'string') return 3;
+  if (v instanceof Date) return 4;
+  if (v instanceof Uint8Array) return 5;
+  if (Array.isArray(v)) return 6;
+  if (v instanceof Map) return 7;
+  return 8;
+}
+
+// ---- LIKE and regular expressions --------------------------------------------------------------------------
+
+const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/-]/g;
+
+/**
+ * Spark's `StringUtils.escapeLikeRegex`: `_` is any one character, `%` any run, the escape character makes the
+ * next `_`, `%` or escape literal; the escape before any other character, or at the end, is an error.
+ */
+export function likeToRegExp(pattern: string, escape = '\\', ignoreCase = false): RegExp {
+  const chars = Array.from(pattern);
+  let out = '';
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    if (c === escape) {
+      const next = chars[i + 1];
+      if (next === undefined) {
+        throw exprError('INVALID_ARGUMENT', `[INVALID_FORMAT.ESC_AT_THE_END] The format is invalid: '${pattern}'. The escape character is not allowed to end with. SQLSTATE: 42601`, { pattern });
+      }
+      if (next !== '_' && next !== '%' && next !== escape) {
+        throw exprError('INVALID_ARGUMENT', `[INVALID_FORMAT.ESC_IN_THE_MIDDLE] The format is invalid: '${pattern}'. The escape character is not allowed to precede '${next}'. SQLSTATE: 42601`, { pattern });
+      }
+      out += next.replace(REGEX_SPECIAL, '\\$&');
+      i += 1;
+    } else if (c === '_') {
+      out += '.';
+    } else if (c === '%') {
+      out += '.*';
+    } else {
+      out += c.replace(REGEX_SPECIAL, '\\$&');
+    }
+  }
+  return new RegExp(`^(?:${out})$`, ignoreCase ? 'isu' : 'su');
+}
+
+/**
+ * A Java regular expression as a JS RegExp (RLIKE, split, regexp_replace, regexp_extract). Leading inline flags
+ * `(?i)`, `(?s)`, `(?m)` become JS flags; the rest of the syntax is shared by both for everyday patterns. An
+ * invalid pattern is Spark's INVALID_PARAMETER_VALUE.PATTERN.
+ */
+export function javaRegExp(pattern: string, fn: string, global = false): RegExp {
+  let flags = global ? 'g' : '';
+  let body = pattern;
+  const inline = /^\(\?([ismx]+)\)/.exec(body);
+  if (inline !== null && !inline[1]!.includes('x')) {
+    for (const f of new Set(inline[1]!)) flags += f;
+    body = body.slice(inline[0].length);
+  }
+  try {
+    return new RegExp(body, flags);
+  } catch (e) {
+    throw exprError(
+      'INVALID_ARGUMENT',
+      `[INVALID_PARAMETER_VALUE.PATTERN] The value of parameter(s) \`regexp\` in \`${fn}\` is invalid: '${pattern}'. SQLSTATE: 22023`,
+      { pattern, function: fn },
+      e,
+    );
+  }
+}
+
+/**
+ * Java's `String.split(regex, limit)`: limit > 0 keeps at most `limit` parts, limit ≤ 0 keeps trailing empty
+ * strings (Spark passes -1); a zero-width match at the start yields no leading empty string; '' splits into
+ * characters; an empty input gives [''].
+ */
+export function javaSplit(input: string, regex: RegExp, limit: number): string[] {
+  if (input.length === 0) return [''];
+  const re = new RegExp(regex.source, regex.flags.includes('g') ? regex.flags : `${regex.flags}g`);
+  const out: string[] = [];
+  let last = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(input)) !== null) {
+    if (limit > 0 && out.length === limit - 1) break;
+    const start = m.index;
+    const end = start + m[0].length;
+    if (m[0].length === 0) {
+      if (start >= input.length) break;
+      if (start === 0) {
+        re.lastIndex = start + codeUnitWidth(input, start);
+        continue;
+      }
+      out.push(input.slice(last, start));
+      last = start;
+      re.lastIndex = start + codeUnitWidth(input, start);
+      continue;
+    }
+    out.push(input.slice(last, start));
+    last = end;
+  }
+  out.push(input.slice(last));
+  if (limit === 0) while (out.length > 1 && out[out.length - 1] === '') out.pop();
+  return out;
+}
+
+function codeUnitWidth(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  return c >= 0xd800 && c < 0xdc00 && i + 1 < s.length ? 2 : 1;
+}
+
+// ---- strings ----------------------------------------------------------------------------------------------
+
+/** The number of characters (code points) of a string, as Spark's `length`. */
+export function codePointLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) i++;
+    n++;
+  }
+  return n;
+}
+
+/** Spark's `UTF8String.substringSQL(pos, len)` on code points: 1-based, 0 is 1, negative counts from the end. */
+export function substringSql(s: string, pos: number, len: number): string {
+  const chars = Array.from(s);
+  const n = chars.length;
+  let start = pos > 0 ? pos - 1 : pos < 0 ? n + pos : 0;
+  const end = len === Infinity ? Number.MAX_SAFE_INTEGER : start + len;
+  start = Math.max(start, 0);
+  if (start >= end) return '';
+  return chars.slice(start, end).join('');
+}
+
+/** Removes the characters of `chars` from the start (`left`) and/or end (`right`) of `s` (code points). */
+export function trimChars(s: string, chars: string, left: boolean, right: boolean): string {
+  const set = new Set(Array.from(chars));
+  const cps = Array.from(s);
+  let i = 0;
+  let j = cps.length;
+  if (left) while (i < j && set.has(cps[i]!)) i++;
+  if (right) while (j > i && set.has(cps[j - 1]!)) j--;
+  return cps.slice(i, j).join('');
+}
+
+// ---- numbers ----------------------------------------------------------------------------------------------
+
+/**
+ * Rounds half away from zero at `scale` decimal places (Spark's ROUND, HALF_UP on the decimal value of the
+ * double's shortest representation, so `round(1.005, 2)` is 1.01). Negative scales round to tens, hundreds...
+ */
+export function roundHalfUp(value: number, scale: number): number {
+  if (!Number.isFinite(value)) return value;
+  return shiftRound(value, scale, (x) => Math.round(Math.abs(x)) * Math.sign(x));
+}
+
+/** HALF_EVEN rounding (Spark's BROUND). */
+export function roundHalfEven(value: number, scale: number): number {
+  if (!Number.isFinite(value)) return value;
+  return shiftRound(value, scale, (x) => {
+    const r = Math.round(x);
+    return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
+  });
+}
+
+function shiftRound(value: number, scale: number, round: (x: number) => number): number {
+  const [mantissa, exp] = value.toExponential().split('e') as [string, string];
+  const shifted = Number(`${mantissa}e${Number(exp) + scale}`);
+  const r = round(shifted);
+  const [m2, e2] = r.toExponential().split('e') as [string, string];
+  const out = Number(`${m2}e${Number(e2) - scale}`);
+  return out === 0 ? 0 : out;
+}
+
+/** Wraps an integral result to `bits` like Java's overflow (Spark's non-ANSI arithmetic). */
+export function wrapIntegral(value: number, bits: 8 | 16 | 32 | 64): number {
+  if (!Number.isFinite(value)) return value;
+  switch (bits) {
+    case 8:
+      return (value << 24) >> 24;
+    case 16:
+      return (value << 16) >> 16;
+    case 32:
+      return value | 0;
+    case 64:
+      if (value >= -(2 ** 63) && value < 2 ** 63) return value;
+      return Number(BigInt.asIntN(64, BigInt(Math.trunc(value))));
+  }
+}
