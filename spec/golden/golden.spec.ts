@@ -4,7 +4,7 @@
  * default trigger, processAllAvailable after each step), and every batch that runs must match Spark's batch
  * with the same id: same rows (order-insensitive), same watermark, same late-row count.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { OperatorFunction } from 'rxjs';
@@ -20,44 +20,9 @@ import {
 } from '../../operators';
 import type { AggregateFunction } from '../../lib/aggregate';
 import { LevelStateStoreProvider } from '../../lib/state';
+import { canonicalRows, loadScenarios, setColumnsOf, type Scenario } from './goldenSupport';
 
-interface Stage {
-  op: string;
-  input?: number;
-  column?: string;
-  delay?: string;
-  duration?: string;
-  slide?: string | null;
-  startTime?: string | null;
-  gap?: string;
-  keys?: string[];
-  aggs?: Array<{ fn: string; column: string | null; as: string }>;
-}
-
-interface GoldenBatch {
-  batchId: number;
-  rows: Row[];
-  numInputRows: number;
-  watermark: string;
-  numRowsDroppedByWatermark: number[];
-}
-
-interface Scenario {
-  name: string;
-  description: string;
-  conf: Record<string, string>;
-  schema: string;
-  inputs: number;
-  stages: Stage[];
-  outputMode: 'append' | 'update' | 'complete';
-  steps: Array<{ inputs: Record<string, Row[]>; batches: GoldenBatch[]; addedDuringPreviousBatch?: boolean }>;
-}
-
-const DIR = path.join(__dirname, 'scenarios');
-const scenarios: Scenario[] = readdirSync(DIR)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => JSON.parse(readFileSync(path.join(DIR, f), 'utf8')) as Scenario);
+const scenarios = loadScenarios();
 
 function aggregateFunction(fn: string, column: string | null): AggregateFunction<any, any, any> {
   const c = column ?? undefined;
@@ -125,31 +90,6 @@ function toInputRow(row: Row, timestampColumns: ReadonlySet<string>): Row {
   return out;
 }
 
-/** Canonical JSON of an output value: Dates as ISO strings, keys sorted. */
-function canonical(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(o)
-        .sort()
-        .map((k) => [k, canonical(o[k])]),
-    );
-  }
-  return value;
-}
-
-function canonicalRows(rows: readonly unknown[], setColumns: ReadonlySet<string>): string[] {
-  return rows
-    .map((r) => {
-      const c = canonical(r) as Record<string, unknown>;
-      for (const col of setColumns) if (Array.isArray(c[col])) c[col] = [...(c[col] as unknown[])].map((x) => JSON.stringify(x)).sort();
-      return JSON.stringify(c);
-    })
-    .sort();
-}
-
 describe('golden scenarios from Apache Spark', () => {
   const roots: string[] = [];
   afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
@@ -168,9 +108,7 @@ describe('golden scenarios from Apache Spark', () => {
         .filter(([, t]) => t?.toUpperCase() === 'TIMESTAMP')
         .map(([n]) => n!),
     );
-    const setColumns = new Set(
-      s.stages.flatMap((st) => (st.aggs ?? []).filter((a) => a.fn === 'collect_set').map((a) => a.as)),
-    );
+    const setColumns = setColumnsOf(s);
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
     const streams = Array.from({ length: s.inputs }, (_, i) => new MemoryStream<Row>({ name: `input${i}` }));
     const { inputPipelines, pipeline } = compile(s);

@@ -126,7 +126,7 @@ export class DataStreamReader {
         context: { format },
       });
     }
-    return new DataFrame(this.session, { kind: 'streamingSource', source, schema: toSchema(schema), name: format });
+    return new DataFrame(this.session, { kind: 'streamingSource', source, schema: toSchema(schema), name: format, normalize: false });
   }
 
   /** A streaming DataFrame over a table (a temp view over a streaming DataFrame). */

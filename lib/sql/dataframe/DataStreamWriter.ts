@@ -5,7 +5,7 @@
  * messages), builds the sink for the format, and starts the query on the session's manager through the same
  * engine as the RxJS face. Unknown formats and missing required options fail at `start()` with named errors.
  */
-import type { OutputMode, Row, Sink } from '../../contracts';
+import type { Clock, OutputMode, Row, Sink } from '../../contracts';
 import { ErrorCodes, WeirError } from '../../errors';
 import { toTrigger, type Trigger, type TriggerSpec } from '../../engine/Trigger';
 import { parseOutputMode, startQuery } from '../../query/startQuery';
@@ -37,6 +37,7 @@ export class DataStreamWriter {
   private partitionColumns: string[] = [];
   private foreachWriter: ForeachWriter<Row> | undefined;
   private foreachBatchFn: ((df: DataFrame, batchId: number) => unknown) | undefined;
+  private clockValue: Clock | undefined;
 
   constructor(private readonly df: DataFrame) {}
 
@@ -62,6 +63,12 @@ export class DataStreamWriter {
 
   trigger(spec: TriggerSpec): this {
     this.triggerValue = toTrigger(spec);
+    return this;
+  }
+
+  /** weir extension: the clock triggers use (a ManualClock in tests). */
+  clock(clock: Clock): this {
+    this.clockValue = clock;
     return this;
   }
 
@@ -166,6 +173,7 @@ export class DataStreamWriter {
       ...(this.name !== undefined ? { queryName: this.name } : {}),
       manager: session.streams,
       conf: session.confMap(),
+      ...(this.clockValue ? { clock: this.clockValue } : {}),
     });
   }
 

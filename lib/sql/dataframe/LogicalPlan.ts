@@ -10,7 +10,14 @@ import type { Expr } from '../expr/Expr';
 import type { StructType } from '../types';
 
 export type LogicalPlan =
-  | { readonly kind: 'streamingSource'; readonly source: Source<Row>; readonly schema: StructType | undefined; readonly name: string }
+  | {
+      readonly kind: 'streamingSource';
+      readonly source: Source<Row>;
+      readonly schema: StructType | undefined;
+      readonly name: string;
+      /** False for sources whose rows already have the schema's types (rate, socket): no per-row conversion. */
+      readonly normalize?: boolean;
+    }
   | { readonly kind: 'localRelation'; readonly rows: () => readonly Row[]; readonly schema: StructType; readonly name: string }
   | { readonly kind: 'project'; readonly child: LogicalPlan; readonly exprs: readonly Expr[] }
   | { readonly kind: 'filter'; readonly child: LogicalPlan; readonly condition: Expr }

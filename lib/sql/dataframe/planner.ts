@@ -146,7 +146,7 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
   switch (plan.kind) {
     case 'streamingSource': {
       const schema = plan.schema ?? new StructType();
-      const ops = plan.schema
+      const ops = plan.schema && plan.normalize !== false
         ? [mapRows(`Normalize ${plan.name}`, (rows) => rows.map((r) => normalizeRow(r, schema)))]
         : [];
       return { inputs: [{ source: plan.source, pipeline: ops }], operators: [], schema };
@@ -167,18 +167,26 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
         `Project [${compiled.map((c) => c.name).join(', ')}]`,
         (rows, batch) => {
           const ctx = evalContext(batch);
+          const n = compiled.length;
+          const names = compiled.map((c) => c.name);
           const out: Row[] = [];
+          if (generatorIndex < 0) {
+            // The hot path: one object per row, no intermediate arrays or closures.
+            for (let r = 0; r < rows.length; r += 1) {
+              const row = rows[r]!;
+              const o: Row = {};
+              for (let i = 0; i < n; i += 1) o[names[i]!] = compiled[i]!.evaluate(row, ctx);
+              out.push(o);
+            }
+            return out;
+          }
           for (const row of rows) {
             const values = compiled.map((c) => c.evaluate(row, ctx));
-            const emit = (generated?: unknown) => {
-              const r: Row = {};
-              compiled.forEach((c, i) => {
-                r[c.name] = i === generatorIndex ? generated : values[i];
-              });
-              out.push(r);
-            };
-            if (generatorIndex < 0) emit();
-            else for (const item of (values[generatorIndex] as unknown[] | null) ?? []) emit(item);
+            for (const item of (values[generatorIndex] as unknown[] | null) ?? []) {
+              const o: Row = {};
+              for (let i = 0; i < n; i += 1) o[names[i]!] = i === generatorIndex ? item : values[i];
+              out.push(o);
+            }
           }
           return out;
         },
