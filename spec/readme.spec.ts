@@ -13,6 +13,8 @@ const ENTRY: Record<string, string> = {
   'weir/sources': 'sources/index',
   'weir/sinks': 'sinks/index',
   'weir/testing': 'lib/testing/index',
+  'weir/functions': 'lib/sql/functions/index',
+  'weir/types': 'lib/sql/types/index',
 };
 
 const blocks = [...readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)]
