@@ -21,6 +21,9 @@ import { collectNodes, someNode, splitColumnName, transformUp, type CallExpr, ty
 import {
   castNode,
   constantNode,
+  constantValue,
+  definite,
+  isDefinite,
   makeNode,
   mismatch,
   quoted,
@@ -57,6 +60,8 @@ import {
   type StructType,
 } from './typeSupport';
 import { compareValues, likeToRegExp, javaRegExp, valuesEqual, wrapIntegral, roundHalfUp } from './values';
+import { definiteReadOf, readTopField } from './rowAccess';
+import { arithmetic as fastArithmetic, arithmeticWithConstant, compare as fastCompare, compareWithConstant, fastArithmeticWidth } from './numericFastPaths';
 import { lookupFunction, mapGet, durationText } from './functionRegistry';
 import { AGGREGATE_NAMES, aggregateArity, aggregateNullable, aggregateResultType, buildAggregate, checkAggregateInput } from './aggregates';
 import { GENERATOR_FUNCTIONS, outputName, prettySql } from './outputName';
@@ -125,15 +130,19 @@ export function compileExpr(expr: Expr, schema: StructType, options: CompileOpti
     inner.kind === 'call' && GENERATOR_FUNCTIONS.has(inner.name)
       ? { collection: (isMap(compileNode(inner.args[0]!, cx).dataType) ? 'map' : 'array') as 'array' | 'map', outer: inner.name.endsWith('_outer') }
       : undefined;
-  const evaluate = node.run;
+  const run = node.run;
+  // The evaluator itself when it never returns undefined (no extra layer per row); else undefined → null.
+  const evaluate: Evaluator =
+    isDefinite(run) ? run
+    : definiteReadOf(run) ?? ((row, ctx) => {
+      const v = run(row, ctx);
+      return v === undefined ? null : v;
+    });
   return {
     name: outputName(expr),
     dataType: node.dataType,
     nullable: node.nullable,
-    evaluate: (row, ctx) => {
-      const v = evaluate(row, ctx);
-      return v === undefined ? null : v;
-    },
+    evaluate,
     constant: node.constant,
     ...(generator === undefined ? {} : { generator }),
   };
@@ -374,9 +383,6 @@ function matchFields(schema: StructType, name: string): StructField[] {
   return schema.fields.filter((f) => f.name.toLowerCase() === lower);
 }
 
-function readTop(key: string): (row: Row) => unknown {
-  return (row) => (row !== null && typeof row === 'object' && Object.hasOwn(row, key) ? row[key] : undefined);
-}
 
 /** Extracts `name` from a value of type `t` (struct field, array of structs, map key); undefined if impossible. */
 function extractStep(t: DataType, name: string, display: Expr): { dataType: DataType; nullable: boolean; get: (v: unknown) => unknown } | undefined {
@@ -431,7 +437,7 @@ function resolvePath(parts: readonly string[], schema: StructType, display: Expr
   if (field === undefined) return undefined;
   let dataType = field.dataType;
   let nullable = field.nullable;
-  let read = readTop(field.name);
+  let read: (row: Row) => unknown = readTopField(field.name);
   for (let i = 1; i < parts.length; i++) {
     const step = extractStep(dataType, parts[i]!, { kind: 'column', name: parts.slice(0, i).join('.'), parts: parts.slice(0, i) });
     if (step === undefined) {
@@ -478,8 +484,7 @@ function resolveColumn(expr: Expr & { kind: 'column' }, cx: Cx): Node | undefine
     if (parts.length === 1 && LITERAL_FUNCTIONS.has(parts[0]!.toLowerCase())) return undefined;
     throw unresolvedColumn(parts, cx.schema);
   }
-  const read = resolved.read;
-  return { expr, dataType: resolved.dataType, nullable: resolved.nullable, run: (row) => read(row), constant: false };
+  return { expr, dataType: resolved.dataType, nullable: resolved.nullable, run: resolved.read, constant: false };
 }
 
 // ---- compilation -------------------------------------------------------------------------------------------
@@ -517,10 +522,10 @@ function compileNode(expr: Expr, cx: Cx): Node {
       const child = compileNode(expr.child, cx);
       const e = child.run;
       const negated = expr.negated;
-      return makeNode(expr, sqlTypes.boolean(), false, (row, ctx) => {
+      return makeNode(expr, sqlTypes.boolean(), false, definite((row, ctx) => {
         const v = e(row, ctx);
         return (v === null || v === undefined) !== negated;
-      }, [child]);
+      }), [child]);
     }
     case 'in':
       return compileIn(expr, cx);
@@ -665,7 +670,7 @@ function compileLogical(expr: BinaryExpr, cx: Cx): Node {
           if (b === true) return true;
           return a === null || a === undefined || b === null || b === undefined ? null : false;
         };
-  return makeNode(expr, sqlTypes.boolean(), l.nullable || r.nullable, evaluate, [l, r]);
+  return makeNode(expr, sqlTypes.boolean(), l.nullable || r.nullable, definite(evaluate), [l, r]);
 }
 
 /** The type both sides of a comparison are cast to (Spark's `findCommonTypeForBinaryComparison`). */
@@ -698,14 +703,14 @@ function compileComparison(expr: BinaryExpr, cx: Cx): Node {
   const re = r.run;
   const op = expr.op;
   if (op === '<=>') {
-    return makeNode(expr, sqlTypes.boolean(), false, (row, ctx) => {
+    return makeNode(expr, sqlTypes.boolean(), false, definite((row, ctx) => {
       const a = le(row, ctx);
       const b = re(row, ctx);
       const an = a === null || a === undefined;
       const bn = b === null || b === undefined;
       if (an || bn) return an && bn;
       return valuesEqual(a, b);
-    }, [l, r]);
+    }), [l, r]);
   }
   const test: (c: number) => boolean =
     op === '=' || op === '==' ? (c) => c === 0
@@ -715,16 +720,24 @@ function compileComparison(expr: BinaryExpr, cx: Cx): Node {
     : op === '>' ? (c) => c > 0
     : (c) => c >= 0;
   const numeric = isNumeric(type);
-  return makeNode(expr, sqlTypes.boolean(), true, (row, ctx) => {
-    const a = le(row, ctx);
-    if (a === null || a === undefined) return null;
-    const b = re(row, ctx);
-    if (b === null || b === undefined) return null;
-    if (numeric && typeof a === 'number' && typeof b === 'number' && a === a && b === b) {
-      return test(a < b ? -1 : a > b ? 1 : 0);
-    }
-    return test(compareValues(a, b));
-  }, [l, r]);
+  const general = (a: unknown, b: unknown): boolean => test(compareValues(a, b));
+  const rc = r.constant ? constantValue(r) : undefined;
+  let evaluate: Evaluator;
+  if (numeric && typeof rc === 'number' && rc === rc) {
+    // `x op literal` over numbers: the literal is captured; two non-NaN numbers compare with JS operators.
+    evaluate = compareWithConstant(op, le, rc, general);
+  } else if (numeric) {
+    evaluate = fastCompare(op, le, re, general);
+  } else {
+    evaluate = (row, ctx) => {
+      const a = le(row, ctx);
+      if (a === null || a === undefined) return null;
+      const b = re(row, ctx);
+      if (b === null || b === undefined) return null;
+      return general(a, b);
+    };
+  }
+  return makeNode(expr, sqlTypes.boolean(), true, definite(evaluate), [l, r]);
 }
 
 /** The operand type of an arithmetic operator: strings read as DOUBLE (Spark's non-ANSI implicit cast). */
@@ -798,14 +811,28 @@ function compileArithmetic(expr: BinaryExpr, cx: Cx): Node {
   const re = rn.run;
   const finish = resultFinisher(resultType);
   const compute = arithmetic(op, operandType);
-  return makeNode(expr, resultType, true, (row, ctx) => {
-    const a = le(row, ctx);
-    if (a === null || a === undefined) return null;
-    const b = re(row, ctx);
-    if (b === null || b === undefined) return null;
+  const general = (a: unknown, b: unknown): unknown => {
     const v = compute(Number(a), Number(b));
     return v === null ? null : finish(v);
-  }, [ln, rn]);
+  };
+  const width = fastArithmeticWidth(op, operandType.typeName, resultType.typeName);
+  const rc = rn.constant ? constantValue(rn) : undefined;
+  let evaluate: Evaluator;
+  if (width !== undefined && typeof rc === 'number' && (rc !== 0 || (op !== '/' && op !== '%'))) {
+    // `x op literal`: the literal (cast at compile time) is captured, not evaluated per row.
+    evaluate = arithmeticWithConstant(op, width, le, rc, general);
+  } else if (width !== undefined) {
+    evaluate = fastArithmetic(op, width, le, re, general);
+  } else {
+    evaluate = (row, ctx) => {
+      const a = le(row, ctx);
+      if (a === null || a === undefined) return null;
+      const b = re(row, ctx);
+      if (b === null || b === undefined) return null;
+      return general(a, b);
+    };
+  }
+  return makeNode(expr, resultType, true, definite(evaluate), [ln, rn]);
 }
 
 function arithmetic(op: string, operandType: DataType): (a: number, b: number) => number | null {
@@ -914,10 +941,10 @@ function compileUnary(expr: Expr & { kind: 'unary' }, cx: Cx): Node {
       throw mismatch(expr, 'UNEXPECTED_INPUT_TYPE', `The first parameter requires the "BOOLEAN" type, however ${quoted(expr.child)} has the type "${t.sql()}"`);
     }
     const e = c.run;
-    return makeNode(expr, sqlTypes.boolean(), c.nullable, (row, ctx) => {
+    return makeNode(expr, sqlTypes.boolean(), c.nullable, definite((row, ctx) => {
       const v = e(row, ctx);
       return v === null || v === undefined ? null : !v;
-    }, [c]);
+    }), [c]);
   }
   if (expr.op === '~') {
     if (!isIntegral(t) && !isNull(t)) {

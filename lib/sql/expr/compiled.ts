@@ -10,6 +10,8 @@ import { exprError, ExprErrorCodes } from './errorCodes';
 import type { Expr } from './Expr';
 import { prettySql } from './outputName';
 import { castValue, isAtomic, isBinary, isNull, sqlTypes, type DataType } from './typeSupport';
+import { FractionalType, IntegralType, NumericType } from '../types';
+import { wrapIntegral as castToIntegral } from '../types/numbers';
 
 /** What an evaluation may depend on besides the row: the batch's frozen time (`current_timestamp()`). */
 export interface EvalContext {
@@ -31,6 +33,25 @@ export interface Node {
 
 const NO_ROW: Row = Object.freeze(Object.create(null) as Row);
 const NO_CTX: EvalContext = Object.freeze({ batchTimestampMs: 0 });
+
+/** Evaluators known never to return undefined (so `compileExpr` can hand them out without a wrapper). */
+const DEFINITE = new WeakSet<Evaluator>();
+
+/** Marks `f` as an evaluator that never returns undefined (only a value or null); returns `f`. */
+export function definite(f: Evaluator): Evaluator {
+  DEFINITE.add(f);
+  return f;
+}
+
+/** True when `f` was marked by `definite`: it never returns undefined. */
+export function isDefinite(f: Evaluator): boolean {
+  return DEFINITE.has(f);
+}
+
+/** An evaluator returning the constant `v` (never undefined). */
+function constantRun(v: unknown): Evaluator {
+  return definite(() => v);
+}
 
 /** The value of a constant node. */
 export function constantValue(node: Node): unknown {
@@ -56,7 +77,7 @@ export function makeNode(
       return { expr, dataType, nullable, run: evaluate, constant: false };
     }
     const v = value === undefined ? null : value;
-    return { expr, dataType, nullable: v === null, run: () => v, constant: true };
+    return { expr, dataType, nullable: v === null, run: constantRun(v), constant: true };
   }
   return { expr, dataType, nullable, run: evaluate, constant: false };
 }
@@ -64,7 +85,7 @@ export function makeNode(
 /** A node wrapping the value `value` of type `dataType`. */
 export function constantNode(expr: Expr, value: unknown, dataType: DataType): Node {
   const v = value === undefined ? null : value;
-  return { expr, dataType, nullable: v === null, run: () => v, constant: true };
+  return { expr, dataType, nullable: v === null, run: constantRun(v), constant: true };
 }
 
 /** `node` cast to `to` with Spark's non-ANSI CAST (invalid → null); the same node when already of type `to`. */
@@ -73,13 +94,35 @@ export function castNode(node: Node, to: DataType): Node {
   if (isNull(node.dataType)) return { ...node, dataType: to };
   const inner = node.run;
   const from = node.dataType;
-  const evaluate: Evaluator = (row, ctx) => {
-    const v = inner(row, ctx);
-    if (v === null || v === undefined) return null;
+  const general = (v: unknown): unknown => {
     const c = castValue(v, to, from);
     return c === undefined ? null : c;
   };
-  return makeNode(node.expr, to, true, evaluate, [node]);
+  let evaluate: Evaluator;
+  if (from instanceof IntegralType && to instanceof IntegralType) {
+    // An integer number read as an integral type is cast exactly as castValue does it (wrap to `bits`).
+    const bits = to.bits;
+    evaluate = (row, ctx) => {
+      const v = inner(row, ctx);
+      if (v === null || v === undefined) return null;
+      return typeof v === 'number' && Number.isInteger(v) ? castToIntegral(v, bits) : general(v);
+    };
+  } else if (from instanceof NumericType && to instanceof FractionalType && (to.typeName === 'double' || to.typeName === 'float')) {
+    // A number to DOUBLE is itself, to FLOAT its `Math.fround`, whatever numeric type it was read as.
+    const float = to.typeName === 'float';
+    evaluate = (row, ctx) => {
+      const v = inner(row, ctx);
+      if (v === null || v === undefined) return null;
+      return typeof v === 'number' ? (float ? Math.fround(v) : v) : general(v);
+    };
+  } else {
+    evaluate = (row, ctx) => {
+      const v = inner(row, ctx);
+      if (v === null || v === undefined) return null;
+      return general(v);
+    };
+  }
+  return makeNode(node.expr, to, true, definite(evaluate), [node]);
 }
 
 /** Spark's display of an expression inside error messages: `"(a + 1)"`. */
