@@ -7,7 +7,9 @@
  * that array; assigning `rows` replaces it for that batch object. An operator may visit the rows without
  * building them (`forEachLazyRow`) only while nobody has read them: a batch found in the registry is one a weir
  * operator made, so any other operator that replaced or re-spread the batch made a new object the registry does
- * not know, and its rows are read the normal way.
+ * not know, and its rows are read the normal way. By construction the rows are copied from the producing
+ * operator's input when they are built or visited, not when that operator ran: code that mutates those input rows
+ * in between, through a reference kept from before (no weir operator does), would be seen.
  */
 import type { MicroBatch, Row } from '../../lib/contracts';
 
