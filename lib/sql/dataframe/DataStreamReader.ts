@@ -12,6 +12,7 @@ import { socket } from '../../../sources/socket';
 import { StructType, toSchema } from '../types';
 import { DataFrame } from './DataFrame';
 import type { SessionLike } from './SessionLike';
+import { OptionsBuilder } from './OptionsBuilder';
 
 /** The source formats this version of weir has. */
 export const STREAM_SOURCE_FORMATS = ['rate', 'rate-micro-batch', 'socket'] as const;
@@ -33,26 +34,11 @@ function numberOption(opts: Map<string, string>, key: string, format: string): n
 }
 
 /** Reads streaming DataFrames. */
-export class DataStreamReader {
-  private formatName: string | undefined;
-  private readonly opts = new Map<string, string>();
+export class DataStreamReader extends OptionsBuilder {
   private userSchema: StructType | undefined;
 
-  constructor(private readonly session: SessionLike) {}
-
-  format(source: string): this {
-    this.formatName = source;
-    return this;
-  }
-
-  option(key: string, value: string | number | boolean): this {
-    this.opts.set(key, String(value));
-    return this;
-  }
-
-  options(values: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(values)) this.option(k, v);
-    return this;
+  constructor(private readonly session: SessionLike) {
+    super();
   }
 
   /** A StructType or a DDL string (`'word STRING, ts TIMESTAMP'`). */

@@ -17,6 +17,7 @@ import { foreachSink, type ForeachWriter } from '../../../sinks/foreachSink';
 import { foreachBatchSink } from '../../../sinks/foreachBatchSink';
 import type { DataFrame } from './DataFrame';
 import { compilePlan } from './planner';
+import { OptionsBuilder } from './OptionsBuilder';
 
 /** The sink formats this version of weir has. */
 export const STREAM_SINK_FORMATS = ['memory', 'console', 'noop', 'foreach', 'foreachBatch'] as const;
@@ -28,9 +29,7 @@ function booleanOption(value: string | undefined, fallback: boolean): boolean {
 }
 
 /** Starts streaming queries from a streaming DataFrame. */
-export class DataStreamWriter {
-  private formatName = 'console';
-  private readonly opts = new Map<string, string>();
+export class DataStreamWriter extends OptionsBuilder {
   private mode: OutputMode = 'append';
   private triggerValue: Trigger | undefined;
   private name: string | undefined;
@@ -39,21 +38,9 @@ export class DataStreamWriter {
   private foreachBatchFn: ((df: DataFrame, batchId: number) => unknown) | undefined;
   private clockValue: Clock | undefined;
 
-  constructor(private readonly df: DataFrame) {}
-
-  format(source: string): this {
-    this.formatName = source;
-    return this;
-  }
-
-  option(key: string, value: string | number | boolean): this {
-    this.opts.set(key, String(value));
-    return this;
-  }
-
-  options(values: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(values)) this.option(k, v);
-    return this;
+  constructor(private readonly df: DataFrame) {
+    super();
+    this.formatName = 'console';
   }
 
   outputMode(mode: OutputMode | string): this {
@@ -105,7 +92,7 @@ export class DataStreamWriter {
 
   private buildSink(schemaColumns: string[]): Sink<Row> {
     const session = this.df.session;
-    switch (this.formatName) {
+    switch (this.formatName ?? 'console') {
       case 'memory': {
         if (this.name === undefined) {
           throw new WeirError(ErrorCodes.MISSING_OPTION, 'queryName must be specified for memory sink', {
@@ -139,7 +126,7 @@ export class DataStreamWriter {
         });
       }
       default: {
-        const planned = PLANNED_SINK_FORMATS.includes(this.formatName.toLowerCase());
+        const planned = PLANNED_SINK_FORMATS.includes((this.formatName ?? '').toLowerCase());
         throw new WeirError(
           ErrorCodes.DATA_SOURCE_NOT_FOUND,
           planned
