@@ -367,7 +367,11 @@ export class MicroBatchExecution {
     const context = new EngineBatchContext(this.queryId, this.o.checkpoint.root, batchId, this.stateProvider);
     try {
       const t0 = this.o.clock.now();
-      const inputs = await Promise.all(
+      // The batch's rows are held in `rowsOf` and dropped once used: locals captured by closures in an async
+      // function live until it returns, and keeping a batch's rows alive across the state commit made
+      // young-generation GC copy them again.
+      const rowsOf: { inputs?: Row[][]; output?: readonly Row[] } = {};
+      rowsOf.inputs = await Promise.all(
         this.sources.map((s, i) =>
           jsonEqual(start[i]!, batch.end[i]!)
             ? Promise.resolve([] as Row[])
@@ -380,8 +384,9 @@ export class MicroBatchExecution {
       );
       durations.getBatch = this.o.clock.now() - t0;
       durations.queryPlanning = 0;
+      const inputCounts = rowsOf.inputs.map((rows) => rows.length);
       const t1 = this.o.clock.now();
-      const output = await this.guard(
+      rowsOf.output = await this.guard(
         'OPERATOR_ERROR',
         () =>
           this.o.plan.execute({
@@ -391,14 +396,15 @@ export class MicroBatchExecution {
             batchTimestampMs: batch.batchTimestampMs,
             outputMode: this.o.outputMode,
             context,
-            inputs,
+            inputs: rowsOf.inputs!,
           }),
         { batchId },
       );
+      rowsOf.inputs = undefined;
       await this.guard(
         'SINK_ERROR',
         () =>
-          this.o.sink.addBatch(batchId, output, {
+          this.o.sink.addBatch(batchId, rowsOf.output!, {
             batchId,
             outputMode: this.o.outputMode,
             batchTimestampMs: batch.batchTimestampMs,
@@ -409,6 +415,7 @@ export class MicroBatchExecution {
           }),
         { batchId, sink: this.o.sink.description },
       );
+      rowsOf.output = undefined;
       durations.addBatch = this.o.clock.now() - t1;
       await this.o.failpoint?.('afterSinkWrite', batchId);
       await context.commitStores();
@@ -429,7 +436,7 @@ export class MicroBatchExecution {
       durations.commitOffsets = this.o.clock.now() - t2;
       this.lastContext = context;
       this.lastStoreMetrics = await context.storeMetrics();
-      return inputs.map((rows) => rows.length);
+      return inputCounts;
     } catch (e) {
       await context.abortStores();
       throw e;
