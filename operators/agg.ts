@@ -23,8 +23,9 @@ import { describeOperator } from './describeOperator';
 import { GroupIndex } from './internal/groupIndex';
 import { forEachLazyRow, forEachLazyRowWithColumn, withChanges } from './internal/lazyRows';
 import { fromMaybe, then } from './internal/maybe';
-import { keyId, prefixUpperBound, readTimePrefix, sessionKey, sessionKeyPrefix, stateKey, timePrefix } from './internal/groupKey';
+import { keyId, readTimePrefix, sessionKey, sessionKeyPrefix, stateKey, timePrefix } from './internal/groupKey';
 import { SESSION_WINDOW_COLUMN } from './sessionWindow';
+import { prefixUpperBound } from '../lib/state/keyEncoding';
 
 /** Output column name → aggregate function. */
 export type AggregateSpec = Readonly<Record<string, AggregateFunction<any, any, any>>>;
@@ -351,7 +352,8 @@ function sessionBatch(
   const groupList = [...groups.values()];
   const loads = groupList.map((g) => {
     const prefix = sessionKeyPrefix(g.values);
-    return then(store.range({ gte: prefix, lt: prefixUpperBound(prefix) }), (entries) => ({ g, prefix, entries }));
+    const lt = prefixUpperBound(prefix);
+    return then(store.range(lt === undefined ? { gte: prefix } : { gte: prefix, lt }), (entries) => ({ g, prefix, entries }));
   });
   const merged = loads.some((l) => typeof (l as { then?: unknown }).then === 'function')
     ? Promise.all(loads)

@@ -14,7 +14,7 @@ import { ErrorCodes, WeirError } from '../lib/errors';
  *
  * @example
  * ```ts
- * sink.batches$.subscribe((batch: SinkBatch) => console.log(batch.batchId, batch.rows.length));
+ * sink.batches$.subscribe((batch: SinkBatch) => render(batch.batchId, batch.rows));
  * ```
  */
 export interface SinkBatch<T = Row> {
@@ -50,7 +50,7 @@ export function observableSink<T = Row>(): ObservableSink<T> {
  * @example
  * ```ts
  * const sink: ObservableSink = observableSink();
- * sink.rows$.subscribe((row) => console.log(row));
+ * sink.rows$.subscribe((row) => table.append(row));
  * ```
  */
 export class ObservableSink<T = Row> implements Sink<T> {

@@ -108,15 +108,3 @@ export function sessionKeyPrefix(groupValues: readonly unknown[]): Uint8Array {
 export function sessionKey(prefix: Uint8Array, startMs: number): Uint8Array {
   return concat(prefix, timePrefix(startMs));
 }
-
-/** The smallest key greater than every key starting with `prefix`. */
-export function prefixUpperBound(prefix: Uint8Array): Uint8Array {
-  const out = new Uint8Array(prefix);
-  for (let i = out.length - 1; i >= 0; i -= 1) {
-    if (out[i]! < 0xff) {
-      out[i] = out[i]! + 1;
-      return out.slice(0, i + 1);
-    }
-  }
-  return new Uint8Array([...prefix, 0xff]);
-}

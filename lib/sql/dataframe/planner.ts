@@ -25,6 +25,7 @@ import {
   type DataType,
 } from '../types';
 import { isStreamingPlan, type LogicalPlan } from './LogicalPlan';
+import { compareValues } from '../expr/values';
 
 /** A compiled plan: inputs (a source and its own operators each), then the operators after their union. */
 export interface CompiledPlan {
@@ -368,17 +369,8 @@ function compareForSort(a: unknown, b: unknown, nullsFirst: boolean, ascending: 
   const an = a === null || a === undefined;
   const bn = b === null || b === undefined;
   if (an || bn) return an && bn ? 0 : an ? (nullsFirst ? -1 : 1) : nullsFirst ? 1 : -1;
-  const c = compareValuesForSort(a, b);
+  const c = compareValues(a, b);
   return ascending ? c : -c;
-}
-
-function compareValuesForSort(a: unknown, b: unknown): number {
-  const av = a instanceof Date ? a.getTime() : a;
-  const bv = b instanceof Date ? b.getTime() : b;
-  if (typeof av === 'number' && typeof bv === 'number') return av - bv;
-  const as = typeof av === 'string' ? av : JSON.stringify(av);
-  const bs = typeof bv === 'string' ? bv : JSON.stringify(bv);
-  return as < bs ? -1 : as > bs ? 1 : 0;
 }
 
 function containsAggregate(plan: LogicalPlan): boolean {
