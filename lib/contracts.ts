@@ -74,6 +74,11 @@ export interface Source<T = Row> {
   latestOffset(start: Offset, limit: ReadLimit): Promise<Offset>;
   /** The rows in `(start, end]`. Must be replayable for any uncommitted range. */
   read(start: Offset, end: Offset): Observable<T>;
+  /**
+   * Optional bulk form of `read`: the same rows, in the same order, as one array. The engine prefers it; a
+   * source that has its rows at hand (generated, buffered) skips the per-row Observable delivery.
+   */
+  readAll?(start: Offset, end: Offset): Promise<readonly T[]>;
   /** Everything up to and including `end` is committed: the source may forget it. */
   commit(end: Offset): Promise<void>;
   /** Release resources. Called once when the query run ends, also after a failure. */

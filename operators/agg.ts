@@ -21,7 +21,7 @@ import { count as countFunction } from '../lib/aggregate';
 import { toEpochMs } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
 import { GroupIndex } from './internal/groupIndex';
-import { forEachLazyRow, forEachLazyRowWithColumn, withChanges } from './internal/lazyRows';
+import { forEachLazyRow, forEachLazyRowExtended, withChanges } from './internal/lazyRows';
 import { fromMaybe, then } from './internal/maybe';
 import { keyId, readTimePrefix, sessionKey, sessionKeyPrefix, stateKey, timePrefix } from './internal/groupKey';
 import { SESSION_WINDOW_COLUMN } from './sessionWindow';
@@ -193,17 +193,11 @@ function partialAggregate(
   });
   if (nAggs === 1) {
     const f = fns[0]!;
-    // count(*) does not read the row: visit window()'s rows as (input row, window) without building them.
-    let column: string | undefined;
-    let columnIndex = -1;
+    // count(*) does not read the row: visit lazy rows (window(), withColumn()) in extended form without building them.
     const fused =
       f.input === COUNT_ROWS_INPUT &&
-      forEachLazyRowWithColumn(batch, (row, c, v) => {
-        if (c !== column) {
-          column = c;
-          columnIndex = columns.indexOf(c);
-        }
-        const b = index.findWith(row, columnIndex, v).b;
+      forEachLazyRowExtended(batch, (row, names, values) => {
+        const b = index.findExtended(row, names, values).b;
         b[0] = f.update(b[0], f.input(row));
       });
     if (!fused) {

@@ -2,6 +2,7 @@
  * `weir/operators`: pipeable operators over `Observable<MicroBatch<Row>>`.
  */
 export { rows } from './rows';
+export { withColumn } from './withColumn';
 export { describeOperator, operatorName, operatorAnalysis, passThrough } from './describeOperator';
 export type { AnalysisState, AnalyzeFunction } from './describeOperator';
 export { withWatermark, parseWatermarkDelay } from './withWatermark';

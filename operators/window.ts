@@ -11,27 +11,19 @@ import { map, type OperatorFunction } from 'rxjs';
 import type { BatchMetadata, MicroBatch, Row } from '../lib/contracts';
 import { timeWindowSpec, toEpochMs, windowStartsFor } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
-import { withLazyRows, type RowsPlan } from './internal/lazyRows';
+import {
+  AppendedNames,
+  ExtendedColumnReader,
+  extendRow,
+  forEachRowExtended,
+  withLazyRows,
+  type RowsPlan,
+} from './internal/lazyRows';
 
 /** The window column becomes the event-time column when the time column was it. */
 export function windowMetadata(metadata: BatchMetadata | undefined, column: string, as: string): BatchMetadata {
   const eventTimeColumn = metadata?.eventTimeColumn === column ? as : metadata?.eventTimeColumn;
   return { ...metadata, ...(eventTimeColumn !== undefined ? { eventTimeColumn } : {}) };
-}
-
-const hasOwn = Object.prototype.hasOwnProperty;
-
-/**
- * `{ ...row, [column]: value }`. `Object.assign` copies exactly what the spread copies (own enumerable string and
- * symbol keys, getters read) and is several times faster per row here (the copy keeps spare in-object slots for
- * the new column); the spread stays for the two cases where an assignment would set the prototype instead of
- * defining a `__proto__` property.
- */
-function withColumn(row: Row, column: string, value: unknown): Row {
-  if (column === '__proto__' || hasOwn.call(row, '__proto__')) return { ...row, [column]: value };
-  const out = Object.assign({}, row) as Row;
-  out[column] = value;
-  return out;
 }
 
 /**
@@ -83,25 +75,35 @@ export function window<T extends Row>(
   return describeOperator(
     `TimeWindow ${column}, ${spec.windowMs} ms, ${spec.slideMs} ms, ${spec.startMs} ms`,
     map((batch: MicroBatch<T>) => {
-      const input = batch.rows as readonly Row[];
-      // The rows are built on first read; window → groupByKey → agg visits them without building the array.
+      // The rows are built on first read; window → groupByKey → agg visits them without building the array, and
+      // a lazy input (withColumn) is visited the same way.
       const plan: RowsPlan = {
-        forEachWithColumn(visit) {
+        forEachExtended(visit) {
           const structs = new WindowStructs(spec.windowMs);
-          for (let i = 0; i < input.length; i += 1) {
-            const row = input[i]!;
-            const ts = toEpochMs(row[column]);
-            if (ts === null) continue;
+          const time = new ExtendedColumnReader(column);
+          const appended = new AppendedNames(as);
+          let values: unknown[] = [];
+          forEachRowExtended(batch, (row, inNames, inValues) => {
+            const ts = toEpochMs(time.read(row, inNames, inValues));
+            if (ts === null) return;
+            const names = appended.of(inNames);
+            const last = inValues.length;
+            if (values.length !== last + 1) values = new Array<unknown>(last + 1);
+            for (let i = 0; i < last; i += 1) values[i] = inValues[i];
             if (tumbling) {
               const r = (ts - spec.startMs) % spec.slideMs;
-              visit(row, as, structs.get(ts - (r < 0 ? r + spec.slideMs : r)));
+              values[last] = structs.get(ts - (r < 0 ? r + spec.slideMs : r));
+              visit(row, names, values);
             } else {
-              for (const start of windowStartsFor(ts, spec)) visit(row, as, structs.get(start));
+              for (const start of windowStartsFor(ts, spec)) {
+                values[last] = structs.get(start);
+                visit(row, names, values);
+              }
             }
-          }
+          });
         },
         forEach(visit) {
-          this.forEachWithColumn!((row, c, v) => visit(withColumn(row, c, v)));
+          this.forEachExtended!((row, names, values) => visit(extendRow(row, names, values)));
         },
       };
       return withLazyRows<T & { window: { start: Date; end: Date } }>(

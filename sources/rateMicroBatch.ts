@@ -59,7 +59,8 @@ export type RateMicroBatchOffset = { offset: number; timestamp: number };
  * - Offsets are `{ offset, timestamp }`, initially `{ offset: 0, timestamp: startTimestamp }`.
  * - Batch k yields values `k·rowsPerBatch .. (k+1)·rowsPerBatch - 1`, split into `numPartitions` partitions
  *   (partition p: `start + p`, step `numPartitions`), partitions concatenated in order; every row of the batch has
- *   `timestamp = new Date(startTimestamp + k·advanceMillisPerBatch)`.
+ *   `timestamp = new Date(startTimestamp + k·advanceMillisPerBatch)`; the rows of a batch share that one Date
+ *   (rows are values in weir: no operator mutates them, and user code must not either).
  * - Read limits are ignored: a batch is always `rowsPerBatch` rows (the default read limit reports
  *   `maxRows: rowsPerBatch`, as Spark's does).
  * - Trigger.AvailableNow: exactly one more batch (Spark fixes the offset computed by the first `latestOffset`
@@ -129,28 +130,41 @@ class RateMicroBatchSource implements Source<RateMicroBatchRow> {
 
   read(start: Offset, end: Offset): Observable<RateMicroBatchRow> {
     return new Observable<RateMicroBatchRow>((subscriber) => {
-      const from = this.toOffset(start);
-      const to = this.toOffset(end);
-      if (from.offset > to.offset || from.timestamp > to.timestamp) {
-        throw new WeirError(
-          ErrorCodes.INVALID_ARGUMENT,
-          `${this.description}: start ${JSON.stringify(from)} is after end ${JSON.stringify(to)}`,
-          { context: { source: this.description, offset: { start, end } } },
-        );
-      }
-      const first = from.offset;
-      const last = to.offset;
-      const timestampMs = from.timestamp;
-      const n = this.numPartitions;
-      // A plain loop: benchmarks push millions of rows through here.
-      for (let p = 0; p < n; p++) {
-        for (let value = first + p; value < last; value += n) {
-          if (subscriber.closed) return;
-          subscriber.next({ timestamp: new Date(timestampMs), value });
-        }
+      const rows = this.rowsOf(start, end);
+      for (let i = 0; i < rows.length; i += 1) {
+        if (subscriber.closed) return;
+        subscriber.next(rows[i]!);
       }
       subscriber.complete();
     });
+  }
+
+  async readAll(start: Offset, end: Offset): Promise<readonly RateMicroBatchRow[]> {
+    return this.rowsOf(start, end);
+  }
+
+  /** The rows of `(start, end]`: partitions concatenated in order, one shared Date (see the invariants above). */
+  private rowsOf(start: Offset, end: Offset): RateMicroBatchRow[] {
+    const from = this.toOffset(start);
+    const to = this.toOffset(end);
+    if (from.offset > to.offset || from.timestamp > to.timestamp) {
+      throw new WeirError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `${this.description}: start ${JSON.stringify(from)} is after end ${JSON.stringify(to)}`,
+        { context: { source: this.description, offset: { start, end } } },
+      );
+    }
+    const first = from.offset;
+    const last = to.offset;
+    const timestamp = new Date(from.timestamp);
+    const n = this.numPartitions;
+    const rows = new Array<RateMicroBatchRow>(last - first);
+    let i = 0;
+    // A plain loop into a preallocated array: benchmarks push millions of rows through here.
+    for (let p = 0; p < n; p++) {
+      for (let value = first + p; value < last; value += n) rows[i++] = { timestamp, value };
+    }
+    return rows;
   }
 
   async commit(end: Offset): Promise<void> {

@@ -23,7 +23,7 @@ import type {
 import { ErrorCodes, WeirError, isWeirError } from '../errors';
 import { Checkpoint } from '../checkpoint/Checkpoint';
 import type { OffsetSeq } from '../checkpoint/OffsetSeqLog';
-import { collectRows } from '../util/collectRows';
+import { readRows } from './readRows';
 import { jsonEqual } from '../util/jsonEqual';
 import { EngineBatchContext } from './EngineBatchContext';
 import type { QueryPlan } from './QueryPlan';
@@ -375,7 +375,7 @@ export class MicroBatchExecution {
         this.sources.map((s, i) =>
           jsonEqual(start[i]!, batch.end[i]!)
             ? Promise.resolve([] as Row[])
-            : this.guard('SOURCE_ERROR', () => collectRows(s.read(start[i]!, batch.end[i]!)), {
+            : this.guard('SOURCE_ERROR', () => readRows(s, start[i]!, batch.end[i]!), {
                 batchId,
                 source: s.description,
                 offset: batch.end[i],

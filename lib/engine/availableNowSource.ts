@@ -21,6 +21,7 @@ export async function wrapForAvailableNow(source: Source<Row>, start: Offset): P
     initialOffset: () => source.initialOffset(),
     latestOffset: async (from: Offset, _limit: ReadLimit): Promise<Offset> => (jsonEqual(from, cap) ? from : cap),
     read: (from, to) => source.read(from, to),
+    ...(source.readAll ? { readAll: (from: Offset, to: Offset) => source.readAll!(from, to) } : {}),
     commit: (end) => source.commit(end),
     stop: () => source.stop(),
     ...(source.metrics ? { metrics: (o: Offset) => source.metrics!(o) } : {}),

@@ -21,6 +21,9 @@ export interface IndexedGroup<P> {
 
 type Level = Map<unknown, unknown>;
 
+const NO_NAMES: readonly string[] = [];
+const NO_VALUES: readonly unknown[] = [];
+
 /** Groups rows by the values of `columns`. */
 export class GroupIndex<P> {
   /** Groups in first-seen order. */
@@ -35,6 +38,9 @@ export class GroupIndex<P> {
   /** Per column: the last non-primitive value and its token. */
   private readonly lastObject: unknown[];
   private readonly lastToken: unknown[];
+  /** Per column: its position among the extra columns of `lastNames`, or -1 (read from the row). */
+  private readonly positions: number[];
+  private lastNames: readonly string[] | undefined;
 
   constructor(
     private readonly columns: readonly string[],
@@ -46,29 +52,37 @@ export class GroupIndex<P> {
     // A fresh object is never a column value: the first object of each column computes its token.
     this.lastObject = new Array<unknown>(this.n).fill(this.tokens);
     this.lastToken = new Array<unknown>(this.n).fill(null);
+    this.positions = new Array<number>(this.n).fill(-1);
   }
 
   /** The payload of `row`'s group, created (with the row's key values) on the group's first row. */
   find(row: Record<string, unknown>): P {
-    return this.findWith(row, -1, undefined);
+    return this.findExtended(row, NO_NAMES, NO_VALUES);
   }
 
   /**
-   * `find({ ...row, [columns[column]]: value })` without building that row (`column` -1: `find(row)`).
+   * `find({ ...row, [names[0]]: values[0], ... })` without building that row (an extended row, see
+   * internal/lazyRows).
    */
-  findWith(row: Record<string, unknown>, column: number, value: unknown): P {
+  findExtended(row: Record<string, unknown>, names: readonly string[], values: readonly unknown[]): P {
     const n = this.n;
     if (n === 0) {
       if (this.groups.length === 0) this.groups.push({ values: [], payload: this.create(row, []) });
       return this.groups[0]!.payload;
     }
+    if (names !== this.lastNames) {
+      this.lastNames = names;
+      for (let i = 0; i < n; i += 1) this.positions[i] = names.lastIndexOf(this.columns[i]!);
+    }
     const columns = this.columns;
+    const positions = this.positions;
     let level = this.root;
     if (n > 1) {
       // While every leading value is (identically) the previous row's, the level is the previous row's too.
       let same = this.hasPrevious;
       for (let i = 0; i < n - 1; i += 1) {
-        const v = i === column ? value : row[columns[i]!];
+        const p = positions[i]!;
+        const v = p >= 0 ? values[p] : row[columns[i]!];
         if (same && v === this.prefixValues[i]) {
           level = this.prefixLevels[i]!;
           continue;
@@ -87,13 +101,17 @@ export class GroupIndex<P> {
       this.hasPrevious = true;
     }
     const last = n - 1;
-    const v = last === column ? value : row[columns[last]!];
+    const pl = positions[last]!;
+    const v = pl >= 0 ? values[pl] : row[columns[last]!];
     const key = typeof v === 'number' || typeof v === 'string' ? v : this.otherKey(last, v);
     const group = level.get(key) as IndexedGroup<P> | undefined;
     if (group !== undefined) return group.payload;
-    const values = new Array<unknown>(n);
-    for (let i = 0; i < n; i += 1) values[i] = i === column ? value : row[columns[i]!];
-    const created: IndexedGroup<P> = { values, payload: this.create(row, values) };
+    const keyValues = new Array<unknown>(n);
+    for (let i = 0; i < n; i += 1) {
+      const p = positions[i]!;
+      keyValues[i] = p >= 0 ? values[p] : row[columns[i]!];
+    }
+    const created: IndexedGroup<P> = { values: keyValues, payload: this.create(row, keyValues) };
     level.set(key, created);
     this.groups.push(created);
     return created.payload;

@@ -13,14 +13,18 @@
  */
 import type { MicroBatch, Row } from '../../lib/contracts';
 
+/**
+ * A row in extended form: `row` plus columns, standing for `{ ...row, [names[0]]: values[0], ... }` (a later name
+ * overrides an earlier one and the row's own). Within one traversal `names` is one array object (its identity
+ * may key a cache) and `values` may be one array overwritten per row: read it during the call only.
+ */
+export type ExtendedVisit = (row: Row, names: readonly string[], values: readonly unknown[]) => void;
+
 /** How to produce the rows of a lazy batch: each row is handed to `visit` in output order. */
 export interface RowsPlan {
   forEach(visit: (row: Row) => void): void;
-  /**
-   * Optional: the same rows, each as an input row plus one column, without building them: `visit(row, c, v)`
-   * stands for the row `{ ...row, [c]: v }`.
-   */
-  forEachWithColumn?(visit: (row: Row, column: string, value: unknown) => void): void;
+  /** Optional: the same rows in extended form, without building them. */
+  forEachExtended?(visit: ExtendedVisit): void;
 }
 
 interface LazyState {
@@ -84,17 +88,82 @@ export function withChanges<T>(batch: MicroBatch<T>, changes: Partial<MicroBatch
 }
 
 /**
- * Like {@link forEachLazyRow}, with each row given as `(row, column, value)` = `{ ...row, [column]: value }`;
- * false when the rows were built or the plan has no such form.
+ * Like {@link forEachLazyRow}, with each row in extended form (see {@link ExtendedVisit}); false when the rows
+ * were built or the plan has no such form.
  */
-export function forEachLazyRowWithColumn(
-  batch: MicroBatch<unknown>,
-  visit: (row: Row, column: string, value: unknown) => void,
-): boolean {
+export function forEachLazyRowExtended(batch: MicroBatch<unknown>, visit: ExtendedVisit): boolean {
   const state = registry.get(batch);
-  if (state === undefined || state.built !== undefined || state.plan.forEachWithColumn === undefined) return false;
-  state.plan.forEachWithColumn(visit);
+  if (state === undefined || state.built !== undefined || state.plan.forEachExtended === undefined) return false;
+  state.plan.forEachExtended(visit);
   return true;
+}
+
+const NO_NAMES: readonly string[] = [];
+const NO_VALUES: readonly unknown[] = [];
+
+/**
+ * Every row of `batch` in extended form: lazily when it can, else each row as it is (no extra columns). What an
+ * operator producing lazy rows uses to read its input.
+ */
+export function forEachRowExtended(batch: MicroBatch<unknown>, visit: ExtendedVisit): void {
+  if (forEachLazyRowExtended(batch, visit)) return;
+  if (forEachLazyRow(batch, (row) => visit(row, NO_NAMES, NO_VALUES))) return;
+  const rows = batch.rows as readonly Row[];
+  for (let i = 0; i < rows.length; i += 1) visit(rows[i]!, NO_NAMES, NO_VALUES);
+}
+
+/** `names` followed by `name`, memoized on the identity of `names` (one array per traversal, see ExtendedVisit). */
+export class AppendedNames {
+  private lastIn: readonly string[] | undefined;
+  private lastOut: string[] = [];
+
+  constructor(private readonly name: string) {}
+
+  of(names: readonly string[]): readonly string[] {
+    if (names !== this.lastIn) {
+      this.lastIn = names;
+      this.lastOut = [...names, this.name];
+    }
+    return this.lastOut;
+  }
+}
+
+/**
+ * Reads one column of rows in extended form: the value of the last extra column of that name, else the row's.
+ * The position is looked up once per `names` array.
+ */
+export class ExtendedColumnReader {
+  private lastNames: readonly string[] | undefined;
+  private position = -1;
+
+  constructor(private readonly column: string) {}
+
+  read(row: Row, names: readonly string[], values: readonly unknown[]): unknown {
+    if (names !== this.lastNames) {
+      this.lastNames = names;
+      this.position = names.lastIndexOf(this.column);
+    }
+    return this.position < 0 ? row[this.column] : values[this.position];
+  }
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * The row an extended row stands for: `{ ...row, [names[i]]: values[i] ... }`. `Object.assign` copies exactly what
+ * the spread copies (own enumerable string and symbol keys, getters read) and is several times faster per row
+ * (the copy keeps spare in-object slots for the new columns); the spread stays for the cases where an
+ * assignment would set the prototype instead of defining a `__proto__` property.
+ */
+export function extendRow(row: Row, names: readonly string[], values: readonly unknown[]): Row {
+  if (hasOwn.call(row, '__proto__') || names.includes('__proto__')) {
+    let out: Row = { ...row };
+    for (let i = 0; i < names.length; i += 1) out = { ...out, [names[i]!]: values[i] };
+    return out;
+  }
+  const out = Object.assign({}, row) as Row;
+  for (let i = 0; i < names.length; i += 1) out[names[i]!] = values[i];
+  return out;
 }
 
 /**

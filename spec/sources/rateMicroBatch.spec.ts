@@ -72,10 +72,13 @@ describe('rateMicroBatch', () => {
     expect(new Set(rows.map((r) => r.timestamp.getTime()))).toEqual(new Set([0]));
   });
 
-  it('gives every row its own Date', async () => {
+  it('shares one Date among the rows of a batch (rows are values), a new one per batch', async () => {
     const source = await open({ rowsPerBatch: 2 });
     const [a, b] = await collect(source.read({ offset: 0, timestamp: 0 }, { offset: 2, timestamp: 1000 }));
-    expect(a!.timestamp).not.toBe(b!.timestamp);
+    expect(a!.timestamp).toBe(b!.timestamp);
+    const [c] = await collect(source.read({ offset: 2, timestamp: 1000 }, { offset: 4, timestamp: 2000 }));
+    expect(c!.timestamp).not.toBe(a!.timestamp);
+    expect(c!.timestamp.getTime()).toBe(1000);
   });
 
   it('streams a million rows through a plain loop', async () => {

@@ -169,6 +169,14 @@ export function sourceContract<T>(
       expect(await collect(f.source.read(o1, o2))).toEqual(await collect(f.source.read(o1, o2)));
     });
 
+    it('gives the same rows from readAll (when it has the bulk form) as from read', async () => {
+      const f = await openFixture();
+      const [o0, o1, o2] = await threeOffsets(f);
+      if (f.source.readAll === undefined) return;
+      expect(await f.source.readAll(o0, o2)).toEqual(await collect(f.source.read(o0, o2)));
+      expect(await f.source.readAll(o1, o1)).toEqual([]);
+    });
+
     it('reads nothing for an empty range', async () => {
       const f = await openFixture();
       const [, o1] = await threeOffsets(f);
