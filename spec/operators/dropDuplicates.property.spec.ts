@@ -1,0 +1,72 @@
+/**
+ * Properties of dropDuplicates: for any input and any cutting of it into micro-batches, the streamed output is
+ * the batch answer (the first row of each key, in input order); with the event-time column among the keys and
+ * no late rows, the state never holds a key at or below the watermark after the no-data batches.
+ */
+import fc from 'fast-check';
+import { dropDuplicates, withWatermark } from '../../operators';
+import { OperatorHarness } from '../../lib/testing';
+import type { Row } from '../../lib/contracts';
+
+const numRuns = Number(process.env.WEIR_NUM_RUNS ?? 50);
+const T0 = Date.parse('2024-01-01T00:00:00Z');
+
+const rowsArb = fc.array(fc.record({ k: fc.integer({ min: 0, max: 6 }), v: fc.integer({ min: 0, max: 3 }) }), { maxLength: 40 });
+/** Cut points into `n` rows. */
+const cutsArb = fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 6 });
+
+function cut<T>(rows: readonly T[], cuts: readonly number[]): T[][] {
+  const points = [...new Set(cuts.map((c) => Math.min(c, rows.length)))].sort((a, b) => a - b);
+  const out: T[][] = [];
+  let from = 0;
+  for (const p of [...points, rows.length]) {
+    out.push(rows.slice(from, p));
+    from = p;
+  }
+  return out;
+}
+
+describe('dropDuplicates properties', () => {
+  it('streamed output = first row of each key in input order, for any cutting into micro-batches', () => {
+    fc.assert(
+      fc.property(rowsArb, cutsArb, (rows, cuts) => {
+        const h = new OperatorHarness([dropDuplicates('k')]);
+        const streamed = cut(rows, cuts).flatMap((b) => h.processBatch(b));
+        const seen = new Set<number>();
+        const expected = rows.filter((r) => !seen.has(r.k) && seen.add(r.k));
+        expect(streamed).toEqual(expected);
+      }),
+      { numRuns },
+    );
+  });
+
+  it('with event time among the keys and in-order data, state is bounded by the watermark', () => {
+    const eventsArb = fc.array(fc.record({ k: fc.integer({ min: 0, max: 3 }), dt: fc.integer({ min: 0, max: 3 }) }), { maxLength: 60 });
+    fc.assert(
+      fc.property(eventsArb, cutsArb, (events, cuts) => {
+        // Non-decreasing event times (seconds), so no row is ever late with a 5 s delay.
+        let t = 0;
+        const rows: Row[] = events.map((e) => ({ k: e.k, ts: new Date(T0 + (t += e.dt) * 1000) }));
+        const h = new OperatorHarness([withWatermark('ts', '5 seconds'), dropDuplicates('k', 'ts')]);
+        const out: Row[] = [];
+        const fed: Row[] = [];
+        for (const b of cut(rows, cuts.map((c) => c + 20))) {
+          fed.push(...b);
+          out.push(...h.processBatch(b), ...h.advanceWatermark());
+          // State = exactly the distinct (k, ts) seen with ts above the watermark: bounded by the delay window
+          // (at most 4 keys x 5 seconds here), whatever the length of the stream.
+          const wm = h.watermarkMs;
+          const live = new Set(fed.filter((r) => (r.ts as Date).getTime() > wm).map((r) => `${r.k as number}@${(r.ts as Date).getTime()}`));
+          expect(h.stateRowCount()).toBe(live.size);
+          expect(h.stateRowCount()).toBeLessThanOrEqual(4 * 5);
+        }
+        const seen = new Set<string>();
+        expect(out).toEqual(rows.filter((r) => {
+          const id = `${r.k as number}@${(r.ts as Date).getTime()}`;
+          return !seen.has(id) && seen.add(id);
+        }));
+      }),
+      { numRuns },
+    );
+  });
+});
