@@ -121,7 +121,7 @@ describe('streaming DataFrames', () => {
     await expect(input.toDF().union(spark.createDataFrame([{ word: 'z' }])).writeStream.format('memory').queryName('x3').start()).rejects.toMatchObject({
       message: 'Union between streaming and batch DataFrames/Datasets is not supported',
     });
-    await expect(input.toDF().writeStream.format('parquet').start('/tmp/x')).rejects.toMatchObject({ code: 'DATA_SOURCE_NOT_FOUND' });
+    await expect(input.toDF().writeStream.format('orc').start('/tmp/x')).rejects.toMatchObject({ code: 'DATA_SOURCE_NOT_FOUND' });
     expect(() => spark.readStream.format('nope').load()).toThrow(expect.objectContaining({ code: 'DATA_SOURCE_NOT_FOUND' }));
     expect(() => spark.readStream.format('rate-micro-batch').load()).toThrow(expect.objectContaining({ code: 'MISSING_OPTION' }));
   });

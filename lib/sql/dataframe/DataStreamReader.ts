@@ -9,14 +9,19 @@ import { ErrorCodes, WeirError } from '../../errors';
 import { rate } from '../../../sources/rate';
 import { rateMicroBatch } from '../../../sources/rateMicroBatch';
 import { socket } from '../../../sources/socket';
+import { files } from '../../../sources/file/fileSource';
+import { isFileFormat } from '../../formats/fileFormats';
 import { StructType, toSchema } from '../types';
 import { DataFrame } from './DataFrame';
 import type { SessionLike } from './SessionLike';
 import { OptionsBuilder } from './OptionsBuilder';
 
 /** The source formats this version of weir has. */
-export const STREAM_SOURCE_FORMATS = ['rate', 'rate-micro-batch', 'socket'] as const;
-const PLANNED_SOURCE_FORMATS = ['text', 'csv', 'json', 'parquet', 'orc', 'kafka'];
+export const STREAM_SOURCE_FORMATS = ['rate', 'rate-micro-batch', 'socket', 'text', 'csv', 'json', 'parquet'] as const;
+const PLANNED_SOURCE_FORMATS = ['orc', 'kafka'];
+
+/** Options of the file source that are not format options. */
+const FILE_SOURCE_OPTIONS = ['path', 'maxfilespertrigger', 'maxbytespertrigger', 'latestfirst', 'filenameonly', 'maxfileage', 'cleansource', 'sourcearchivedir'];
 
 /** Spark's schema of the rate sources. */
 export const RATE_SCHEMA = 'timestamp TIMESTAMP, value BIGINT';
@@ -53,6 +58,7 @@ export class DataStreamReader extends OptionsBuilder {
     const format = (this.formatName ?? this.session.confValue('sql.sources.default') ?? 'parquet').toLowerCase();
     let source: Source<Row>;
     let schema = RATE_SCHEMA;
+    if (isFileFormat(format)) return this.loadFiles(format);
     switch (format) {
       case 'socket': {
         const host = this.opts.get('host');
@@ -113,6 +119,69 @@ export class DataStreamReader extends OptionsBuilder {
       });
     }
     return new DataFrame(this.session, { kind: 'streamingSource', source, schema: toSchema(schema), name: format, normalize: false });
+  }
+
+  /** `text(path)`: the text file source (one `value` row per line). */
+  text(path: string): DataFrame {
+    return this.format('text').load(path);
+  }
+
+  /** `csv(path)`: the CSV file source. */
+  csv(path: string): DataFrame {
+    return this.format('csv').load(path);
+  }
+
+  /** `json(path)`: the JSON-lines file source (`multiLine` for one document per file). */
+  json(path: string): DataFrame {
+    return this.format('json').load(path);
+  }
+
+  /** `parquet(path)`: the Parquet file source. */
+  parquet(path: string): DataFrame {
+    return this.format('parquet').load(path);
+  }
+
+  private loadFiles(format: string): DataFrame {
+    const opt = (key: string): string | undefined => {
+      for (const [k, v] of this.opts) if (k.toLowerCase() === key.toLowerCase()) return v;
+      return undefined;
+    };
+    const path = opt('path');
+    if (path === undefined) {
+      throw new WeirError(ErrorCodes.MISSING_OPTION, "'path' is not specified", { context: { format, option: 'path' } });
+    }
+    const bool = (key: string): boolean | undefined => {
+      const v = opt(key);
+      return v === undefined ? undefined : v.toLowerCase() === 'true';
+    };
+    const formatOptions: Record<string, string> = {};
+    for (const [k, v] of this.opts) if (!FILE_SOURCE_OPTIONS.includes(k.toLowerCase())) formatOptions[k] = v;
+    const num = (key: string): number | undefined => {
+      const v = opt(key);
+      return v === undefined ? undefined : numberOption(new Map([[key, v]]), key, format);
+    };
+    const maxFiles = num('maxFilesPerTrigger');
+    const maxBytes = num('maxBytesPerTrigger');
+    const latestFirst = bool('latestFirst');
+    const fileNameOnly = bool('fileNameOnly');
+    const maxFileAge = opt('maxFileAge');
+    const cleanSource = opt('cleanSource')?.toLowerCase();
+    const sourceArchiveDir = opt('sourceArchiveDir');
+    const source = files({
+      path,
+      format,
+      ...(this.userSchema !== undefined ? { schema: this.userSchema } : {}),
+      schemaInference: (this.session.confValue('sql.streaming.schemaInference') ?? 'false').toLowerCase() === 'true',
+      formatOptions,
+      ...(maxFiles !== undefined ? { maxFilesPerTrigger: maxFiles } : {}),
+      ...(maxBytes !== undefined ? { maxBytesPerTrigger: maxBytes } : {}),
+      ...(latestFirst !== undefined ? { latestFirst } : {}),
+      ...(fileNameOnly !== undefined ? { fileNameOnly } : {}),
+      ...(maxFileAge !== undefined ? { maxFileAge } : {}),
+      ...(cleanSource !== undefined ? { cleanSource: cleanSource as 'off' | 'delete' | 'archive' } : {}),
+      ...(sourceArchiveDir !== undefined ? { sourceArchiveDir } : {}),
+    });
+    return new DataFrame(this.session, { kind: 'streamingSource', source, schema: source.schema, name: format, normalize: false });
   }
 
   /** A streaming DataFrame over a table (a temp view over a streaming DataFrame). */

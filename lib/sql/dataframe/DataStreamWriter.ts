@@ -15,14 +15,19 @@ import { memorySink } from '../../../sinks/memorySink';
 import { noopSink } from '../../../sinks/noopSink';
 import { foreachSink, type ForeachWriter } from '../../../sinks/foreachSink';
 import { foreachBatchSink } from '../../../sinks/foreachBatchSink';
+import { fileSink } from '../../../sinks/file/fileSink';
+import { isFileFormat } from '../../formats/fileFormats';
+import type { StructType } from '../types';
 import type { DataFrame } from './DataFrame';
 import { compilePlan } from './planner';
 import { OptionsBuilder } from './OptionsBuilder';
 
 /** The sink formats this version of weir has. */
-export const STREAM_SINK_FORMATS = ['memory', 'console', 'noop', 'foreach', 'foreachBatch'] as const;
+export const STREAM_SINK_FORMATS = ['memory', 'console', 'noop', 'foreach', 'foreachBatch', 'parquet', 'json', 'csv', 'text'] as const;
 /** Formats Spark has that weir does not have yet (they fail with DATA_SOURCE_NOT_FOUND naming the plan). */
-const PLANNED_SINK_FORMATS = ['parquet', 'json', 'csv', 'text', 'orc', 'kafka'];
+const PLANNED_SINK_FORMATS = ['orc', 'kafka'];
+/** Writer options that are not format options of the file sink. */
+const FILE_SINK_OPTIONS = ['path', 'checkpointlocation', 'retention'];
 
 function booleanOption(value: string | undefined, fallback: boolean): boolean {
   return value === undefined ? fallback : value.toLowerCase() === 'true';
@@ -90,8 +95,40 @@ export class DataStreamWriter extends OptionsBuilder {
     return this.start();
   }
 
-  private buildSink(schemaColumns: string[]): Sink<Row> {
+  private buildFileSink(format: string, schema: StructType): Sink<Row> {
+    if (this.mode !== 'append') {
+      throw new WeirError(
+        ErrorCodes.UNSUPPORTED_OUTPUT_MODE,
+        `Data source ${format} does not support ${this.mode.charAt(0).toUpperCase()}${this.mode.slice(1)} output mode`,
+        { context: { format, outputMode: this.mode } },
+      );
+    }
+    const path = this.opts.get('path');
+    if (path === undefined) {
+      throw new WeirError(ErrorCodes.MISSING_OPTION, "'path' is not specified", { context: { format, option: 'path' } });
+    }
+    const formatOptions: Record<string, string> = {};
+    for (const [k, v] of this.opts) if (!FILE_SINK_OPTIONS.includes(k.toLowerCase())) formatOptions[k] = v;
+    const retention = this.opts.get('retention');
+    const compactInterval = this.df.session.confValue('sql.streaming.fileSink.log.compactInterval');
+    const deletion = this.df.session.confValue('sql.streaming.fileSink.log.deletion');
+    const cleanupDelay = this.df.session.confValue('sql.streaming.fileSink.log.cleanupDelay');
+    return fileSink({
+      path,
+      format,
+      schema,
+      partitionBy: this.partitionColumns,
+      formatOptions,
+      ...(retention !== undefined ? { retention } : {}),
+      ...(compactInterval !== undefined ? { compactInterval: Number(compactInterval) } : {}),
+      ...(deletion !== undefined ? { logDeletion: deletion.toLowerCase() === 'true' } : {}),
+      ...(cleanupDelay !== undefined ? { logCleanupDelay: cleanupDelay } : {}),
+    });
+  }
+
+  private buildSink(schemaColumns: string[], schema: StructType): Sink<Row> {
     const session = this.df.session;
+    if (isFileFormat(this.formatName ?? '')) return this.buildFileSink((this.formatName as string).toLowerCase(), schema);
     switch (this.formatName ?? 'console') {
       case 'memory': {
         if (this.name === undefined) {
@@ -147,7 +184,7 @@ export class DataStreamWriter extends OptionsBuilder {
       });
     }
     const compiled = compilePlan(this.df.plan, { streaming: true, outputMode: this.mode });
-    const sink = this.buildSink(compiled.schema.fieldNames());
+    const sink = this.buildSink(compiled.schema.fieldNames(), compiled.schema);
     const session = this.df.session;
     const checkpointLocation = this.opts.get('checkpointLocation');
     return startQuery({

@@ -12,6 +12,7 @@ import { StreamingQueryManager } from '../../query/StreamingQueryManager';
 import { StructType, inferSchema, normalizeRow, toSchema } from '../types';
 import { DataFrame } from './DataFrame';
 import { DataStreamReader } from './DataStreamReader';
+import { DataFrameReader } from './DataFrameReader';
 import type { LogicalPlan } from './LogicalPlan';
 import type { SessionLike } from './SessionLike';
 import { planSql } from './sqlQuery';
@@ -94,6 +95,11 @@ export class Session implements SessionLike {
   /** Reader of streaming DataFrames. */
   get readStream(): DataStreamReader {
     return new DataStreamReader(this);
+  }
+
+  /** Reader of batch DataFrames from files (`await session.read.json(path)`). */
+  get read(): DataFrameReader {
+    return new DataFrameReader(this);
   }
 
   /** A batch DataFrame over rows (plain objects), with a schema (StructType or DDL) or an inferred one. */

@@ -1,0 +1,159 @@
+/**
+ * What reading files of one format needs, resolved once: the data schema (what is in the files), the partition
+ * columns discovered from `key=value` folders, the options and the parse mode. Shared by the streaming file
+ * source and the batch reader, so both give the same rows for the same files.
+ *
+ * Invariant: `readFile` returns rows of exactly `schema` = data fields then partition fields (Spark's order);
+ * partition values come from the file's folders, converted to the partition field's type (null when the
+ * folder is missing or does not convert); schema and partitions are fixed when the scan is resolved.
+ */
+import { promises as fs, readFileSync } from 'node:fs';
+import type { Row } from '../contracts';
+import { ErrorCodes, WeirError } from '../errors';
+import { DataType, StringType, StructField, StructType } from '../sql/types';
+import { BadValue, csvToValue } from './convertValue';
+import type { FileFormat } from './FileFormat';
+import { fileFormatOf } from './fileFormats';
+import type { FormatOptions } from './FormatOptions';
+import { inferTokenType, mergeTokenTypes } from './inferTokenType';
+import type { InputFile } from './listInputFiles';
+import { DEFAULT_CORRUPT_RECORD_COLUMN, MalformedRecordHandler, parseModeOf, type ParseMode } from './parseMode';
+import { parsePartitionPath } from './partitionPath';
+
+/** A resolved scan. */
+export interface FileScan {
+  readonly format: FileFormat;
+  readonly options: FormatOptions;
+  /** Fields read from the files. */
+  readonly dataSchema: StructType;
+  /** Fields taken from partition folders. */
+  readonly partitionSchema: StructType;
+  /** dataSchema then partitionSchema. */
+  readonly schema: StructType;
+  readonly mode: ParseMode;
+  readonly corruptColumn: string;
+}
+
+/** How to resolve a scan. */
+export interface ResolveFileScanOptions {
+  readonly format: string;
+  readonly options: FormatOptions;
+  /** The user's schema; absent = infer from `files` (batch reads, or streaming with schemaInference). */
+  readonly userSchema?: StructType;
+  /** Files present now (partition discovery and inference look at them). */
+  readonly files: readonly InputFile[];
+  /** Streaming reads need a schema unless inference is on (Spark's rule). */
+  readonly streaming?: boolean;
+  readonly schemaInference?: boolean;
+}
+
+/** Spark's message when a streaming file source has no schema. */
+export const SCHEMA_REQUIRED_MESSAGE =
+  'Schema must be specified when creating a streaming source DataFrame. If some files already exist in the ' +
+  "directory, then depending on the file format you may be able to create a static DataFrame on that directory with 'spark.read.load(directory)' " +
+  'and infer schema from it.';
+
+/** Discovered partition columns and their inferred types (in folder order). */
+export function discoverPartitions(files: readonly InputFile[]): Array<{ name: string; type: DataType }> {
+  const columns: Array<{ name: string; type: DataType | undefined }> = [];
+  for (const f of files) {
+    const pairs = parsePartitionPath(f.relative);
+    if (!pairs || pairs.length === 0) continue;
+    pairs.forEach(([name, value], i) => {
+      const col = columns[i] ?? (columns[i] = { name, type: undefined });
+      if (col.name !== name) return; // inconsistent layouts: Spark fails; weir keeps the first layout
+      if (value !== null) col.type = col.type === undefined ? inferTokenType(value) : mergeTokenTypes(col.type, inferTokenType(value));
+    });
+  }
+  return columns.map((c) => ({ name: c.name, type: c.type ?? new StringType() }));
+}
+
+const MAX_INFERENCE_FILES = 1000;
+
+/**
+ * Resolves a scan over `files`.
+ *
+ * @throws WeirError INVALID_ARGUMENT (Spark's "Schema must be specified ...") for a streaming read without a
+ * schema and without `spark.sql.streaming.schemaInference`; UNSUPPORTED_OPERATION for a text schema that is not
+ * one string column.
+ */
+export function resolveFileScan(o: ResolveFileScanOptions): FileScan {
+  const format = fileFormatOf(o.format);
+  const mode = parseModeOf(o.options.get('mode'));
+  const corruptColumn = o.options.get('columnNameOfCorruptRecord') ?? DEFAULT_CORRUPT_RECORD_COLUMN;
+  const partitions = discoverPartitions(o.files);
+  let dataSchema: StructType;
+  let partitionFields: StructField[];
+  if (o.userSchema !== undefined) {
+    const names = new Set(partitions.map((p) => p.name));
+    dataSchema = new StructType(o.userSchema.fields.filter((f) => !names.has(f.name)));
+    partitionFields = partitions.map((p) => o.userSchema?.fields.find((f) => f.name === p.name) ?? new StructField(p.name, p.type, true));
+  } else {
+    if (o.streaming && !o.schemaInference && format.name !== 'text') {
+      throw new WeirError(ErrorCodes.INVALID_ARGUMENT, SCHEMA_REQUIRED_MESSAGE, { context: { format: format.name } });
+    }
+    const sample = o.files.slice(0, MAX_INFERENCE_FILES);
+    const loaded = sample.map((f) => ({ path: f.path, bytes: readFileSync(f.path) }));
+    const inferred = format.inferSchema(loaded, o.options);
+    if (inferred.fields.length === 0 && format.name !== 'text') {
+      throw new WeirError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for ${format.name.toUpperCase()}. It must be specified manually.`,
+        { context: { format: format.name } },
+      );
+    }
+    const names = new Set(partitions.map((p) => p.name));
+    dataSchema = new StructType(inferred.fields.filter((f) => !names.has(f.name)));
+    partitionFields = partitions.map((p) => new StructField(p.name, p.type, true));
+  }
+  if (format.name === 'text' && (dataSchema.fields.length !== 1 || !(dataSchema.fields[0]?.dataType instanceof StringType))) {
+    throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, `Text data source supports only a single column, and you have ${dataSchema.fields.length} columns.`, {
+      context: { format: 'text' },
+    });
+  }
+  const partitionSchema = new StructType(partitionFields);
+  return {
+    format,
+    options: o.options,
+    dataSchema,
+    partitionSchema,
+    schema: new StructType([...dataSchema.fields, ...partitionFields]),
+    mode,
+    corruptColumn,
+  };
+}
+
+function partitionValue(text: string | null, type: DataType): unknown {
+  if (text === null) return null;
+  try {
+    return csvToValue(text, type, 'partition', {});
+  } catch (e) {
+    if (e instanceof BadValue) return null;
+    throw e;
+  }
+}
+
+/**
+ * The rows of one file under `scan`, partition values added.
+ *
+ * @throws WeirError MALFORMED_RECORD (FAILFAST) naming the file and line; SOURCE_ERROR when the file cannot be read.
+ */
+export async function readFile(scan: FileScan, file: InputFile, batchId?: number): Promise<Row[]> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file.path);
+  } catch (e) {
+    throw new WeirError(ErrorCodes.SOURCE_ERROR, `Could not read ${file.path}: ${(e as Error).message}`, {
+      cause: e,
+      context: { path: file.path, ...(batchId !== undefined ? { batchId } : {}) },
+    });
+  }
+  const handler = new MalformedRecordHandler(scan.mode, scan.dataSchema, scan.corruptColumn, batchId);
+  const rows = await scan.format.read(bytes, { path: file.path, schema: scan.dataSchema, options: scan.options, malformed: handler });
+  const partitionFields = scan.partitionSchema.fields;
+  if (partitionFields.length === 0) return rows;
+  const pairs = new Map(parsePartitionPath(file.relative) ?? []);
+  const values = partitionFields.map((f) => [f.name, partitionValue(pairs.get(f.name) ?? null, f.dataType)] as const);
+  for (const row of rows) for (const [k, v] of values) row[k] = v;
+  return rows;
+}
