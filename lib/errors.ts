@@ -63,6 +63,25 @@ export const ErrorCodes = {
   STREAMING_QUERY_EXCEPTION: 'STREAMING_QUERY_EXCEPTION',
   /** A MemoryStream range was read that was never added. */
   DATA_NOT_AVAILABLE: 'DATA_NOT_AVAILABLE',
+  /**
+   * Kafka records a batch needs are gone (deleted, aged out, topic deleted or recreated) and `failOnDataLoss` is
+   * true. Context: `topic`, `partition`, `fromOffset`, `availableFrom`.
+   */
+  KAFKA_DATA_LOSS: 'KAFKA_DATA_LOSS',
+  /** The exactly-once Kafka sink's transactional producer was fenced by a newer instance of the same query. */
+  KAFKA_PRODUCER_FENCED: 'KAFKA_PRODUCER_FENCED',
+  /** No Kafka offset matches a requested timestamp (`startingOffsetsByTimestampStrategy` = `error`). */
+  KAFKA_OFFSET_NOT_FOUND: 'KAFKA_OFFSET_NOT_FOUND',
+  /** A record of a file could not be parsed in FAILFAST mode (Spark's MALFORMED_RECORD_IN_PARSING); context: path, line. */
+  MALFORMED_RECORD: 'MALFORMED_RECORD',
+  /** An input path of a file source or batch read does not exist (Spark's PATH_NOT_FOUND). */
+  PATH_NOT_FOUND: 'PATH_NOT_FOUND',
+  /** A batch write in mode errorifexists found its output path present (Spark's PATH_ALREADY_EXISTS). */
+  PATH_ALREADY_EXISTS: 'PATH_ALREADY_EXISTS',
+  /** `join(other, on, how)` names a join type Spark does not have (Spark's UNSUPPORTED_JOIN_TYPE). */
+  UNSUPPORTED_JOIN_TYPE: 'UNSUPPORTED_JOIN_TYPE',
+  /** `GroupState.get()` on a group without a value (Spark's NoSuchElementException). */
+  STATE_NOT_DEFINED: 'STATE_NOT_DEFINED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

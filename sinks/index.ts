@@ -16,3 +16,7 @@ export { foreachBatchSink, ForeachBatchSink } from './foreachBatchSink';
 export type { ForeachBatchFunction, ForeachBatchSinkOptions } from './foreachBatchSink';
 export { observableSink, ObservableSink } from './observableSink';
 export type { SinkBatch } from './observableSink';
+export { kafkaSink, KafkaSink } from './kafka';
+export type { KafkaSinkOptions, KafkaSinkHooks, KafkaSinkStep } from './kafka';
+export { fileSink, FileSink } from './file/fileSink';
+export type { FileSinkOptions, FileSinkStage } from './file/fileSink';

@@ -19,3 +19,7 @@ export { fromObservable } from './fromObservable';
 export type { FromObservableOptions, ObservableSource } from './fromObservable';
 export { socket } from './socket';
 export type { SocketSourceOptions, SocketRow } from './socket';
+export { kafka } from './kafka';
+export type { KafkaRow, KafkaSourceOffset, KafkaSourceOptions } from './kafka';
+export { files, FileSource } from './file/fileSource';
+export type { FileSourceOptions, FileSourceOffset, FileEntry } from './file/fileSource';

@@ -6,14 +6,18 @@ describe('weir/sinks entry', () => {
     expect(Object.keys(sinks).sort()).toEqual(
       [
         'ConsoleSink',
+        'FileSink',
         'ForeachBatchSink',
         'ForeachSink',
+        'KafkaSink',
         'MemorySink',
         'NoopSink',
         'ObservableSink',
         'consoleSink',
+        'fileSink',
         'foreachBatchSink',
         'foreachSink',
+        'kafkaSink',
         'memorySink',
         'noopSink',
         'observableSink',

@@ -3,7 +3,7 @@ import { MemoryStream } from '../../sources/MemoryStream';
 
 describe('weir/sources', () => {
   it('exports the built-in sources and nothing internal', () => {
-    expect(Object.keys(sources).sort()).toEqual(['MemoryStream', 'fromObservable', 'memory', 'rate', 'rateMicroBatch', 'socket']);
+    expect(Object.keys(sources).sort()).toEqual(['FileSource', 'MemoryStream', 'files', 'fromObservable', 'kafka', 'memory', 'rate', 'rateMicroBatch', 'socket']);
     expect(sources.MemoryStream).toBe(MemoryStream);
   });
 });

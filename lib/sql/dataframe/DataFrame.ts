@@ -18,6 +18,7 @@ import { Messages, compilePlan } from './planner';
 import type { SessionLike } from './SessionLike';
 import { executeBatch } from './executeBatch';
 import { DataStreamWriter } from './DataStreamWriter';
+import { DataFrameWriter } from './DataFrameWriter';
 
 /** A column argument: a Column, or a column name. */
 export type ColumnLike = Column | string;
@@ -186,6 +187,67 @@ export class DataFrame {
     return this.with({ kind: 'union', children: [this.plan, reordered.plan], byName: true });
   }
 
+  /**
+   * Spark's `join(other, on, how)`. `on` is a column name or a list of them (equally named keys, output once), a
+   * Column condition, or a SQL condition string (`'lk = rk AND lt BETWEEN rt - interval 5 seconds AND rt'`);
+   * absent = a cross join. `how` takes Spark's names (`inner`, `left_outer`, `right`, `full`, `left_semi`,
+   * `left_anti`, `cross`, ...). Stream-stream joins need append mode and, for outer and semi joins, watermarks
+   * and a range condition, as in Spark.
+   *
+   * @example
+   * impressions.withWatermark('impressionTime', '2 hours')
+   *   .join(clicks.withWatermark('clickTime', '3 hours'),
+   *     expr('clickAdId = impressionAdId AND clickTime >= impressionTime AND clickTime <= impressionTime + interval 1 hour'),
+   *     'left_outer')
+   */
+  join(other: DataFrame, on?: string | readonly string[] | Column, how = 'inner'): DataFrame {
+    if (on === undefined) return this.with({ kind: 'join', left: this.plan, right: other.plan, how });
+    if (on instanceof Column) return this.with({ kind: 'join', left: this.plan, right: other.plan, how, condition: on.expr });
+    if (typeof on === 'string') {
+      const parsed = parseExpression(on);
+      // A bare column name is a USING column (PySpark's `on='k'`); anything else is a condition.
+      if (parsed.kind === 'column' && !on.includes('.')) {
+        return this.with({ kind: 'join', left: this.plan, right: other.plan, how, using: [on] });
+      }
+      return this.with({ kind: 'join', left: this.plan, right: other.plan, how, condition: parsed });
+    }
+    return this.with({ kind: 'join', left: this.plan, right: other.plan, how, using: [...on] });
+  }
+
+  /** Spark's `crossJoin(other)`. */
+  crossJoin(other: DataFrame): DataFrame {
+    return this.join(other, undefined, 'cross');
+  }
+
+  /**
+   * Spark's `dropDuplicates(subset?)`: keeps the first row of each combination of the columns (all columns
+   * when none are given). On a stream, state is kept per key; it is evicted by the watermark only when the
+   * event-time column is one of the columns.
+   */
+  dropDuplicates(...subset: Array<string | readonly string[]>): DataFrame {
+    const columns = subset.flat();
+    return this.with({ kind: 'deduplicate', child: this.plan, columns: columns.length === 0 ? null : columns, withinWatermark: false });
+  }
+
+  /** PySpark's alias of `dropDuplicates`. */
+  drop_duplicates(...subset: Array<string | readonly string[]>): DataFrame {
+    return this.dropDuplicates(...subset);
+  }
+
+  /** Spark's `distinct()`: `dropDuplicates()` over every column. */
+  distinct(): DataFrame {
+    return this.dropDuplicates();
+  }
+
+  /**
+   * Spark 3.5's `dropDuplicatesWithinWatermark(subset?)`: a streaming DataFrame with a watermark keeps the first
+   * row of a key until its event time + the watermark delay passes the watermark.
+   */
+  dropDuplicatesWithinWatermark(...subset: Array<string | readonly string[]>): DataFrame {
+    const columns = subset.flat();
+    return this.with({ kind: 'deduplicate', child: this.plan, columns: columns.length === 0 ? null : columns, withinWatermark: true });
+  }
+
   alias(name: string): DataFrame {
     return this.with({ kind: 'alias', child: this.plan, name });
   }
@@ -193,6 +255,11 @@ export class DataFrame {
   /** Registers this DataFrame as a temporary view for `session.table` / `session.sql`. */
   createOrReplaceTempView(name: string): void {
     this.session.registerView(name, this.plan);
+  }
+
+  /** The writer of a batch DataFrame (`df.write.format('parquet').mode('overwrite').save(path)`). */
+  get write(): DataFrameWriter {
+    return new DataFrameWriter(this);
   }
 
   /** The writer of a streaming DataFrame. */

@@ -9,6 +9,7 @@ import { ErrorCodes, WeirError } from '../../errors';
 import { rate } from '../../../sources/rate';
 import { rateMicroBatch } from '../../../sources/rateMicroBatch';
 import { socket } from '../../../sources/socket';
+import { kafkaSourceFromOptions } from '../../../sources/kafka';
 import { files } from '../../../sources/file/fileSource';
 import { isFileFormat } from '../../formats/fileFormats';
 import { StructType, toSchema } from '../types';
@@ -17,8 +18,8 @@ import type { SessionLike } from './SessionLike';
 import { OptionsBuilder } from './OptionsBuilder';
 
 /** The source formats this version of weir has. */
-export const STREAM_SOURCE_FORMATS = ['rate', 'rate-micro-batch', 'socket', 'text', 'csv', 'json', 'parquet'] as const;
-const PLANNED_SOURCE_FORMATS = ['orc', 'kafka'];
+export const STREAM_SOURCE_FORMATS = ['rate', 'rate-micro-batch', 'socket', 'text', 'csv', 'json', 'parquet', 'kafka'] as const;
+const PLANNED_SOURCE_FORMATS = ['orc'];
 
 /** Options of the file source that are not format options. */
 const FILE_SOURCE_OPTIONS = ['path', 'maxfilespertrigger', 'maxbytespertrigger', 'latestfirst', 'filenameonly', 'maxfileage', 'cleansource', 'sourcearchivedir'];
@@ -100,6 +101,11 @@ export class DataStreamReader extends OptionsBuilder {
           ...(startTimestamp !== undefined ? { startTimestamp } : {}),
           ...(advanceMillisPerBatch !== undefined ? { advanceMillisPerBatch } : {}),
         }) as unknown as Source<Row>;
+        break;
+      }
+      case 'kafka': {
+        // Spark's option names (subscribe, startingOffsets, maxOffsetsPerTrigger, kafka.bootstrap.servers, ...).
+        ({ source, schema } = kafkaSourceFromOptions(this.opts));
         break;
       }
       default: {

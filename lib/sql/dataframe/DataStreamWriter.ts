@@ -16,6 +16,7 @@ import { noopSink } from '../../../sinks/noopSink';
 import { foreachSink, type ForeachWriter } from '../../../sinks/foreachSink';
 import { foreachBatchSink } from '../../../sinks/foreachBatchSink';
 import { fileSink } from '../../../sinks/file/fileSink';
+import { kafkaSinkFromOptions } from '../../../sinks/kafka';
 import { isFileFormat } from '../../formats/fileFormats';
 import type { StructType } from '../types';
 import type { DataFrame } from './DataFrame';
@@ -23,9 +24,9 @@ import { compilePlan } from './planner';
 import { OptionsBuilder } from './OptionsBuilder';
 
 /** The sink formats this version of weir has. */
-export const STREAM_SINK_FORMATS = ['memory', 'console', 'noop', 'foreach', 'foreachBatch', 'parquet', 'json', 'csv', 'text'] as const;
+export const STREAM_SINK_FORMATS = ['memory', 'console', 'noop', 'foreach', 'foreachBatch', 'parquet', 'json', 'csv', 'text', 'kafka'] as const;
 /** Formats Spark has that weir does not have yet (they fail with DATA_SOURCE_NOT_FOUND naming the plan). */
-const PLANNED_SINK_FORMATS = ['orc', 'kafka'];
+const PLANNED_SINK_FORMATS = ['orc'];
 /** Writer options that are not format options of the file sink. */
 const FILE_SINK_OPTIONS = ['path', 'checkpointlocation', 'retention'];
 
@@ -149,6 +150,9 @@ export class DataStreamWriter extends OptionsBuilder {
         });
       case 'noop':
         return noopSink();
+      case 'kafka':
+        // topic, deliveryGuarantee (at-least-once | exactly-once), kafka.bootstrap.servers, ...
+        return kafkaSinkFromOptions(this.opts) as unknown as Sink<Row>;
       case 'foreach':
         if (!this.foreachWriter) {
           throw new WeirError(ErrorCodes.MISSING_OPTION, 'foreach writer has not been set', { context: {} });

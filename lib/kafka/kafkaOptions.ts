@@ -1,0 +1,199 @@
+/**
+ * Options shared by the Kafka source and sink: Spark's option names, `kafka.`-prefixed client settings, and the
+ * redaction of secrets.
+ *
+ * Invariant: an option value whose key looks secret (Spark's `spark.redaction.regex` plus `jaas`) never leaves
+ * this module unredacted: descriptions, `explain()`, progress and error contexts use `redactOptions`.
+ */
+import { ErrorCodes, WeirError } from '../errors';
+import { durationToMs } from '../util/interval';
+import type { KafkaClientConfig, IsolationLevel } from './KafkaClient';
+
+/** An option value as the DataFrame face (strings) or the RxJS face (typed values) gives it. */
+export type KafkaOptionValue = string | number | boolean | Record<string, unknown> | undefined;
+
+/** Raw options: Spark's names (case-insensitive) plus `kafka.*` client settings (case-sensitive, as Kafka's). */
+export type KafkaRawOptions = Readonly<Record<string, KafkaOptionValue>>;
+
+/** Spark's `spark.redaction.regex` default, plus JAAS configs (they embed passwords). */
+const SECRET_KEY = /secret|password|token|access[.]?key|jaas|credential/i;
+
+/** The text that replaces a secret (Spark's). */
+export const REDACTED = '*********(redacted)';
+
+/** A copy of `options` with secret values replaced by `*********(redacted)`. */
+export function redactOptions(options: KafkaRawOptions): Record<string, KafkaOptionValue> {
+  const out: Record<string, KafkaOptionValue> = {};
+  for (const [k, v] of Object.entries(options)) out[k] = SECRET_KEY.test(k) ? REDACTED : v;
+  return out;
+}
+
+/** Removes every secret value of `options` from `text`. */
+export function redactText(text: string, options: KafkaRawOptions): string {
+  let out = text;
+  for (const [k, v] of Object.entries(options)) {
+    if (!SECRET_KEY.test(k) || v === undefined) continue;
+    const secret = String(v);
+    if (secret.length > 0) out = out.split(secret).join(REDACTED);
+    for (const m of secret.matchAll(/password\s*=\s*"([^"]*)"/g)) {
+      if (m[1]) out = out.split(m[1]).join(REDACTED);
+    }
+  }
+  return out;
+}
+
+/** A case-insensitive view of Spark-named options (not `kafka.*`). */
+export class OptionReader {
+  private readonly lower = new Map<string, KafkaOptionValue>();
+  constructor(
+    readonly raw: KafkaRawOptions,
+    private readonly what: string,
+  ) {
+    for (const [k, v] of Object.entries(raw)) {
+      if (v !== undefined && !k.startsWith('kafka.')) this.lower.set(k.toLowerCase(), v);
+    }
+  }
+
+  has(name: string): boolean {
+    return this.lower.has(name.toLowerCase());
+  }
+
+  get(name: string): KafkaOptionValue {
+    return this.lower.get(name.toLowerCase());
+  }
+
+  string(name: string): string | undefined {
+    const v = this.get(name);
+    if (v === undefined) return undefined;
+    if (typeof v === 'object') return JSON.stringify(v);
+    return String(v);
+  }
+
+  boolean(name: string, dflt: boolean): boolean {
+    const v = this.get(name);
+    if (v === undefined) return dflt;
+    if (typeof v === 'boolean') return v;
+    const s = String(v).trim().toLowerCase();
+    if (s === 'true') return true;
+    if (s === 'false') return false;
+    throw this.invalid(name, v, 'must be true or false');
+  }
+
+  positiveInt(name: string): number | undefined {
+    const v = this.get(name);
+    if (v === undefined) return undefined;
+    const n = typeof v === 'number' ? v : Number(String(v).trim());
+    if (!Number.isSafeInteger(n) || n <= 0) throw this.invalid(name, v, 'must be a positive integer');
+    return n;
+  }
+
+  durationMs(name: string, dflt: number): number {
+    const v = this.get(name);
+    if (v === undefined) return dflt;
+    if (typeof v === 'number') return durationToMs(v, name);
+    const s = String(v).trim();
+    const m = /^(\d+)\s*(ms|s|m|min|h|d)?$/i.exec(s);
+    if (m) {
+      const unit = (m[2] ?? 'ms').toLowerCase();
+      const mult = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 }[unit]!;
+      return Number(m[1]) * mult;
+    }
+    try {
+      return durationToMs(s, name);
+    } catch (e) {
+      throw this.invalid(name, v, "must be a duration such as '15m', '30s' or '10 seconds'", e);
+    }
+  }
+
+  /** A JSON option given as text or as an object. */
+  json(name: string): Record<string, unknown> | undefined {
+    const v = this.get(name);
+    if (v === undefined) return undefined;
+    if (typeof v === 'object') return v;
+    try {
+      const parsed: unknown = JSON.parse(String(v));
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    } catch {
+      // reported below
+    }
+    throw this.invalid(name, v, 'must be a JSON object');
+  }
+
+  invalid(name: string, value: unknown, requirement: string, cause?: unknown): WeirError {
+    return new WeirError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `${this.what}: option '${name}' ${requirement}, got ${JSON.stringify(SECRET_KEY.test(name) ? REDACTED : value)}`,
+      { context: { option: name, value: SECRET_KEY.test(name) ? REDACTED : value, source: this.what }, cause },
+    );
+  }
+}
+
+/** The `kafka.*` settings, prefix removed. */
+export function kafkaParams(options: KafkaRawOptions): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(options)) {
+    if (k.startsWith('kafka.') && v !== undefined) out.set(k.slice('kafka.'.length), String(v));
+  }
+  return out;
+}
+
+/** Parses `kafka.bootstrap.servers` and security settings into a client config. */
+export function clientConfigFromOptions(options: KafkaRawOptions, what: string): KafkaClientConfig {
+  const params = kafkaParams(options);
+  const servers = params.get('bootstrap.servers');
+  if (!servers || servers.trim() === '') {
+    throw new WeirError(
+      ErrorCodes.MISSING_OPTION,
+      `Option 'kafka.bootstrap.servers' must be specified for configuring Kafka ${what === 'kafka sink' ? 'producer' : 'consumer'}`,
+      { context: { option: 'kafka.bootstrap.servers', source: what } },
+    );
+  }
+  const protocol = (params.get('security.protocol') ?? 'PLAINTEXT').toUpperCase();
+  if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `${what}: unknown kafka.security.protocol ${protocol}`, {
+      context: { option: 'kafka.security.protocol', value: protocol },
+    });
+  }
+  let sasl: KafkaClientConfig['sasl'];
+  if (protocol.startsWith('SASL')) {
+    const mechanism = (params.get('sasl.mechanism') ?? 'PLAIN').toLowerCase();
+    const jaas = params.get('sasl.jaas.config') ?? '';
+    const username = params.get('sasl.username') ?? /username\s*=\s*"([^"]*)"/.exec(jaas)?.[1];
+    const password = params.get('sasl.password') ?? /password\s*=\s*"([^"]*)"/.exec(jaas)?.[1];
+    if (username === undefined || password === undefined) {
+      throw new WeirError(
+        ErrorCodes.MISSING_OPTION,
+        `${what}: SASL needs kafka.sasl.jaas.config (username="..." password="...") or kafka.sasl.username/kafka.sasl.password`,
+        { context: { option: 'kafka.sasl.jaas.config' } },
+      );
+    }
+    sasl = { mechanism, username, password };
+  }
+  const timeout = (k: string): number | undefined => {
+    const v = params.get(k);
+    return v === undefined ? undefined : Number(v);
+  };
+  return {
+    brokers: servers.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+    clientId: params.get('client.id'),
+    ssl: protocol.endsWith('SSL') ? true : undefined,
+    sasl,
+    connectionTimeoutMs: timeout('socket.connection.setup.timeout.ms'),
+    requestTimeoutMs: timeout('request.timeout.ms'),
+  };
+}
+
+/** `kafka.isolation.level` (Kafka's default: read_uncommitted). */
+export function isolationFromOptions(options: KafkaRawOptions, what: string): IsolationLevel {
+  const v = kafkaParams(options).get('isolation.level');
+  if (v === undefined) return 'read_uncommitted';
+  if (v === 'read_committed' || v === 'read_uncommitted') return v;
+  throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `${what}: kafka.isolation.level must be read_committed or read_uncommitted`, {
+    context: { option: 'kafka.isolation.level', value: v },
+  });
+}
+
+/** Turns a `Map` (the DataFrame face's options) into raw options. */
+export function optionsFromMap(options: ReadonlyMap<string, string> | KafkaRawOptions): KafkaRawOptions {
+  return options instanceof Map ? Object.fromEntries(options) : (options as KafkaRawOptions);
+}
