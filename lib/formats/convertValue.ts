@@ -42,7 +42,7 @@ export interface ConversionOptions {
   readonly dateFormat?: TimestampFormat;
 }
 
-const INT_RANGES: Record<string, [number, number]> = {
+export const INT_RANGES: Readonly<Record<string, readonly [number, number]>> = {
   byte: [-128, 127],
   short: [-32768, 32767],
   integer: [-2147483648, 2147483647],
@@ -66,24 +66,75 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * The fast path of JSON and CSV input: an ISO-8601 instant `yyyy-MM-ddTHH:mm:ss[.fraction](Z|±HH:mm)` read by hand
  * (what `stringToTimestamp` gives for it); undefined for any other shape, which then takes the general parser.
  */
-function isoInstant(s: string, cache: IsoDayCache = { prefix: '', ms: 0 }): number | undefined {
-  const n = s.length;
-  if (n < 20 || n > 35 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
+function isoInstant(s: string, cache: IsoMinuteCache = { prefix: '', ms: 0 }): number | undefined {
+  return isoInstantAt(s, 0, s.length, cache);
+}
+
+/** The last minute prefix (`yyyy-MM-ddTHH:mm`) read and its UTC ms (one per read): rows mostly share their minute. */
+export interface IsoMinuteCache {
+  prefix: string;
+  ms: number;
+}
+
+/** Whether `s` holds `part` at `from` (by hand: `startsWith` with a position costs more for short parts). */
+export function sameAt(s: string, from: number, part: string): boolean {
+  // From the end: the minute (or a value's last characters) changes first.
+  for (let k = part.length - 1; k >= 0; k--) if (s.charCodeAt(from + k) !== part.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * {@link isoInstant} of `s.slice(from, to)`, without the slice: the JSON-lines reader parses timestamps in place.
+ */
+export function isoInstantAt(s: string, from: number, to: number, cache: IsoMinuteCache): number | undefined {
+  const n = to - from;
+  if (
+    n < 20 ||
+    n > 35 ||
+    s.charCodeAt(from + 4) !== 45 ||
+    s.charCodeAt(from + 7) !== 45 ||
+    s.charCodeAt(from + 10) !== 84 ||
+    s.charCodeAt(from + 13) !== 58 ||
+    s.charCodeAt(from + 16) !== 58
+  ) {
     return undefined;
   }
-  const dayMs = isoDayMs(s, cache);
-  if (dayMs === undefined) return undefined;
-  const hour = digits(s, 11, 2);
-  const minute = digits(s, 14, 2);
-  const second = digits(s, 17, 2);
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
-  let i = 19;
+  let minuteMs: number;
+  if (cache.prefix !== '' && sameAt(s, from, cache.prefix)) {
+    minuteMs = cache.ms;
+  } else {
+    const year = digits(s, from, 4);
+    const month = digits(s, from + 5, 2);
+    const day = digits(s, from + 8, 2);
+    // Date.UTC reads years 0..99 as 19xx: early years take the general parser.
+    if (year < 1000 || month < 1 || month > 12 || day < 1) return undefined;
+    if (day > (DAYS_IN_MONTH[month - 1] as number) || (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)))) {
+      return undefined;
+    }
+    const hour = digits(s, from + 11, 2);
+    const minute = digits(s, from + 14, 2);
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return undefined;
+    minuteMs = Date.UTC(year, month - 1, day) + (hour * 60 + minute) * 60_000;
+    cache.prefix = s.slice(from, from + 16);
+    cache.ms = minuteMs;
+  }
+  const second = digits(s, from + 17, 2);
+  if (second < 0 || second > 59) return undefined;
+  let i = from + 19;
   let ms = 0;
-  if (s.charCodeAt(i) === 46) {
+  const d1 = s.charCodeAt(i + 1) - 48;
+  const d2 = s.charCodeAt(i + 2) - 48;
+  const d3 = s.charCodeAt(i + 3) - 48;
+  const d4 = i + 4 < to ? s.charCodeAt(i + 4) - 48 : -1;
+  if (s.charCodeAt(i) === 46 && i + 3 < to && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9 && d3 >= 0 && d3 <= 9 && !(d4 >= 0 && d4 <= 9)) {
+    // Exactly milliseconds (the common shape): the same value as the general loop below, in integers.
+    ms = d1 * 100 + d2 * 10 + d3;
+    i += 4;
+  } else if (s.charCodeAt(i) === 46) {
     i += 1;
     let scale = 100;
     const start = i;
-    while (i < n) {
+    while (i < to) {
       const d = s.charCodeAt(i) - 48;
       if (d < 0 || d > 9) break;
       ms += d * scale;
@@ -95,9 +146,9 @@ function isoInstant(s: string, cache: IsoDayCache = { prefix: '', ms: 0 }): numb
   }
   let offsetMin = 0;
   const z = s.charCodeAt(i);
-  if (z === 90 && i === n - 1) {
+  if (z === 90 && i === to - 1) {
     // UTC
-  } else if ((z === 43 || z === 45) && i === n - 6 && s.charCodeAt(i + 3) === 58) {
+  } else if ((z === 43 || z === 45) && i === to - 6 && s.charCodeAt(i + 3) === 58) {
     const oh = digits(s, i + 1, 2);
     const om = digits(s, i + 4, 2);
     if (oh < 0 || om < 0 || oh > 18 || om > 59) return undefined;
@@ -105,29 +156,7 @@ function isoInstant(s: string, cache: IsoDayCache = { prefix: '', ms: 0 }): numb
   } else {
     return undefined;
   }
-  return dayMs + ((hour * 60 + minute - offsetMin) * 60 + second) * 1000 + ms;
-}
-
-/** The last date prefix (`yyyy-MM-dd`) read and its UTC midnight (one per read): rows mostly share their day. */
-interface IsoDayCache {
-  prefix: string;
-  ms: number;
-}
-
-/** UTC midnight of the `yyyy-MM-dd` at the start of `s`, or undefined for an invalid or early (< 1000) date. */
-function isoDayMs(s: string, cache: IsoDayCache): number | undefined {
-  if (cache.prefix !== '' && s.startsWith(cache.prefix)) return cache.ms;
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  // Date.UTC reads years 0..99 as 19xx: early years take the general parser.
-  if (year < 1000 || month < 1 || month > 12 || day < 1) return undefined;
-  if (day > (DAYS_IN_MONTH[month - 1] as number) || (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)))) {
-    return undefined;
-  }
-  cache.prefix = s.slice(0, 10);
-  cache.ms = Date.UTC(year, month - 1, day);
-  return cache.ms;
+  return minuteMs + (second - offsetMin * 60) * 1000 + ms;
 }
 
 function parseTimestampText(s: string, options: ConversionOptions): number | null {
@@ -240,7 +269,7 @@ export function compileJsonRow(schema: StructType, options: ConversionOptions): 
       return (v) => (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? v : generic(v));
     }
     if ((t instanceof TimestampType || t instanceof TimestampNTZType) && !options.timestampFormat) {
-      const cache: IsoDayCache = { prefix: '', ms: 0 };
+      const cache: IsoMinuteCache = { prefix: '', ms: 0 };
       return (v) => {
         if (typeof v === 'string') {
           const ms = isoInstant(v, cache);

@@ -28,6 +28,7 @@ import { mergeTypes } from '../sql/types/inferSchema';
 import { BadValue, compileJsonRow, type ConversionOptions, type JsonRowConverter } from './convertValue';
 import type { FileFormat, FormatReadContext } from './FileFormat';
 import type { FormatOptions } from './FormatOptions';
+import { compileJsonLineReader } from './jsonLineReader';
 import { splitLines, stripBom } from './lines';
 import { compileTimestampFormat, DEFAULT_TIMESTAMP_WRITE_FORMAT } from './timestampFormat';
 
@@ -137,7 +138,8 @@ export const jsonFormat: FileFormat = {
   extension: () => '.json',
 
   read(bytes: Buffer, context: FormatReadContext): Row[] {
-    const convert = compileJsonRow(context.schema, conversionOptionsOf(context.options));
+    const conversions = conversionOptionsOf(context.options);
+    const convert = compileJsonRow(context.schema, conversions);
     const out: Row[] = [];
     const body = stripBom(bytes);
     if (context.options.boolean('multiLine', false)) {
@@ -150,14 +152,26 @@ export const jsonFormat: FileFormat = {
     const lineSep = context.options.get('lineSep');
     const text = body.toString('utf8');
     if (lineSep === undefined && !text.includes('\r') && !text.includes('\uFFFD')) {
-      // The fast path (LF endings, valid UTF-8): no per-line objects, the parsed object becomes the row.
+      // The fast path (LF endings, valid UTF-8): flat records are read in place into rows (jsonLineReader.ts);
+      // other lines take JSON.parse, and the parsed object becomes the row when it can.
+      // An ASCII file's bytes are its characters: long strings are copied from them (see CopyText).
+      const copy = text.length === body.length ? (from: number, to: number) => body.toString('latin1', from, to) : undefined;
+      const reader = compileJsonLineReader(context.schema, conversions, copy);
       let lineNumber = 0;
       for (let start = 0; start < text.length; ) {
         let end = text.indexOf('\n', start);
         if (end < 0) end = text.length;
         lineNumber += 1;
-        const line = text.slice(start, end);
+        const lineStart = start;
         start = end + 1;
+        if (reader !== undefined) {
+          const row = reader(text, lineStart, end);
+          if (row !== undefined) {
+            out.push(row);
+            continue;
+          }
+        }
+        const line = text.slice(lineStart, end);
         if (line.charCodeAt(0) === 123 /* { */) {
           let parsed: unknown;
           try {
