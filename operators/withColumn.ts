@@ -16,7 +16,7 @@ import { AppendedNames, extendRow, forEachRowExtended, withLazyRows, type RowsPl
 
 function metadataAfter(metadata: BatchMetadata | undefined, name: string): BatchMetadata {
   if (metadata?.eventTimeColumn !== name) return { ...metadata };
-  const { eventTimeColumn: _replaced, ...rest } = metadata;
+  const { eventTimeColumn: _replaced, eventTimeDelayMs: _delay, ...rest } = metadata;
   return rest;
 }
 

@@ -31,10 +31,19 @@ export function eventTimeStats(rows: readonly Row[], column: string): EventTimeS
   let max = -Infinity;
   let sum = 0;
   let count = 0;
+  // Rows are values: a Date shared by consecutive rows (rate-micro-batch shares one per batch) is read once.
+  let lastDate: unknown;
+  let lastTime: number | null = null;
   for (let i = 0; i < rows.length; i += 1) {
     const v = rows[i]![column];
     // Dates first (what sources produce); toEpochMs handles the rest. An invalid Date is null, as there.
-    const t = v instanceof Date ? v.getTime() : toEpochMs(v);
+    let t: number | null;
+    if (v === lastDate) t = lastTime;
+    else if (v instanceof Date) {
+      t = v.getTime();
+      lastDate = v;
+      lastTime = t;
+    } else t = toEpochMs(v);
     if (t === null || t !== t) continue;
     if (t < min) min = t;
     if (t > max) max = t;
@@ -61,8 +70,8 @@ export function withWatermark<T extends Row>(
     map((batch: MicroBatch<T>) => {
       const id = batch.context.nextOperatorId('watermark');
       batch.context.reportEventTime(id, eventTimeStats(batch.rows, column), delayMs);
-      return withChanges(batch, { metadata: { ...batch.metadata, eventTimeColumn: column } });
+      return withChanges(batch, { metadata: { ...batch.metadata, eventTimeColumn: column, eventTimeDelayMs: delayMs } });
     }),
-    (state) => ({ ...state, metadata: { ...state.metadata, eventTimeColumn: column } }),
+    (state) => ({ ...state, metadata: { ...state.metadata, eventTimeColumn: column, eventTimeDelayMs: delayMs } }),
   );
 }
