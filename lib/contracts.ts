@@ -252,6 +252,8 @@ export interface BatchMetadata {
    * `{ start, end }` after `window`/`sessionWindow` (late means `end <= watermark` then).
    */
   readonly eventTimeColumn?: string;
+  /** The watermark delay (ms) of `eventTimeColumn` (Spark's `spark.watermarkDelayMs` column metadata). */
+  readonly eventTimeDelayMs?: number;
   /** Set by `groupByKey`: how the next aggregate groups rows. */
   readonly grouping?: {
     readonly columns: readonly string[];
@@ -280,4 +282,10 @@ export interface MicroBatch<T = Row> {
   readonly batchTimestampMs: number;
   readonly outputMode: OutputMode;
   readonly context: BatchContext;
+  /**
+   * For a query with several inputs: each input's batch after its own operators, in input order, before they
+   * were unioned into `rows`. A two-input operator (a stream-stream join) reads its sides here; every other
+   * operator ignores it.
+   */
+  readonly inputBatches?: readonly MicroBatch<Row>[];
 }

@@ -18,6 +18,8 @@ export interface AnalysisState {
   readonly aggregations: number;
   /** Stateful operators seen so far (aggregations included). */
   readonly statefulOperators: number;
+  /** With several inputs: each input's state before the union (what a two-input join analyzes). */
+  readonly inputs?: readonly AnalysisState[];
 }
 
 /** How an operator changes the analysis state; throws a WeirError for a shape Spark rejects. */

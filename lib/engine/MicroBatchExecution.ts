@@ -496,8 +496,9 @@ export class MicroBatchExecution {
             numRowsDroppedByWatermark: 0,
             numShufflePartitions: 1,
             numStateStoreInstances: 1,
-            customMetrics: { ...(store?.customMetrics ?? {}) },
             ...extra,
+            // The operator's own custom metrics (e.g. dedupe's numDroppedDuplicateRows) join the store's.
+            customMetrics: { ...(store?.customMetrics ?? {}), ...(extra.customMetrics ?? {}) },
           };
         })
       : [];

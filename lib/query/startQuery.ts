@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { lastValueFrom, of, pipe, toArray, type OperatorFunction } from 'rxjs';
-import type { Clock, MicroBatch, OutputMode, Row, Sink, Source, StateStoreProvider } from '../contracts';
+import type { BatchMetadata, Clock, MicroBatch, OutputMode, Row, Sink, Source, StateStoreProvider } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
 import type { Failpoint } from '../engine/MicroBatchExecution';
 import type { BatchInput, QueryPlan } from '../engine/QueryPlan';
@@ -17,6 +17,7 @@ import { toTrigger, type TriggerSpec } from '../engine/Trigger';
 import { SystemClock } from '../time/SystemClock';
 import { LevelStateStoreProvider } from '../state/LevelStateStoreProvider';
 import { operatorAnalysis, operatorName, type AnalysisState } from '../../operators/describeOperator';
+import { checkGroupsWithState, type TracedStep } from '../groupState/analysis';
 import { StreamingQuery } from './StreamingQuery';
 import { StreamingQueryManager } from './StreamingQueryManager';
 
@@ -99,6 +100,11 @@ export function parseOutputMode(mode: string): OutputMode {
 
 type Pipeline = StartQueryOptions<any, any>['pipeline'];
 
+/** A union's event-time column keeps the first input's watermark delay (Spark's Union keeps its first child's attributes). */
+function firstDelay(metadata: BatchMetadata | undefined): { eventTimeDelayMs?: number } {
+  return metadata?.eventTimeDelayMs === undefined ? {} : { eventTimeDelayMs: metadata.eventTimeDelayMs };
+}
+
 function operatorList(pipeline: Pipeline): ReadonlyArray<OperatorFunction<any, any>> {
   return pipeline === undefined ? [] : Array.isArray(pipeline) ? pipeline : [pipeline as OperatorFunction<any, any>];
 }
@@ -149,8 +155,9 @@ export function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeli
               ...base,
               rows: parts.flatMap((p) => p.rows),
               metadata: eventTimeColumns.size === 1 && !eventTimeColumns.has(undefined)
-                ? { eventTimeColumn: parts[0]!.metadata!.eventTimeColumn! }
+                ? { eventTimeColumn: parts[0]!.metadata!.eventTimeColumn!, ...firstDelay(parts[0]!.metadata) }
                 : {},
+              inputBatches: parts,
             };
       return (await runOperators(operators, unioned)).rows;
     },
@@ -161,12 +168,15 @@ export function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeli
      * pipeline opaque: its checks then run with the first batch.
      */
     validate(outputMode: OutputMode, conf: ReadonlyMap<string, string>): void {
+      const steps: TracedStep[] = [];
       const trace = (ops: ReadonlyArray<OperatorFunction<any, any>>, start: AnalysisState): AnalysisState | undefined => {
         let state: AnalysisState | undefined = start;
         for (const op of ops) {
           const analyze = operatorAnalysis(op);
           if (!analyze || !state) return undefined;
+          const before: AnalysisState = state;
           state = analyze(state, outputMode);
+          steps.push({ op, before, after: state });
         }
         return state;
       };
@@ -178,9 +188,11 @@ export function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeli
         traced.length === 1
           ? traced[0]!
           : {
-              metadata: columns.size === 1 && !columns.has(undefined) ? { eventTimeColumn: [...columns][0]! } : {},
+              metadata:
+                columns.size === 1 && !columns.has(undefined) ? { eventTimeColumn: [...columns][0]!, ...firstDelay(traced[0]!.metadata) } : {},
               aggregations: traced.reduce((n, t) => n + t!.aggregations, 0),
               statefulOperators: traced.reduce((n, t) => n + t!.statefulOperators, 0),
+              inputs: traced as AnalysisState[],
             };
       const final = trace(operators, unioned);
       if (final === undefined) return;
@@ -191,6 +203,7 @@ export function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeli
         (conf.get('weir.sql.streaming.statefulOperator.checkCorrectness.enabled') ??
           conf.get('spark.sql.streaming.statefulOperator.checkCorrectness.enabled') ??
           'true') !== 'false';
+      checkGroupsWithState(steps, outputMode, checkCorrectness);
       if (checkCorrectness && outputMode !== 'append' && final.aggregations > 0 && final.statefulOperators > 1) {
         throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, CORRECTNESS_ISSUE, { context: { outputMode } });
       }

@@ -13,6 +13,8 @@ import { ManualClock } from '../../lib/time/ManualClock';
 import {
   agg,
   aggregate as A,
+  dropDuplicates,
+  dropDuplicatesWithinWatermark,
   groupByKey,
   sessionWindow,
   window,
@@ -20,9 +22,33 @@ import {
 } from '../../operators';
 import type { AggregateFunction } from '../../lib/aggregate';
 import { LevelStateStoreProvider } from '../../lib/state';
-import { canonicalRows, loadScenarios, setColumnsOf, type Scenario } from './goldenSupport';
+import { sessionizeOperator, timeoutProbeOperator } from '../groupState/sessionize';
+import { canonicalRows, inputSchema, loadScenarios, setColumnsOf, type Scenario } from './goldenSupport';
+import { map } from 'rxjs';
+import { joinStream } from '../../operators/joinStream';
+import { joinStatic } from '../../operators/joinStatic';
+import { rows } from '../../operators/rows';
+import { joinConditionFromExpr } from '../../lib/join/conditionFromExpr';
+import { parseExpression } from '../../lib/sql/expr/parseExpression';
+import { toSchema } from '../../lib/sql/types';
+
+/** The columns of input `i` when it reaches a join: its schema's, or what a window stage kept and added. */
+function sideColumns(s: Scenario, i: number): string[] {
+  const w = s.stages.find((st) => st.op === 'window' && st.keep !== undefined && (st.input ?? 0) === i);
+  return w ? [...w.keep!, w.as!] : ddlColumns(inputSchema(s, i)).map((c) => c.name);
+}
+
+/** Column names and upper-cased types of a DDL string. */
+function ddlColumns(ddl: string): Array<{ name: string; type: string }> {
+  return ddl.split(',').map((f) => {
+    const [name, type] = f.trim().split(/\s+/);
+    return { name: name!, type: (type ?? '').toUpperCase() };
+  });
+}
 
 const scenarios = loadScenarios();
+/** Stages whose state layout is Spark's (one row per key; a join: one per buffered row), so numRowsTotal is compared too. */
+const DEDUP_AND_STATE_STAGES = new Set(['dropDuplicates', 'dropDuplicatesWithinWatermark', 'sessionize', 'join']);
 
 function aggregateFunction(fn: string, column: string | null): AggregateFunction<any, any, any> {
   const c = column ?? undefined;
@@ -66,8 +92,45 @@ function compile(s: Scenario): { inputPipelines: OperatorFunction<any, any>[][];
       case 'union':
         unioned = true;
         break;
+      case 'join': {
+        unioned = true;
+        // Further conjuncts (one-side and pair filters) are compiled from their SQL text into closures.
+        const extra =
+          st.extra === undefined
+            ? undefined
+            : joinConditionFromExpr(parseExpression(st.extra), { left: toSchema(inputSchema(s, 0)), right: toSchema(inputSchema(s, 1)) });
+        pipeline.push(
+          joinStream({
+            how: st.how!,
+            leftKeys: st.leftKeys!,
+            rightKeys: st.rightKeys!,
+            timeBounds: st.bounds!,
+            ...(extra?.leftFilter ? { leftWhere: extra.leftFilter } : {}),
+            ...(extra?.rightFilter ? { rightWhere: extra.rightFilter } : {}),
+            ...(extra?.residual ? { where: extra.residual } : {}),
+            leftColumns: sideColumns(s, 0),
+            rightColumns: sideColumns(s, 1),
+          }),
+        );
+        break;
+      }
+      case 'joinStatic':
+        target.push(
+          joinStatic(st.rows!, {
+            how: st.how!,
+            leftKeys: st.leftKeys!,
+            rightKeys: st.rightKeys!,
+            leftColumns: sideColumns(s, 0),
+            rightColumns: ddlColumns(st.staticSchema!).map((c) => c.name),
+          }),
+        );
+        break;
       case 'window':
-        target.push(window(st.column!, st.duration!, st.slide ?? null, st.startTime ?? null));
+        target.push(window(st.column!, st.duration!, st.slide ?? null, st.startTime ?? null, st.as ? { as: st.as } : {}));
+        if (st.keep) {
+          const columns = [...st.keep, st.as!];
+          target.push(rows(map((r: Row) => Object.fromEntries(columns.map((c) => [c, r[c]])))));
+        }
         break;
       case 'sessionWindow':
         target.push(sessionWindow(st.column!, st.gap!));
@@ -75,6 +138,18 @@ function compile(s: Scenario): { inputPipelines: OperatorFunction<any, any>[][];
       case 'groupBy':
         target.push(groupByKey(...st.keys!));
         target.push(agg(Object.fromEntries(st.aggs!.map((a) => [a.as, aggregateFunction(a.fn, a.column)]))));
+        break;
+      case 'dropDuplicates':
+        target.push(dropDuplicates(...(st.columns ?? [])));
+        break;
+      case 'dropDuplicatesWithinWatermark':
+        target.push(dropDuplicatesWithinWatermark(...(st.columns ?? [])));
+        break;
+      case 'sessionize':
+        target.push(sessionizeOperator(st.keys!, st.gap!, st.outputMode!));
+        break;
+      case 'timeoutProbe':
+        target.push(timeoutProbeOperator(st.keys!));
         break;
       default:
         throw new Error(`unknown stage ${st.op}`);
@@ -102,11 +177,10 @@ describe('golden scenarios from Apache Spark', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'weir-golden-'));
     roots.push(root);
     const timestampColumns = new Set(
-      s.schema
-        .split(',')
-        .map((f) => f.trim().split(/\s+/))
-        .filter(([, t]) => t?.toUpperCase() === 'TIMESTAMP')
-        .map(([n]) => n!),
+      Array.from({ length: s.inputs }, (_, i) => ddlColumns(inputSchema(s, i)))
+        .flat()
+        .filter((c) => c.type === 'TIMESTAMP')
+        .map((c) => c.name),
     );
     const setColumns = setColumnsOf(s);
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
@@ -172,6 +246,15 @@ describe('golden scenarios from Apache Spark', () => {
             context,
             dropped: expected.numRowsDroppedByWatermark.reduce((a, b) => a + b, 0),
           });
+          if (expected.numDroppedDuplicateRows?.some((n) => n !== null)) {
+            const duplicates = p.stateOperators.map((o) => o.customMetrics.numDroppedDuplicateRows ?? null);
+            expect({ context, duplicates }).toEqual({ context, duplicates: expected.numDroppedDuplicateRows });
+          }
+          if (s.stages.some((st) => DEDUP_AND_STATE_STAGES.has(st.op))) {
+            // weir keeps one state row per key as Spark does for these operators: the state sizes agree.
+            const total = p.stateOperators.map((o) => o.numRowsTotal);
+            expect({ context, total }).toEqual({ context, total: expected.numRowsTotal });
+          }
         }
         const expectedIds = step.batches.map((b) => b.batchId);
         const lastExpected = expectedIds[expectedIds.length - 1];

@@ -10,7 +10,8 @@ import { MemoryStream, Session, Trigger, type DataFrame, type Row } from '../../
 import * as F from '../../lib/sql/functions';
 import type { Column } from '../../lib/sql/expr/Column';
 import { ManualClock } from '../../lib/time/ManualClock';
-import { canonicalRows, loadScenarios, setColumnsOf, type Scenario, type Stage } from './goldenSupport';
+import { SESSIONIZE_OUTPUT, SESSIONIZE_STATE, TIMEOUT_PROBE_OUTPUT, TIMEOUT_PROBE_STATE, sessionize, timeoutProbe } from '../groupState/sessionize';
+import { canonicalRows, inputSchema, loadScenarios, setColumnsOf, type Scenario, type Stage } from './goldenSupport';
 
 const scenarios = loadScenarios();
 
@@ -39,8 +40,25 @@ function build(s: Scenario, inputs: DataFrame[]): DataFrame {
     if (st.op === 'withWatermark') {
       if (df === undefined) perInput[st.input ?? 0] = perInput[st.input ?? 0]!.withWatermark(st.column!, st.delay!);
       else df = df.withWatermark(st.column!, st.delay!);
+    } else if (st.op === 'joinStatic') {
+      df = df!.join(df!.session.createDataFrame(st.rows!, st.staticSchema!), st.condition!, st.how!);
+    } else if (st.op === 'join') {
+      df = perInput[0]!.join(perInput[1]!, st.condition!, st.how!);
+    } else if (st.op === 'dropDuplicates') {
+      df = df!.dropDuplicates(st.columns ?? []);
+    } else if (st.op === 'dropDuplicatesWithinWatermark') {
+      df = df!.dropDuplicatesWithinWatermark(st.columns ?? []);
+    } else if (st.op === 'sessionize') {
+      // PySpark's applyInPandasWithState, as tools/spark-golden runs it (rows instead of pandas frames).
+      df = df!
+        .groupBy(...st.keys!)
+        .applyInPandasWithState(sessionize(st.gap!, st.outputMode!) as never, SESSIONIZE_OUTPUT, SESSIONIZE_STATE, st.outputMode!, 'EventTimeTimeout');
+    } else if (st.op === 'timeoutProbe') {
+      df = df!.groupBy(...st.keys!).applyInPandasWithState(timeoutProbe as never, TIMEOUT_PROBE_OUTPUT, TIMEOUT_PROBE_STATE, 'append', 'EventTimeTimeout');
     } else if (st.op === 'union') {
       df = perInput.slice(1).reduce((a, b) => a.union(b), perInput[0]!);
+    } else if (st.op === 'window' && st.as !== undefined) {
+      perInput[st.input ?? 0] = perInput[st.input ?? 0]!.select(...st.keep!, F.window(st.column!, st.duration!).alias(st.as));
     } else if (st.op === 'window') {
       pendingWindow = F.window(st.column!, st.duration!, st.slide ?? null, st.startTime ?? null);
     } else if (st.op === 'sessionWindow') {
@@ -71,7 +89,7 @@ describe('golden scenarios from Apache Spark, through the DataFrame face', () =>
     const root = mkdtempSync(path.join(tmpdir(), 'weir-golden-df-'));
     roots.push(root);
     for (const [k, v] of Object.entries(s.conf)) spark.conf.set(k, v);
-    const streams = Array.from({ length: s.inputs }, () => new MemoryStream(spark, s.schema));
+    const streams = Array.from({ length: s.inputs }, (_, i) => new MemoryStream(spark, inputSchema(s, i)));
     const df = build(s, streams.map((m) => m.toDF()));
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
     const seen = new Map<number, Row[]>();

@@ -16,6 +16,24 @@ export interface Stage {
   gap?: string;
   keys?: string[];
   aggs?: Array<{ fn: string; column: string | null; as: string }>;
+  /** dropDuplicates / dropDuplicatesWithinWatermark: the key columns (null = every column). */
+  columns?: string[] | null;
+  /** sessionize: the operator's output mode. */
+  outputMode?: 'append' | 'update';
+  /** join: input 0 (left) joined with input 1 (right); the condition structured and as Spark SQL text. */
+  how?: string;
+  leftKeys?: string[];
+  rightKeys?: string[];
+  bounds?: Array<{ left: string; op: '<' | '<=' | '>' | '>='; right: string; offset: string }>;
+  condition?: string;
+  /** joinStatic: the static DataFrame's rows and DDL. */
+  rows?: Row[];
+  staticSchema?: string;
+  /** window on one input (before a join): the output column name, and the input columns kept beside it. */
+  as?: string;
+  keep?: string[];
+  /** join: conjuncts besides keys and bounds, as SQL text (also part of `condition`). */
+  extra?: string;
 }
 
 export interface GoldenBatch {
@@ -24,6 +42,9 @@ export interface GoldenBatch {
   numInputRows: number;
   watermark: string | null;
   numRowsDroppedByWatermark: number[];
+  /** Per state operator (generated since issue 7). */
+  numRowsTotal?: number[];
+  numDroppedDuplicateRows?: Array<number | null>;
 }
 
 export interface Scenario {
@@ -31,6 +52,8 @@ export interface Scenario {
   description: string;
   conf: Record<string, string>;
   schema: string;
+  /** One DDL per input when the inputs differ (joins); else every input has `schema`. */
+  schemas?: string[];
   inputs: number;
   stages: Stage[];
   outputMode: 'append' | 'update' | 'complete';
@@ -73,4 +96,9 @@ export function canonicalRows(rows: readonly unknown[], setColumns: ReadonlySet<
 
 export function setColumnsOf(s: Scenario): Set<string> {
   return new Set(s.stages.flatMap((st) => (st.aggs ?? []).filter((a) => a.fn === 'collect_set').map((a) => a.as)));
+}
+
+/** The DDL of input `i`. */
+export function inputSchema(s: Scenario, i: number): string {
+  return s.schemas?.[i] ?? s.schema;
 }

@@ -24,8 +24,8 @@ describe('operator marbles', () => {
     const b = batch(1, []);
     scheduler().run(({ cold, expectObservable }) => {
       expectObservable(cold('a--b|', { a, b }).pipe(withWatermark('ts', '2 seconds'))).toBe('a--b|', {
-        a: expect.objectContaining({ rows: a.rows, metadata: { eventTimeColumn: 'ts' } }),
-        b: expect.objectContaining({ rows: [], metadata: { eventTimeColumn: 'ts' } }),
+        a: expect.objectContaining({ rows: a.rows, metadata: { eventTimeColumn: 'ts', eventTimeDelayMs: 2000 } }),
+        b: expect.objectContaining({ rows: [], metadata: { eventTimeColumn: 'ts', eventTimeDelayMs: 2000 } }),
       });
     });
     expect((a.context as EngineBatchContext).eventTimeReports.get('watermark-0')).toEqual({

@@ -21,6 +21,8 @@ import time
 
 os.environ["TZ"] = "UTC"
 time.tzset()
+# Python workers (applyInPandasWithState) run this interpreter, the one that has pandas and pyarrow.
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -150,8 +152,9 @@ def pretty(v, indent=0, width=120, key=None, parent=None):
 # query construction from the stage vocabulary
 
 def build_query(spark, scenario, dirs):
-    schema = scenario["schema"]
-    inputs = [spark.readStream.schema(schema).option("maxFilesPerTrigger", 100000).json(d) for d in dirs]
+    schemas = scenario.get("schemas") or [scenario["schema"]] * len(dirs)  # one DDL per input (joins)
+    inputs = [spark.readStream.schema(schemas[i]).option("maxFilesPerTrigger", 100000).json(d)
+              for i, d in enumerate(dirs)]
     df = None
     pending = {}  # grouping column name -> Column (window / session_window)
 
@@ -175,6 +178,10 @@ def build_query(spark, scenario, dirs):
             df = inputs[0]
             for other in inputs[1:]:
                 df = df.union(other)
+        elif op == "window" and "as" in st:
+            # one input's "keep" columns and a window column, before a join (window-equality joins)
+            i = st["input"]
+            inputs[i] = inputs[i].select(*st["keep"], F.window(F.col(st["column"]), st["duration"]).alias(st["as"]))
         elif op == "window":
             current()
             args = [F.col(st["column"]), st["duration"]]
@@ -206,6 +213,27 @@ def build_query(spark, scenario, dirs):
             pending = {}
         elif op == "select":
             df = current().select(*[F.expr(e) for e in st["exprs"]])
+        elif op == "joinStatic":
+            static = spark.createDataFrame(st["rows"], st["staticSchema"])
+            df = current().join(static, F.expr(st["condition"]), st["how"])
+        elif op == "join":
+            # input 0 (left) joined with input 1 (right), each after its own stages
+            df = inputs[0].join(inputs[1], F.expr(st["condition"]), st["how"])
+        elif op == "dropDuplicates":
+            cols = st.get("columns")
+            df = current().dropDuplicates(cols) if cols else current().dropDuplicates()
+        elif op == "dropDuplicatesWithinWatermark":
+            cols = st.get("columns")
+            df = current().dropDuplicatesWithinWatermark(cols) if cols else current().dropDuplicatesWithinWatermark()
+        elif op == "sessionize":
+            from scenarios_dedup import SESSIONIZE_OUTPUT, SESSIONIZE_STATE, sessionize
+            df = current().groupBy(*st["keys"]).applyInPandasWithState(
+                sessionize(st["gap"], st["outputMode"]), SESSIONIZE_OUTPUT, SESSIONIZE_STATE,
+                st["outputMode"], "EventTimeTimeout")
+        elif op == "timeoutProbe":
+            from scenarios_dedup import TIMEOUT_PROBE_OUTPUT, TIMEOUT_PROBE_STATE, timeout_probe
+            df = current().groupBy(*st["keys"]).applyInPandasWithState(
+                timeout_probe(), TIMEOUT_PROBE_OUTPUT, TIMEOUT_PROBE_STATE, "append", "EventTimeTimeout")
         else:
             raise ValueError("unknown stage " + op)
     return current()
@@ -260,6 +288,7 @@ def batch_record(b, prog, rec, dirs):
         "numRowsTotal": [o.get("numRowsTotal") for o in ops],
         "numRowsUpdated": [o.get("numRowsUpdated") for o in ops],
         "numRowsRemoved": [o.get("numRowsRemoved") for o in ops],
+        "numDroppedDuplicateRows": [o.get("customMetrics", {}).get("numDroppedDuplicateRows") for o in ops],
         "_stateOperatorNames": [o.get("operatorName") for o in ops],
     }
 
@@ -439,6 +468,7 @@ def main():
             "spark": {"version": version},
             "conf": dict(sc.get("conf", {})),
             "schema": sc["schema"],
+            **({"schemas": sc["schemas"]} if "schemas" in sc else {}),
             "inputs": sc.get("inputs", 1),
             "stages": sc["stages"],
             "outputMode": sc["outputMode"],

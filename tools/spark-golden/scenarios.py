@@ -404,6 +404,17 @@ SCENARIOS.append({
 })
 
 
+# Deduplication and arbitrary stateful processing (issue 7), kept in their own module.
+from scenarios_dedup import DEDUP_SCENARIOS  # noqa: E402
+
+SCENARIOS.extend(DEDUP_SCENARIOS)
+
+
+from scenarios_joins import JOIN_SCENARIOS  # noqa: E402
+
+SCENARIOS.extend(JOIN_SCENARIOS)
+
+
 def agg_set_columns(scenario):
     """Output columns holding collect_set results (sorted in the golden file)."""
     cols = []

@@ -189,7 +189,7 @@ export class DataFrame {
 
   /**
    * Spark's `join(other, on, how)`. `on` is a column name or a list of them (equally named keys, output once), a
-   * Column condition, or a SQL condition string (`'lk = rk AND lt BETWEEN rt - interval 5 seconds AND rt'`);
+   * Column condition (or a list of them, ANDed), or a SQL condition string (`'lk = rk AND lt BETWEEN rt - interval 5 seconds AND rt'`);
    * absent = a cross join. `how` takes Spark's names (`inner`, `left_outer`, `right`, `full`, `left_semi`,
    * `left_anti`, `cross`, ...). Stream-stream joins need append mode and, for outer and semi joins, watermarks
    * and a range condition, as in Spark.
@@ -200,9 +200,14 @@ export class DataFrame {
    *     expr('clickAdId = impressionAdId AND clickTime >= impressionTime AND clickTime <= impressionTime + interval 1 hour'),
    *     'left_outer')
    */
-  join(other: DataFrame, on?: string | readonly string[] | Column, how = 'inner'): DataFrame {
+  join(other: DataFrame, on?: string | readonly string[] | Column | readonly Column[], how = 'inner'): DataFrame {
     if (on === undefined) return this.with({ kind: 'join', left: this.plan, right: other.plan, how });
     if (on instanceof Column) return this.with({ kind: 'join', left: this.plan, right: other.plan, how, condition: on.expr });
+    if (Array.isArray(on) && on.length > 0 && on.every((c) => c instanceof Column)) {
+      // PySpark: a list of Column conditions is their conjunction.
+      const condition = (on as readonly Column[]).reduce((a, b) => a.and(b));
+      return this.with({ kind: 'join', left: this.plan, right: other.plan, how, condition: condition.expr });
+    }
     if (typeof on === 'string') {
       const parsed = parseExpression(on);
       // A bare column name is a USING column (PySpark's `on='k'`); anything else is a condition.
@@ -211,7 +216,7 @@ export class DataFrame {
       }
       return this.with({ kind: 'join', left: this.plan, right: other.plan, how, condition: parsed });
     }
-    return this.with({ kind: 'join', left: this.plan, right: other.plan, how, using: [...on] });
+    return this.with({ kind: 'join', left: this.plan, right: other.plan, how, using: [...(on as readonly string[])] });
   }
 
   /** Spark's `crossJoin(other)`. */

@@ -8,6 +8,7 @@
 import type { Row, Source } from '../../contracts';
 import type { Expr } from '../expr/Expr';
 import type { StructType } from '../types';
+import type { GroupState, GroupStateTimeout } from '../../groupState/GroupState';
 
 export type LogicalPlan =
   | {
@@ -26,7 +27,36 @@ export type LogicalPlan =
   | { readonly kind: 'union'; readonly children: readonly LogicalPlan[]; readonly byName: boolean }
   | { readonly kind: 'sort'; readonly child: LogicalPlan; readonly orders: readonly Expr[] }
   | { readonly kind: 'limit'; readonly child: LogicalPlan; readonly n: number }
-  | { readonly kind: 'alias'; readonly child: LogicalPlan; readonly name: string };
+  | { readonly kind: 'alias'; readonly child: LogicalPlan; readonly name: string }
+  /** `left.join(right, on, how)`: `using` column names (Spark's `on=['k']`) or a condition. */
+  | {
+      readonly kind: 'join';
+      readonly left: LogicalPlan;
+      readonly right: LogicalPlan;
+      readonly how: string;
+      readonly using?: readonly string[];
+      readonly condition?: Expr;
+    }
+  /** `dropDuplicates(cols)` / `distinct()` (null = every column), or `dropDuplicatesWithinWatermark(cols)`. */
+  | { readonly kind: 'deduplicate'; readonly child: LogicalPlan; readonly columns: readonly string[] | null; readonly withinWatermark: boolean }
+  /** `groupBy(cols).flatMapGroupsWithState(...)` / `.mapGroupsWithState(...)`. */
+  | {
+      readonly kind: 'groupsWithState';
+      readonly child: LogicalPlan;
+      readonly keys: readonly Expr[];
+      readonly spec: GroupsWithStateSpec;
+    };
+
+/** The user function and options of a `[flat]MapGroupsWithState` node. */
+export interface GroupsWithStateSpec {
+  readonly isMapGroupsWithState: boolean;
+  /** Built by PySpark's name for it (its messages and progress name differ). */
+  readonly applyInPandasWithState?: boolean;
+  readonly fn: (key: Row, rows: readonly Row[], state: GroupState<any>) => Iterable<Row> | Row | void;
+  readonly outputMode: 'append' | 'update';
+  readonly timeout: GroupStateTimeout;
+  readonly outputSchema: StructType;
+}
 
 /** True when a streaming source is below `plan`. */
 export function isStreamingPlan(plan: LogicalPlan): boolean {
@@ -37,6 +67,8 @@ export function isStreamingPlan(plan: LogicalPlan): boolean {
       return false;
     case 'union':
       return plan.children.some(isStreamingPlan);
+    case 'join':
+      return isStreamingPlan(plan.left) || isStreamingPlan(plan.right);
     default:
       return isStreamingPlan(plan.child);
   }
@@ -50,6 +82,8 @@ export function childrenOf(plan: LogicalPlan): readonly LogicalPlan[] {
       return [];
     case 'union':
       return plan.children;
+    case 'join':
+      return [plan.left, plan.right];
     default:
       return [plan.child];
   }
@@ -78,5 +112,11 @@ export function describePlan(plan: LogicalPlan): string {
       return `Limit ${plan.n}`;
     case 'alias':
       return `SubqueryAlias ${plan.name}`;
+    case 'join':
+      return `Join ${plan.how}${plan.using ? `, [${plan.using.join(', ')}]` : ''}`;
+    case 'deduplicate':
+      return `${plan.withinWatermark ? 'DeduplicateWithinWatermark' : 'Deduplicate'} [${plan.columns === null ? '*' : plan.columns.join(', ')}]`;
+    case 'groupsWithState':
+      return `${plan.spec.isMapGroupsWithState ? 'MapGroupsWithState' : 'FlatMapGroupsWithState'} [${plan.keys.length} keys], ${plan.spec.outputMode}, ${plan.spec.timeout}`;
   }
 }

@@ -17,6 +17,7 @@ function aggregates(plan: LogicalPlan): boolean {
   if (plan.kind === 'aggregate') return true;
   if (plan.kind === 'streamingSource' || plan.kind === 'localRelation') return false;
   if (plan.kind === 'union') return plan.children.some(aggregates);
+  if (plan.kind === 'join') return aggregates(plan.left) || aggregates(plan.right);
   return aggregates(plan.child);
 }
 

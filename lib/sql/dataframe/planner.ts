@@ -10,7 +10,19 @@ import { Observable, map, type OperatorFunction } from 'rxjs';
 import type { MicroBatch, OutputMode, Row, Source } from '../../contracts';
 import { ErrorCodes, WeirError } from '../../errors';
 import type { AggregateFunction } from '../../aggregate';
-import { agg, describeOperator, groupByKey, passThrough, sessionWindow, window, withWatermark } from '../../../operators';
+import {
+  agg,
+  describeOperator,
+  dropDuplicates,
+  dropDuplicatesWithinWatermark,
+  groupByKey,
+  passThrough,
+  sessionWindow,
+  window,
+  withWatermark,
+} from '../../../operators';
+import { groupsWithState } from '../../../operators/flatMapGroupsWithState';
+import { WITHIN_WATERMARK_ON_BATCH } from '../../dedup/deduplicate';
 import type { QueryInput } from '../../query/startQuery';
 import type { Expr } from '../expr/Expr';
 import { compileExpr, findTimeWindow, isAggregate, isGenerator, outputName, toAggregateFunction, type CompiledExpr, type EvalContext } from '../expr/analyze';
@@ -26,6 +38,7 @@ import {
 } from '../types';
 import { isStreamingPlan, type LogicalPlan } from './LogicalPlan';
 import { compareValues } from '../expr/values';
+import { compileJoin } from '../../join/planJoin';
 
 /** A compiled plan: inputs (a source and its own operators each), then the operators after their union. */
 export interface CompiledPlan {
@@ -107,6 +120,11 @@ function aggregateType(expr: Expr, schema: StructType): DataType {
   }
 }
 
+/** The watermark delay of the event-time column, kept when a projection keeps the column. */
+function delayOf(metadata: MicroBatch['metadata']): { eventTimeDelayMs?: number } {
+  return metadata?.eventTimeDelayMs === undefined ? {} : { eventTimeDelayMs: metadata.eventTimeDelayMs };
+}
+
 /** Output-name and event-time bookkeeping of a projection. */
 function projectedEventTime(exprs: readonly Expr[], metadata: MicroBatch['metadata']): MicroBatch['metadata'] {
   const et = metadata?.eventTimeColumn;
@@ -114,9 +132,14 @@ function projectedEventTime(exprs: readonly Expr[], metadata: MicroBatch['metada
   for (const e of exprs) {
     const inner = e.kind === 'alias' ? e.child : e;
     if (inner.kind === 'column' && inner.name.toLowerCase() === et.toLowerCase()) {
-      return { eventTimeColumn: e.kind === 'alias' ? e.name : inner.name };
+      return { ...delayOf(metadata), eventTimeColumn: e.kind === 'alias' ? e.name : inner.name };
     }
-    if (inner.kind === 'column' && inner.name === '*') return { eventTimeColumn: et };
+    if (inner.kind === 'column' && inner.name === '*') return { ...delayOf(metadata), eventTimeColumn: et };
+    // window(eventTime, ...) selected as a column carries the watermark, as in Spark (window-equality joins).
+    const w = inner.kind === 'call' ? findTimeWindow(inner) : undefined;
+    if (w?.kind === 'window' && w.call === inner && w.column.kind === 'column' && w.column.name.toLowerCase() === et.toLowerCase()) {
+      return { ...delayOf(metadata), eventTimeColumn: e.kind === 'alias' ? e.name : 'window' };
+    }
   }
   return {};
 }
@@ -160,6 +183,8 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
       };
     case 'alias':
       return compilePlan(plan.child, options);
+    case 'join':
+      return compileJoin(plan, options, compilePlan);
     case 'project': {
       const child = compilePlan(plan.child, options);
       const { compiled, generatorIndex } = compileProjection(plan.exprs, child.schema);
@@ -231,6 +256,46 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
     }
     case 'aggregate':
       return compileAggregate(plan, options);
+    case 'deduplicate': {
+      const child = compilePlan(plan.child, options);
+      if (plan.withinWatermark && !streaming) throw unsupported(WITHIN_WATERMARK_ON_BATCH);
+      // Columns resolve (case-insensitively) against the child's schema; none = every column.
+      const names = child.schema.fieldNames();
+      const columns = (plan.columns ?? names).map((c) => {
+        const found = names.find((n) => n.toLowerCase() === c.toLowerCase());
+        if (found === undefined) {
+          throw new WeirError(ErrorCodes.UNRESOLVED_COLUMN, `Cannot resolve column name "${c}" among (${names.join(', ')}).`, {
+            context: { column: c },
+          });
+        }
+        return found;
+      });
+      const op = plan.withinWatermark ? dropDuplicatesWithinWatermark(...columns) : dropDuplicates(...columns);
+      return { ...child, ...appendOp(child, op) };
+    }
+    case 'groupsWithState': {
+      const child = compilePlan(plan.child, options);
+      const keys = plan.keys.map((k) => {
+        if (k.kind !== 'column') throw unsupported('flatMapGroupsWithState groups by columns only in weir');
+        return compileExpr(k, child.schema).name;
+      });
+      const { fn, outputSchema, isMapGroupsWithState, outputMode, timeout } = plan.spec;
+      const op = groupsWithState<Row, Row, unknown, Row>(
+        isMapGroupsWithState ? 'mapGroupsWithState' : plan.spec.applyInPandasWithState ? 'applyInPandasWithState' : 'flatMapGroupsWithState',
+        keys,
+        outputMode,
+        timeout,
+        (key, rows, state) => {
+          const result = fn(key, rows, state);
+          const list = isMapGroupsWithState ? [result as Row] : result === undefined || result === null ? [] : (result as Iterable<Row>);
+          const out: Row[] = [];
+          for (const r of list) out.push(normalizeRow(r, outputSchema));
+          return out;
+        },
+        { batchQuery: !streaming },
+      );
+      return { ...child, ...appendOp(child, op), schema: outputSchema };
+    }
     case 'union': {
       const children = plan.children.map((c) => compilePlan(c, options));
       const streams = plan.children.map(isStreamingPlan);
@@ -377,6 +442,7 @@ function containsAggregate(plan: LogicalPlan): boolean {
   if (plan.kind === 'aggregate') return true;
   if (plan.kind === 'streamingSource' || plan.kind === 'localRelation') return false;
   if (plan.kind === 'union') return plan.children.some(containsAggregate);
+  if (plan.kind === 'join') return containsAggregate(plan.left) || containsAggregate(plan.right);
   return containsAggregate(plan.child);
 }
 

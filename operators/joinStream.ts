@@ -1,0 +1,273 @@
+/**
+ * `joinStream(options)`: a stream-stream join of the query's inputs (Spark's StreamingSymmetricHashJoinExec).
+ *
+ * Invariants: the left side is the union of the first `leftInputs` inputs (each after its own operators, read from
+ * `batch.inputBatches`), the right side the union of the rest, each then run through the side's own operators;
+ * both sides are buffered in the batch context's state stores (`join-<n>-left`, `join-<n>-right`), nothing is kept
+ * between batches elsewhere; the analysis rules of Spark (append only, watermark and range conditions for outer
+ * and semi joins, an equality key) are checked at start from the operators' declarations and again per batch.
+ */
+import { concat, concatMap, of, pipe, toArray, type Observable, type OperatorFunction } from 'rxjs';
+import type { BatchMetadata, MicroBatch, OutputMode, Row } from '../lib/contracts';
+import { ErrorCodes, WeirError } from '../lib/errors';
+import { checkStreamStreamJoin } from '../lib/join/checkJoin';
+import { stateCleanup, timeBounds, type JoinCondition, type TimeBoundSpec } from '../lib/join/joinCondition';
+import { joinedRowBuilder } from '../lib/join/joinedRow';
+import { parseJoinType, type JoinType } from '../lib/join/joinType';
+import { joinBatch } from '../lib/join/SymmetricHashJoin';
+import { describeOperator, operatorAnalysis, type AnalysisState } from './describeOperator';
+import { fromMaybe, then } from './internal/maybe';
+import { withChanges } from './internal/lazyRows';
+
+type Pipeline = ReadonlyArray<OperatorFunction<any, any>>;
+
+/** Options of {@link joinStream}. Every default is visible in the destructuring. */
+export interface JoinStreamOptions {
+  /** Spark's join type names (`'inner'`, `'left_outer'`, `'right'`, `'full'`, `'left_semi'`, ...). Default inner. */
+  readonly how?: string;
+  /** Equally named key columns, output once (Spark's `join(other, ['k'])`). */
+  readonly on?: string | readonly string[];
+  /** Key columns of the left side, equal pairwise to `rightKeys` (Spark's `l.a = r.b AND ...`). */
+  readonly leftKeys?: readonly string[];
+  readonly rightKeys?: readonly string[];
+  /** `left BETWEEN right + lower AND right + upper` (e.g. `{ left: 'impressionTime', right: 'clickTime', lower: '-1 hour', upper: 0 }`). */
+  readonly between?: { readonly left: string; readonly right: string; readonly lower: string | number; readonly upper: string | number };
+  /** Further time bounds `left.a <op> right.b + offset`. */
+  readonly timeBounds?: readonly TimeBoundSpec[];
+  /** The rest of the condition over both rows (evaluated after the keys and bounds matched). */
+  readonly where?: (left: Row, right: Row) => boolean;
+  /** Conditions over one side only (Spark's pre-join filters: a failing row of an outer side is output at once). */
+  readonly leftWhere?: (left: Row) => boolean;
+  readonly rightWhere?: (right: Row) => boolean;
+  /** Columns of each side, for the nulls of outer rows (without them an outer row has only its side's columns). */
+  readonly leftColumns?: readonly string[];
+  readonly rightColumns?: readonly string[];
+  /** How many of the query's inputs form the left side (default 1); the rest form the right side. */
+  readonly leftInputs?: number;
+  /** Operators applied to the left side's union before the join (e.g. a nested join). */
+  readonly left?: Pipeline;
+  readonly right?: Pipeline;
+}
+
+/** The normalized join an operator runs (also built by the DataFrame planner). */
+export interface StreamJoinPlan {
+  readonly joinType: JoinType;
+  readonly condition: JoinCondition;
+  readonly using: readonly string[];
+  readonly leftColumns?: readonly string[];
+  readonly rightColumns?: readonly string[];
+  readonly leftInputs: number;
+  readonly left: Pipeline;
+  readonly right: Pipeline;
+}
+
+/** Normalizes {@link JoinStreamOptions}. */
+export function streamJoinPlan(options: JoinStreamOptions): StreamJoinPlan {
+  const { how = 'inner', on, leftKeys, rightKeys, between, where, leftWhere, rightWhere, leftColumns, rightColumns, leftInputs = 1, left = [], right = [] } = options;
+  const using = on === undefined ? [] : typeof on === 'string' ? [on] : [...on];
+  const lk = [...using, ...(leftKeys ?? [])];
+  const rk = [...using, ...(rightKeys ?? [])];
+  if (lk.length !== rk.length) {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `joinStream: leftKeys (${lk.length}) and rightKeys (${rk.length}) differ in length`, {
+      context: { leftKeys: lk.join(','), rightKeys: rk.join(',') },
+    });
+  }
+  if (!Number.isInteger(leftInputs) || leftInputs < 1) {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `joinStream: leftInputs must be a positive integer: ${leftInputs}`, { context: { leftInputs } });
+  }
+  return {
+    joinType: parseJoinType(how),
+    condition: {
+      leftKeys: lk,
+      rightKeys: rk,
+      timeBounds: timeBounds(options.timeBounds, between),
+      ...(where ? { residual: where } : {}),
+      ...(leftWhere ? { leftFilter: leftWhere } : {}),
+      ...(rightWhere ? { rightFilter: rightWhere } : {}),
+    },
+    using,
+    ...(leftColumns ? { leftColumns } : {}),
+    ...(rightColumns ? { rightColumns } : {}),
+    leftInputs,
+    left,
+    right,
+  };
+}
+
+function traceAnalysis(ops: Pipeline, start: AnalysisState, outputMode: OutputMode): AnalysisState | undefined {
+  let state: AnalysisState | undefined = start;
+  for (const op of ops) {
+    const analyze = operatorAnalysis(op);
+    if (!analyze || !state) return undefined;
+    state = analyze(state, outputMode);
+  }
+  return state;
+}
+
+function unionMetadata(parts: ReadonlyArray<{ metadata?: BatchMetadata }>): BatchMetadata {
+  const columns = new Set(parts.map((p) => p.metadata?.eventTimeColumn));
+  return columns.size === 1 && !columns.has(undefined) ? { eventTimeColumn: [...columns][0]! } : {};
+}
+
+/** The event-time column after the join (the left side's; the right side's for a right outer join). */
+function metadataAfter(plan: StreamJoinPlan, left: BatchMetadata | undefined, right: BatchMetadata | undefined): BatchMetadata {
+  const column = plan.joinType === 'rightOuter' ? right?.eventTimeColumn : left?.eventTimeColumn;
+  return column === undefined ? {} : { eventTimeColumn: column };
+}
+
+function unionStates(states: readonly AnalysisState[]): AnalysisState {
+  if (states.length === 1) return states[0]!;
+  return {
+    metadata: unionMetadata(states),
+    aggregations: states.reduce((n, s) => n + s.aggregations, 0),
+    statefulOperators: states.reduce((n, s) => n + s.statefulOperators, 0),
+    inputs: states,
+  };
+}
+
+function unionBatches(base: MicroBatch<Row>, parts: readonly MicroBatch<Row>[]): MicroBatch<Row> {
+  if (parts.length === 1) return parts[0]!;
+  const { inputBatches: _ignored, ...rest } = base;
+  return { ...rest, rows: parts.flatMap((p) => p.rows), metadata: unionMetadata(parts), inputBatches: parts };
+}
+
+function runSide(batch: MicroBatch<Row>, ops: Pipeline): Observable<MicroBatch<Row>> {
+  if (ops.length === 0) return of(batch);
+  const composed = ops.reduce<OperatorFunction<any, any>>((acc, op) => pipe(acc, op), (x) => x);
+  return of(batch).pipe(composed);
+}
+
+/** The analysis of a stream-stream join at start: Spark's rules, from the traced metadata of both sides. */
+function analyzeJoin(plan: StreamJoinPlan): (state: AnalysisState, outputMode: OutputMode) => AnalysisState {
+  return (state, outputMode) => {
+    const inputs = state.inputs;
+    if (inputs === undefined || inputs.length <= plan.leftInputs) return { ...state, metadata: {} };
+    const left = traceAnalysis(plan.left, unionStates(inputs.slice(0, plan.leftInputs)), outputMode);
+    const right = traceAnalysis(plan.right, unionStates(inputs.slice(plan.leftInputs)), outputMode);
+    if (left === undefined || right === undefined) return { ...state, metadata: {} };
+    checkStreamStreamJoin(plan.joinType, plan.condition, {
+      leftEventTimeColumn: left.metadata.eventTimeColumn,
+      rightEventTimeColumn: right.metadata.eventTimeColumn,
+    }, outputMode);
+    return {
+      metadata: metadataAfter(plan, left.metadata, right.metadata),
+      aggregations: left.aggregations + right.aggregations,
+      statefulOperators: left.statefulOperators + right.statefulOperators + 1,
+    };
+  };
+}
+
+/** Runs a normalized stream-stream join plan (what {@link joinStream} and the DataFrame planner build). */
+export function streamJoinOperator(plan: StreamJoinPlan): OperatorFunction<MicroBatch<Row>, MicroBatch<Row>> {
+  const output = joinedRowBuilder(plan.joinType, {
+    using: plan.using,
+    ...(plan.leftColumns ? { leftColumns: plan.leftColumns } : {}),
+    ...(plan.rightColumns ? { rightColumns: plan.rightColumns } : {}),
+  });
+  const keys = plan.condition.leftKeys.map((k, i) => (k === plan.condition.rightKeys[i] ? k : `${k} = ${plan.condition.rightKeys[i]}`));
+  return describeOperator(
+    `StreamingSymmetricHashJoin ${plan.joinType} [${keys.join(', ')}]${plan.condition.timeBounds.length > 0 ? ' with time range' : ''}`,
+    concatMap((batch: MicroBatch<Row>) => {
+      const parts = batch.inputBatches;
+      if (parts === undefined || parts.length <= plan.leftInputs) {
+        throw new WeirError(
+          ErrorCodes.OPERATOR_ERROR,
+          `joinStream needs more than ${plan.leftInputs} input(s) (startQuery's inputs); the batch has ${parts?.length ?? 1}`,
+          { context: { batchId: batch.batchId } },
+        );
+      }
+      const context = batch.context;
+      const operatorId = context.nextOperatorId('join');
+      const sides = concat(
+        runSide(unionBatches(batch, parts.slice(0, plan.leftInputs)), plan.left),
+        runSide(unionBatches(batch, parts.slice(plan.leftInputs)), plan.right),
+      ).pipe(toArray());
+      return sides.pipe(
+        concatMap((emitted) => {
+          if (emitted.length !== 2) {
+            throw new WeirError(ErrorCodes.OPERATOR_ERROR, `A join side's operators must emit exactly one batch, got ${emitted.length - 1}`, {
+              context: { batchId: batch.batchId, operatorId },
+            });
+          }
+          const [left, right] = emitted as [MicroBatch<Row>, MicroBatch<Row>];
+          const info = { leftEventTimeColumn: left.metadata?.eventTimeColumn, rightEventTimeColumn: right.metadata?.eventTimeColumn };
+          checkStreamStreamJoin(plan.joinType, plan.condition, info, batch.outputMode);
+          const cleanup = stateCleanup(plan.condition, info);
+          const metrics = { dropped: 0, total: 0, updated: 0, removed: 0, memory: 0 };
+          context.registerStatefulOperator({
+            operatorId,
+            operatorName: 'symmetricHashJoin',
+            shouldRunAnotherBatch: (newWatermarkMs) =>
+              (cleanup.left !== undefined || cleanup.right !== undefined) && newWatermarkMs > batch.watermarkMs,
+            metrics: () => ({
+              numRowsTotal: metrics.total,
+              numRowsUpdated: metrics.updated,
+              numRowsRemoved: metrics.removed,
+              numRowsDroppedByWatermark: metrics.dropped,
+              memoryUsedBytes: metrics.memory,
+            }),
+          });
+          return fromMaybe(() =>
+            then(context.stateStore(`${operatorId}-left`), (leftStore) =>
+              then(context.stateStore(`${operatorId}-right`), (rightStore) =>
+                then(
+                  joinBatch(
+                    {
+                      joinType: plan.joinType,
+                      condition: plan.condition,
+                      cleanup,
+                      leftEventTimeColumn: info.leftEventTimeColumn,
+                      rightEventTimeColumn: info.rightEventTimeColumn,
+                      leftRows: left.rows,
+                      rightRows: right.rows,
+                      watermarkMs: batch.watermarkMs,
+                      lateEventsWatermarkMs: batch.lateEventsWatermarkMs,
+                      leftStore,
+                      rightStore,
+                      output,
+                    },
+                  ),
+                  (result) => {
+                    metrics.dropped = result.droppedByWatermark;
+                    metrics.total = result.numRowsTotal;
+                    metrics.updated = result.numRowsUpdated;
+                    metrics.removed = result.numRowsRemoved;
+                    metrics.memory = leftStore.metrics().memoryUsedBytes + rightStore.metrics().memoryUsedBytes;
+                    const { inputBatches: _parts, ...rest } = batch;
+                    return withChanges(rest as MicroBatch<Row>, {
+                      rows: result.rows,
+                      metadata: metadataAfter(plan, left.metadata, right.metadata),
+                    });
+                  },
+                ),
+              ),
+            ),
+          );
+        }),
+      );
+    }),
+    analyzeJoin(plan),
+  );
+}
+
+/**
+ * Joins the query's two inputs as streams (both sides buffered in state, evicted by the watermark and the
+ * range condition; outer rows emitted when the unmatched row is evicted). Append output mode only.
+ *
+ * It reads the inputs' batches from before the union, so it goes first in the query's `pipeline`: operators
+ * for one side belong in that input's own pipeline (or in `left` / `right`), not before the join.
+ *
+ * @example
+ * startQuery({
+ *   inputs: [
+ *     { source: impressions, pipeline: [withWatermark('impressionTime', '2 hours')] },
+ *     { source: clicks, pipeline: [withWatermark('clickTime', '3 hours')] },
+ *   ],
+ *   pipeline: [joinStream({ how: 'left_outer', leftKeys: ['impressionAdId'], rightKeys: ['clickAdId'],
+ *     between: { left: 'impressionTime', right: 'clickTime', lower: '-1 hour', upper: 0 } })],
+ *   sink: memorySink(),
+ * })
+ */
+export function joinStream(options: JoinStreamOptions): OperatorFunction<MicroBatch<Row>, MicroBatch<Row>> {
+  return streamJoinOperator(streamJoinPlan(options));
+}

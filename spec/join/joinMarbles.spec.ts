@@ -1,0 +1,78 @@
+/**
+ * Marble tests (RxJS TestScheduler, virtual time) for the joins: one output batch per input batch, on the same
+ * frame; a stream-stream left outer join emits its pair in the frame of the batch that completes it and the
+ * null-padded row in the frame of the later batch whose watermark evicts the unmatched row.
+ */
+import { tap } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import type { MicroBatch, Row, StateStore } from '../../lib/contracts';
+import { EngineBatchContext } from '../../lib/engine/EngineBatchContext';
+import { MemoryStateStoreProvider } from '../../lib/state';
+import { joinStatic, joinStream } from '../../operators';
+
+const T0 = Date.parse('2024-01-01T00:00:00Z');
+const t = (s: number): Date => new Date(T0 + s * 1000);
+
+/** A two-input batch (as startQuery's pipelinePlan builds it) on a shared state store provider. */
+function batch(provider: MemoryStateStoreProvider, batchId: number, watermarkS: number, left: Row[], right: Row[]): MicroBatch<Row> {
+  const context = new EngineBatchContext('marbles', '', batchId, provider);
+  const base = { batchId, watermarkMs: T0 + watermarkS * 1000, lateEventsWatermarkMs: T0 + watermarkS * 1000, batchTimestampMs: 0, outputMode: 'append' as const, context };
+  const parts: MicroBatch<Row>[] = [
+    { ...base, rows: left, metadata: { eventTimeColumn: 'lt' } },
+    { ...base, rows: right, metadata: { eventTimeColumn: 'rt' } },
+  ];
+  return { ...base, rows: [...left, ...right], metadata: {}, inputBatches: parts };
+}
+
+/** Commits the stores a batch opened, as the engine does once the sink has the batch. */
+const commit = tap((b: MicroBatch<Row>) => {
+  for (const store of (b.context as EngineBatchContext).openedStores().values()) void (store as StateStore).commit();
+});
+
+const scheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+
+describe('join marbles', () => {
+  it('left outer stream-stream join: the pair on its frame, the outer row on the frame that evicts it', () => {
+    const provider = new MemoryStateStoreProvider();
+    const a = batch(provider, 0, 0, [{ lk: 'x', lt: t(10) }, { lk: 'y', lt: t(10) }], []);
+    const b = batch(provider, 1, 0, [], [{ rk: 'x', rt: t(12) }]);
+    const c = batch(provider, 2, 30, [], []);
+    const join = joinStream({
+      how: 'left_outer',
+      leftKeys: ['lk'],
+      rightKeys: ['rk'],
+      between: { left: 'lt', right: 'rt', lower: '-5 seconds', upper: '5 seconds' },
+      leftColumns: ['lk', 'lt'],
+      rightColumns: ['rk', 'rt'],
+    });
+    scheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('a-b--c|', { a, b, c }).pipe(join, commit)).toBe('a-b--c|', {
+        a: expect.objectContaining({ batchId: 0, rows: [] }),
+        b: expect.objectContaining({ batchId: 1, rows: [{ lk: 'x', lt: t(10), rk: 'x', rt: t(12) }] }),
+        c: expect.objectContaining({ batchId: 2, rows: [{ lk: 'y', lt: t(10), rk: null, rt: null }], metadata: { eventTimeColumn: 'lt' } }),
+      });
+    });
+  });
+
+  it('stream-static left anti join: one output batch per input batch, same frames, no state', () => {
+    const provider = new MemoryStateStoreProvider();
+    const mk = (id: number, rows: Row[]): MicroBatch<Row> => ({
+      batchId: id,
+      rows,
+      watermarkMs: 0,
+      lateEventsWatermarkMs: 0,
+      batchTimestampMs: 0,
+      outputMode: 'append',
+      context: new EngineBatchContext('marbles', '', id, provider),
+    });
+    const a = mk(0, [{ k: 1 }, { k: 2 }]);
+    const b = mk(1, [{ k: 3 }]);
+    scheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('-a-b|', { a, b }).pipe(joinStatic([{ k: 1 }], { how: 'left_anti', on: 'k' }))).toBe('-a-b|', {
+        a: expect.objectContaining({ rows: [{ k: 2 }] }),
+        b: expect.objectContaining({ rows: [{ k: 3 }] }),
+      });
+    });
+    expect((a.context as EngineBatchContext).openedStores().size).toBe(0);
+  });
+});
