@@ -95,6 +95,7 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
     if (write !== undefined) return write.bytes === null ? undefined : (decodeValue(write.bytes) as V);
     const cached = this.state.cache.lookup(id);
     if (cached !== undefined) return cached === null ? undefined : (decodeValue(cached) as V);
+    if (this.cacheHoldsEveryKey()) return undefined;
     return this.readMisses([key], [id]).then(([bytes]) => (bytes == null ? undefined : (decodeValue(bytes) as V)));
   }
 
@@ -113,7 +114,7 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
         (missIds ??= []).push(id);
       } else out[i] = bytes === null ? undefined : (decodeValue(bytes) as V);
     }
-    if (missIndexes === undefined) return out;
+    if (missIndexes === undefined || this.cacheHoldsEveryKey()) return out;
     const indexes = missIndexes;
     return this.readMisses(
       indexes.map((i) => keys[i]!),
@@ -222,6 +223,14 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
     this.phase = 'superseded';
   }
 
+  /**
+   * True when the read cache holds every committed key (its present entries number `numRows`, as `range` uses):
+   * a key it does not know is then absent, and no LevelDB read is needed to say so.
+   */
+  private cacheHoldsEveryKey(): boolean {
+    return this.state.cache.presentCount === this.state.numRows;
+  }
+
   private cacheMetrics(): Record<string, number> {
     const cache = this.state.cache;
     return { cacheHitCount: cache.hits, cacheMissCount: cache.misses, cacheEntries: cache.size };
@@ -285,10 +294,12 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
       // The previous bytes of every written key: from the cache, else one getMany.
       const previous = new Array<Uint8Array | null>(writes.length);
       const unknown: number[] = [];
+      const complete = this.cacheHoldsEveryKey();
       for (let i = 0; i < writes.length; i += 1) {
         const cached = state.cache.peek(writes[i]!.id);
-        if (cached === undefined) unknown.push(i);
-        else previous[i] = cached;
+        if (cached !== undefined) previous[i] = cached;
+        else if (complete) previous[i] = null;
+        else unknown.push(i);
       }
       if (unknown.length > 0) {
         const raw = await this.host.db.getMany(unknown.map((i) => dataKey(state.keys, writes[i]!.key)));
