@@ -39,6 +39,7 @@ import {
 import { isStreamingPlan, type LogicalPlan } from './LogicalPlan';
 import { compareValues } from '../expr/values';
 import { compileJoin } from '../../join/planJoin';
+import { expandStars } from '../expr/expandStars';
 
 /** A compiled plan: inputs (a source and its own operators each), then the operators after their union. */
 export interface CompiledPlan {
@@ -148,11 +149,7 @@ function projectedEventTime(exprs: readonly Expr[], metadata: MicroBatch['metada
 function compileProjection(exprs: readonly Expr[], schema: StructType): { compiled: CompiledExpr[]; generatorIndex: number } {
   const compiled: CompiledExpr[] = [];
   let generatorIndex = -1;
-  for (const e of exprs) {
-    if (e.kind === 'column' && e.name === '*') {
-      for (const f of schema.fields) compiled.push(compileExpr({ kind: 'column', name: f.name } as Expr, schema));
-      continue;
-    }
+  for (const e of expandStars(exprs, schema)) {
     if (isGenerator(e)) {
       if (generatorIndex >= 0) throw unsupported('Only one generator allowed per select clause');
       generatorIndex = compiled.length;
