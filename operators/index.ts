@@ -3,6 +3,7 @@
  */
 export { rows } from './rows';
 export { withColumn } from './withColumn';
+export { limit } from './limit';
 export { describeOperator, operatorName, operatorAnalysis, passThrough } from './describeOperator';
 export type { AnalysisState, AnalyzeFunction } from './describeOperator';
 export { withWatermark, parseWatermarkDelay } from './withWatermark';

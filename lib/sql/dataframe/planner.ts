@@ -40,6 +40,7 @@ import { isStreamingPlan, type LogicalPlan } from './LogicalPlan';
 import { compareValues } from '../expr/values';
 import { compileJoin } from '../../join/planJoin';
 import { expandStars } from '../expr/expandStars';
+import { limit } from '../../../operators/limit';
 
 /** A compiled plan: inputs (a source and its own operators each), then the operators after their union. */
 export interface CompiledPlan {
@@ -360,9 +361,8 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
     case 'limit': {
       const child = compilePlan(plan.child, options);
       if (streaming && outputMode === 'update') throw unsupported(Messages.limitUpdate);
-      if (streaming && outputMode === 'append') {
-        throw unsupported('Limit in Append output mode (a stateful global limit) is not supported by weir yet');
-      }
+      // Append: Spark's stateful global limit (the first n rows over the query's life); complete: each result table.
+      if (streaming && outputMode === 'append') return { ...child, ...appendOp(child, limit(plan.n)) };
       const op = mapRows(`Limit ${plan.n}`, (rows) => rows.slice(0, plan.n));
       return { ...child, ...appendOp(child, op) };
     }
