@@ -5,6 +5,7 @@
  * Invariant: an option value whose key looks secret (Spark's `spark.redaction.regex` plus `jaas`) never leaves
  * this module unredacted: descriptions, `explain()`, progress and error contexts use `redactOptions`.
  */
+import { readFileSync } from 'node:fs';
 import { ErrorCodes, WeirError } from '../errors';
 import { durationToMs } from '../util/interval';
 import type { KafkaClientConfig, IsolationLevel } from './KafkaClient';
@@ -16,7 +17,7 @@ export type KafkaOptionValue = string | number | boolean | Record<string, unknow
 export type KafkaRawOptions = Readonly<Record<string, KafkaOptionValue>>;
 
 /** Spark's `spark.redaction.regex` default, plus JAAS configs (they embed passwords). */
-const SECRET_KEY = /secret|password|token|access[.]?key|jaas|credential/i;
+const SECRET_KEY = /secret|password|token|access[.]?key|jaas|credential|keystore[.]key/i;
 
 /** The text that replaces a secret (Spark's). */
 export const REDACTED = '*********(redacted)';
@@ -176,7 +177,7 @@ export function clientConfigFromOptions(options: KafkaRawOptions, what: string):
   return {
     brokers: servers.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
     clientId: params.get('client.id'),
-    ssl: protocol.endsWith('SSL') ? true : undefined,
+    ssl: protocol.endsWith('SSL') ? tlsFromParams(params, what) : undefined,
     sasl,
     connectionTimeoutMs: timeout('socket.connection.setup.timeout.ms'),
     requestTimeoutMs: timeout('request.timeout.ms'),
@@ -197,3 +198,50 @@ export function isolationFromOptions(options: KafkaRawOptions, what: string): Is
 export function optionsFromMap(options: ReadonlyMap<string, string> | KafkaRawOptions): KafkaRawOptions {
   return options instanceof Map ? Object.fromEntries(options) : (options as KafkaRawOptions);
 }
+
+/** A PEM file named by a `kafka.ssl.*.location` option. */
+function readPem(params: ReadonlyMap<string, string>, option: string, what: string): string {
+  const file = params.get(option)!;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `${what}: cannot read kafka.${option} (${file})`, {
+      context: { option: `kafka.${option}`, path: file },
+      cause,
+    });
+  }
+}
+
+/**
+ * Node TLS options from Kafka's own SSL settings, PEM flavour (Node's TLS has no JKS or PKCS#12 stores):
+ * `ssl.truststore.certificates` (inline PEM) or `ssl.truststore.location` with `ssl.truststore.type=PEM` → `ca`;
+ * `ssl.keystore.key` + `ssl.keystore.certificate.chain` (inline PEM) or `ssl.keystore.location` with
+ * `ssl.keystore.type=PEM` (key and chain in one file) → `key`/`cert`; `ssl.key.password` → `passphrase`;
+ * `ssl.endpoint.identification.algorithm=` (empty) turns host-name verification off, as in Kafka. Without any of
+ * these, TLS with the system's trusted CAs.
+ */
+export function tlsFromParams(params: ReadonlyMap<string, string>, what: string): true | Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const store of ['truststore', 'keystore'] as const) {
+    const type = params.get(`ssl.${store}.type`);
+    if (params.has(`ssl.${store}.location`) && (type ?? 'JKS').toUpperCase() !== 'PEM') {
+      throw new WeirError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `${what}: kafka.ssl.${store}.type ${type ?? 'JKS'} is not supported (Node's TLS reads PEM only): convert the ${store} to PEM and set kafka.ssl.${store}.type=PEM`,
+        { context: { option: `kafka.ssl.${store}.type`, value: type ?? 'JKS' } },
+      );
+    }
+  }
+  const ca = params.get('ssl.truststore.certificates') ?? (params.has('ssl.truststore.location') ? readPem(params, 'ssl.truststore.location', what) : undefined);
+  if (ca !== undefined) out.ca = [ca];
+  const keystore = params.has('ssl.keystore.location') ? readPem(params, 'ssl.keystore.location', what) : undefined;
+  const key = params.get('ssl.keystore.key') ?? keystore;
+  const cert = params.get('ssl.keystore.certificate.chain') ?? keystore;
+  if (key !== undefined) out.key = key;
+  if (cert !== undefined) out.cert = cert;
+  const passphrase = params.get('ssl.key.password');
+  if (passphrase !== undefined) out.passphrase = passphrase;
+  if (params.get('ssl.endpoint.identification.algorithm') === '') out.checkServerIdentity = () => undefined;
+  return Object.keys(out).length === 0 ? true : out;
+}
+
