@@ -5,53 +5,17 @@
  *
  * WEIR_CRASH_KILLS (default 12 in CI) and WEIR_CRASH_SEED make a run reproducible; the full run uses 100.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readDurableTestSink } from '../support/durableTestSink';
+import { rng, runChild, type RunResult } from '../support/crashChild';
 
 const CHILD = path.join(__dirname, 'crash', 'crashChild.ts');
 const BATCHES = Number(process.env.WEIR_CRASH_BATCHES ?? 200);
 const KILLS = Number(process.env.WEIR_CRASH_KILLS ?? 12);
 const SEED = Number(process.env.WEIR_CRASH_SEED ?? Date.now() % 100000);
 const FAILPOINTS = ['afterOffsetsWritten', 'afterSinkWrite', 'afterStateCommit', 'afterCommitWritten'] as const;
-
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-function runChild(mode: string, env: Record<string, string>, killAfterMs?: number): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', CHILD], {
-      env: { ...process.env, ...env, MODE: mode, SWC_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.stdout.on('data', (d) => {
-      // The random kill clock starts when the query is running, so kills land inside batches.
-      if (killAfterMs !== undefined && timer === undefined && String(d).includes('started')) {
-        timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stderr });
-    });
-  });
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 describe.each(['map', 'window'])(`crash test (%s, ${KILLS} kills, ${BATCHES} batches, seed ${SEED})`, (mode) => {
   const roots: string[] = [];
@@ -62,7 +26,8 @@ describe.each(['map', 'window'])(`crash test (%s, ${KILLS} kills, ${BATCHES} bat
     roots.push(root);
 
     // The uninterrupted reference run.
-    const reference = await runChild(mode, {
+    const reference = await runChild(CHILD, {
+      MODE: mode,
       CHECKPOINT: path.join(root, 'ref-checkpoint'),
       OUT: path.join(root, 'ref-out'),
       BATCHES: String(BATCHES),
@@ -92,11 +57,11 @@ describe.each(['map', 'window'])(`crash test (%s, ${KILLS} kills, ${BATCHES} bat
         const first = point === 'afterOffsetsWritten' ? Math.max(aim, progress + 1) : aim;
         const batch = Math.min(BATCHES - 1, first + Math.floor(random() * 2));
         kills.push(`${point}@${batch}`);
-        result = await runChild(mode, { ...env, KILL_POINT: point, KILL_BATCH: String(batch) });
+        result = await runChild(CHILD, { MODE: mode, ...env, KILL_POINT: point, KILL_BATCH: String(batch) });
       } else {
         const delay = Math.floor(random() * 25);
         kills.push(`random@${delay}ms`);
-        result = await runChild(mode, env, delay);
+        result = await runChild(CHILD, { ...env, MODE: mode }, delay);
       }
       if (result.signal === 'SIGKILL') killed += 1;
       if (result.code !== 0 || result.signal !== null) {
@@ -108,7 +73,7 @@ describe.each(['map', 'window'])(`crash test (%s, ${KILLS} kills, ${BATCHES} bat
       }
     }
     // The final run goes to the end.
-    const final = await runChild(mode, { CHECKPOINT: checkpoint, OUT: out, BATCHES: String(BATCHES) });
+    const final = await runChild(CHILD, { MODE: mode, CHECKPOINT: checkpoint, OUT: out, BATCHES: String(BATCHES) });
     expect(final.stderr).toBe('');
     expect(final.code).toBe(0);
 

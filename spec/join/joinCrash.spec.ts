@@ -5,52 +5,17 @@
  *
  * WEIR_JOIN_CRASH_KILLS (default 5) and WEIR_CRASH_SEED make a run reproducible.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readDurableTestSink } from '../support/durableTestSink';
+import { rng, runChild, type RunResult } from '../support/crashChild';
 
 const CHILD = path.join(__dirname, 'crash', 'joinCrashChild.ts');
 const BATCHES = 40;
 const KILLS = Number(process.env.WEIR_JOIN_CRASH_KILLS ?? 5);
 const SEED = Number(process.env.WEIR_CRASH_SEED ?? Date.now() % 100000);
 const FAILPOINTS = ['afterOffsetsWritten', 'afterSinkWrite', 'afterStateCommit', 'afterCommitWritten'] as const;
-
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-function runChild(env: Record<string, string>, killAfterMs?: number): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', CHILD], {
-      env: { ...process.env, ...env, SWC_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.stdout.on('data', (d) => {
-      if (killAfterMs !== undefined && timer === undefined && String(d).includes('started')) {
-        timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stderr });
-    });
-  });
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 describe(`stream-stream left outer join crash test (${KILLS} kills, ${BATCHES} batches, seed ${SEED})`, () => {
   const roots: string[] = [];
@@ -59,7 +24,7 @@ describe(`stream-stream left outer join crash test (${KILLS} kills, ${BATCHES} b
   it('leaves the sink equal to an uninterrupted run after SIGKILLs at failpoints and random moments', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'weir-join-crash-'));
     roots.push(root);
-    const reference = await runChild({ CHECKPOINT: path.join(root, 'ref-checkpoint'), OUT: path.join(root, 'ref-out'), BATCHES: String(BATCHES) });
+    const reference = await runChild(CHILD, { CHECKPOINT: path.join(root, 'ref-checkpoint'), OUT: path.join(root, 'ref-out'), BATCHES: String(BATCHES) });
     expect(reference.stderr).toBe('');
     expect(reference.code).toBe(0);
     const expected = readDurableTestSink(path.join(root, 'ref-out'));
@@ -83,11 +48,11 @@ describe(`stream-stream left outer join crash test (${KILLS} kills, ${BATCHES} b
         const point = FAILPOINTS[k]!;
         const batch = Math.min(BATCHES - 1, point === 'afterOffsetsWritten' ? Math.max(aim, progress + 1) : aim);
         kills.push(`${point}@${batch}`);
-        result = await runChild({ ...env, KILL_POINT: point, KILL_BATCH: String(batch) });
+        result = await runChild(CHILD, { ...env, KILL_POINT: point, KILL_BATCH: String(batch) });
       } else {
         const delay = Math.floor(random() * 40);
         kills.push(`random@${delay}ms`);
-        result = await runChild(env, delay);
+        result = await runChild(CHILD, env, delay);
       }
       if (result.signal === 'SIGKILL') killed += 1;
       if (result.code !== 0 || result.signal !== null) {
@@ -98,7 +63,7 @@ describe(`stream-stream left outer join crash test (${KILLS} kills, ${BATCHES} b
         });
       }
     }
-    const final = await runChild({ CHECKPOINT: checkpoint, OUT: out, BATCHES: String(BATCHES) });
+    const final = await runChild(CHILD, { CHECKPOINT: checkpoint, OUT: out, BATCHES: String(BATCHES) });
     expect(final.stderr).toBe('');
     expect(final.code).toBe(0);
 

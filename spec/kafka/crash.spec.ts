@@ -5,12 +5,12 @@
  * read_committed read of the output topic must equal an uninterrupted run's: same records, same order, 0
  * duplicates, 0 missing. WEIR_KAFKA_CRASH_KILLS (default 8) and WEIR_CRASH_SEED make a run reproducible.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { brokers, testClient, uniqueTopic } from './support/kafka';
 import { produce, readTopic } from './support/produce';
+import { rng, runChild, type RunResult } from '../support/crashChild';
 
 const CHILD = path.join(__dirname, 'crash', 'kafkaCrashChild.ts');
 const TOTAL = 600;
@@ -25,41 +25,6 @@ const NAMED = (process.env.WEIR_KAFKA_CRASH_POINTS?.split(',') ?? [
   'afterStateCommit',
   'afterOffsetsWritten',
 ]) as readonly string[];
-
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-function runChild(env: Record<string, string>, killAfterMs?: number): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', CHILD], {
-      env: { ...process.env, ...env, SWC_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.stdout.on('data', (d) => {
-      if (killAfterMs !== undefined && timer === undefined && String(d).includes('started')) {
-        timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stderr });
-    });
-  });
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 describe(`kafka crash test (${KILLS} kills, seed ${SEED})`, () => {
   const client = testClient();
@@ -82,7 +47,7 @@ describe(`kafka crash test (${KILLS} kills, seed ${SEED})`, () => {
     const base = { BROKERS: brokers(), IN_TOPIC: input, TOTAL: String(TOTAL) };
 
     const refTopic = uniqueTopic('crash-ref');
-    const reference = await runChild({ ...base, OUT_TOPIC: refTopic, CHECKPOINT: path.join(root, 'ref') });
+    const reference = await runChild(CHILD, { ...base, OUT_TOPIC: refTopic, CHECKPOINT: path.join(root, 'ref') });
     expect(reference.stderr).toBe('');
     expect(reference.code).toBe(0);
     const expected = (await readTopic(client, refTopic)).map((r) => `${r.key}=${r.value}`);
@@ -100,16 +65,16 @@ describe(`kafka crash test (${KILLS} kills, seed ${SEED})`, () => {
         // Batches advance by at least one per run, so aim each named kill a bit further into the run.
         const batch = 2 + k * 3 + Math.floor(random() * 2);
         kills.push(`${point}@${batch}`);
-        result = await runChild({ ...env, KILL_POINT: point, KILL_BATCH: String(batch) });
+        result = await runChild(CHILD, { ...env, KILL_POINT: point, KILL_BATCH: String(batch) });
       } else {
         const delay = 100 + Math.floor(random() * 600);
         kills.push(`random@${delay}ms`);
-        result = await runChild(env, delay);
+        result = await runChild(CHILD, env, delay);
       }
       if (result.signal === 'SIGKILL') killed += 1;
       else expect({ kill: kills[kills.length - 1], code: result.code, stderr: result.stderr }).toEqual({ kill: kills[kills.length - 1], code: 0, stderr: '' });
     }
-    const final = await runChild(env);
+    const final = await runChild(CHILD, env);
     expect(final.stderr).toBe('');
     expect(final.code).toBe(0);
 

@@ -7,7 +7,6 @@
  *
  * WEIR_STATE_CRASH_KILLS (default 8) and WEIR_STATE_CRASH_SEED make a run reproducible.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -16,43 +15,11 @@ import { ErrorCodes, isWeirError } from '../../lib/errors';
 import { decodeKey, keyRange } from '../../lib/state/keyEncoding';
 import { LevelStateStoreProvider } from '../../lib/state/LevelStateStoreProvider';
 import { modelAfter, OPERATORS, SUM_KEY, sumAfter, type CrashValue } from './crash/stateCrashModel';
+import { rng, runChild } from '../support/crashChild';
 
 const CHILD = path.join(__dirname, 'crash', 'stateCrashChild.ts');
 const KILLS = Number(process.env.WEIR_STATE_CRASH_KILLS ?? 8);
 const SEED = Number(process.env.WEIR_STATE_CRASH_SEED ?? Date.now() % 100000);
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-function runChild(env: Record<string, string>, killAfterMs: number): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', CHILD], {
-      env: { ...process.env, ...env, SWC_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.stdout.on('data', (d) => {
-      if (timer === undefined && String(d).includes('started')) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    });
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stderr });
-    });
-  });
-}
 
 function lastCommitted(file: string): number {
   try {
@@ -90,7 +57,7 @@ describe(`state store crash test (${KILLS} kills, seed ${SEED})`, () => {
 
     for (let kill = 0; kill < KILLS; kill += 1) {
       const delay = 50 + Math.floor(random() * 400);
-      const result = await runChild({ STATE_PATH: statePath, COMMITS_FILE: commitsFile, SEED: String(SEED + kill) }, delay);
+      const result = await runChild(CHILD, { STATE_PATH: statePath, COMMITS_FILE: commitsFile, SEED: String(SEED + kill) }, delay);
       expect({ signal: result.signal, stderr: result.stderr }).toEqual({ signal: 'SIGKILL', stderr: '' });
 
       const c = lastCommitted(commitsFile);

@@ -7,14 +7,16 @@
  * WEIR_FILE_CRASH_FILES (default 2000, to stay well under a minute; the issue's 10000 passes as well, about 30 s
  * alone on 2 cores), WEIR_FILE_CRASH_KILLS (default 8) and WEIR_FILE_CRASH_SEED make a run reproducible.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Row } from '../../../lib/contracts';
 import { FileStreamSinkLog } from '../../../lib/formats/FileStreamSinkLog';
 import { Session } from '../../../lib/sql/dataframe/Session';
 import { tempDirs } from '../../formats/support';
+import { rng, runChild, type RunResult } from '../../support/crashChild';
 
+/** The file sink's child logs Node's ExperimentalWarning (require of an ES module); its assertions ignore it. */
+const QUIET = { quietNodeWarnings: true };
 const CHILD = path.join(__dirname, 'crash', 'fileCrashChild.ts');
 const FILES = Number(process.env.WEIR_FILE_CRASH_FILES ?? 2000);
 const KILLS = Number(process.env.WEIR_FILE_CRASH_KILLS ?? 8);
@@ -22,41 +24,6 @@ const SEED = Number(process.env.WEIR_FILE_CRASH_SEED ?? Date.now() % 100000);
 const MAX_FILES = Math.max(1, Math.floor(FILES / 25));
 const BATCHES = Math.ceil(FILES / MAX_FILES);
 const POINTS = ['afterDataFilesWritten', 'afterDataFilesRenamed', 'afterLogWritten', 'afterSinkWrite', 'afterOffsetsWritten', 'afterCommitWritten'];
-
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-function runChild(env: Record<string, string>, killAfterMs?: number): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', CHILD], {
-      env: { ...process.env, ...env, SWC_NODE_PROJECT: path.join(__dirname, '..', '..', '..', 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.stdout.on('data', (d) => {
-      if (killAfterMs !== undefined && timer === undefined && String(d).includes('started')) {
-        timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stderr: stderr.split('\n').filter((l) => !l.includes('ExperimentalWarning') && !l.includes('--trace-warnings') && l.trim() !== '').join('\n') });
-    });
-  });
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /** FILES JSON-lines files, event time rising with the file number, written in modification-time order. */
 function writeInput(dir: string): number {
@@ -93,7 +60,7 @@ describe(`file crash test (${FILES} files, ${KILLS} kills, seed ${SEED})`, () =>
     const lines = writeInput(input);
     const common = { INPUT: input, MAX_FILES: String(MAX_FILES) };
 
-    const reference = await runChild({ ...common, OUT: path.join(root, 'ref-out'), CHECKPOINT: path.join(root, 'ref-cp') });
+    const reference = await runChild(CHILD, { ...common, OUT: path.join(root, 'ref-out'), CHECKPOINT: path.join(root, 'ref-cp') }, undefined, QUIET);
     expect(reference.stderr).toBe('');
     expect(reference.code).toBe(0);
     const expected = await committed(path.join(root, 'ref-out'));
@@ -116,16 +83,16 @@ describe(`file crash test (${FILES} files, ${KILLS} kills, seed ${SEED})`, () =>
         const point = POINTS[k] as string;
         const batch = Math.min(BATCHES - 1, aim);
         kills.push(`${point}@${batch}`);
-        result = await runChild({ ...env, KILL_POINT: point, KILL_BATCH: String(batch) });
+        result = await runChild(CHILD, { ...env, KILL_POINT: point, KILL_BATCH: String(batch) }, undefined, QUIET);
       } else {
         const delay = Math.floor(random() * 400);
         kills.push(`random@${delay}ms`);
-        result = await runChild(env, delay);
+        result = await runChild(CHILD, env, delay, QUIET);
       }
       if (result.signal === 'SIGKILL') killed += 1;
       else expect({ kill: kills.at(-1), code: result.code, stderr: result.stderr }).toEqual({ kill: kills.at(-1), code: 0, stderr: '' });
     }
-    const final = await runChild(env);
+    const final = await runChild(CHILD, env, undefined, QUIET);
     expect(final.stderr).toBe('');
     expect(final.code).toBe(0);
 

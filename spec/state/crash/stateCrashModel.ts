@@ -4,6 +4,7 @@
  * a running sum under `['sum']` that each batch reads and rewrites (sum after batch b = (b+1)(b+2)/2).
  */
 import { encodeKey } from '../../../lib/state/keyEncoding';
+import { rng } from '../../support/crashChild';
 
 export const OPERATORS = ['agg', 'dedupe/1'] as const;
 export const KEY_SPACE = 400;
@@ -20,14 +21,6 @@ export interface CrashValue {
 export const dataKey = (n: number): Uint8Array => encodeKey(['k', n]);
 
 export const sumAfter = (batch: number): number => ((batch + 1) * (batch + 2)) / 2;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function hash(text: string): number {
   let h = 2166136261;
