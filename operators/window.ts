@@ -11,14 +11,7 @@ import { map, type OperatorFunction } from 'rxjs';
 import type { BatchMetadata, MicroBatch, Row } from '../lib/contracts';
 import { timeWindowSpec, toEpochMs, windowStartsFor } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
-import {
-  AppendedNames,
-  ExtendedColumnReader,
-  extendRow,
-  forEachRowExtended,
-  withLazyRows,
-  type RowsPlan,
-} from './internal/lazyRows';
+import { AppendedColumn, ExtendedColumnReader, extendedPlan, forEachRowExtended, withLazyRows } from './internal/lazyRows';
 
 /** The window column becomes the event-time column when the time column was it. */
 export function windowMetadata(metadata: BatchMetadata | undefined, column: string, as: string): BatchMetadata {
@@ -77,35 +70,22 @@ export function window<T extends Row>(
     map((batch: MicroBatch<T>) => {
       // The rows are built on first read; window → groupByKey → agg visits them without building the array, and
       // a lazy input (withColumn) is visited the same way.
-      const plan: RowsPlan = {
-        forEachExtended(visit) {
-          const structs = new WindowStructs(spec.windowMs);
-          const time = new ExtendedColumnReader(column);
-          const appended = new AppendedNames(as);
-          let values: unknown[] = [];
-          forEachRowExtended(batch, (row, inNames, inValues) => {
-            const ts = toEpochMs(time.read(row, inNames, inValues));
-            if (ts === null) return;
-            const names = appended.of(inNames);
-            const last = inValues.length;
-            if (values.length !== last + 1) values = new Array<unknown>(last + 1);
-            for (let i = 0; i < last; i += 1) values[i] = inValues[i];
-            if (tumbling) {
-              const r = (ts - spec.startMs) % spec.slideMs;
-              values[last] = structs.get(ts - (r < 0 ? r + spec.slideMs : r));
-              visit(row, names, values);
-            } else {
-              for (const start of windowStartsFor(ts, spec)) {
-                values[last] = structs.get(start);
-                visit(row, names, values);
-              }
-            }
-          });
-        },
-        forEach(visit) {
-          this.forEachExtended!((row, names, values) => visit(extendRow(row, names, values)));
-        },
-      };
+      const plan = extendedPlan((visit) => {
+        const structs = new WindowStructs(spec.windowMs);
+        const time = new ExtendedColumnReader(column);
+        const appended = new AppendedColumn(as);
+        forEachRowExtended(batch, (row, inNames, inValues) => {
+          const ts = toEpochMs(time.read(row, inNames, inValues));
+          if (ts === null) return;
+          const names = appended.names(inNames);
+          if (tumbling) {
+            const r = (ts - spec.startMs) % spec.slideMs;
+            visit(row, names, appended.values(inValues, structs.get(ts - (r < 0 ? r + spec.slideMs : r))));
+          } else {
+            for (const start of windowStartsFor(ts, spec)) visit(row, names, appended.values(inValues, structs.get(start)));
+          }
+        });
+      });
       return withLazyRows<T & { window: { start: Date; end: Date } }>(
         batch,
         { metadata: windowMetadata(batch.metadata, column, as) },

@@ -12,7 +12,7 @@
 import { map, type OperatorFunction } from 'rxjs';
 import type { BatchMetadata, MicroBatch, Row } from '../lib/contracts';
 import { describeOperator } from './describeOperator';
-import { AppendedNames, extendRow, forEachRowExtended, withLazyRows, type RowsPlan } from './internal/lazyRows';
+import { AppendedColumn, extendRow, extendedPlan, forEachRowExtended, withLazyRows } from './internal/lazyRows';
 
 function metadataAfter(metadata: BatchMetadata | undefined, name: string): BatchMetadata {
   if (metadata?.eventTimeColumn !== name) return { ...metadata };
@@ -34,24 +34,14 @@ export function withColumn<T extends Row, K extends string, V>(
   return describeOperator(
     `Project [*, ${name}]`,
     map((batch: MicroBatch<T>) => {
-      const plan: RowsPlan = {
-        forEachExtended(visit) {
-          const appended = new AppendedNames(name);
-          let values: unknown[] = [];
-          forEachRowExtended(batch, (row, inNames, inValues) => {
-            // fn sees the whole row: an input in extended form is built first (a plain input row is passed as is).
-            const value = fn((inNames.length === 0 ? row : extendRow(row, inNames, inValues)) as T);
-            const last = inValues.length;
-            if (values.length !== last + 1) values = new Array<unknown>(last + 1);
-            for (let i = 0; i < last; i += 1) values[i] = inValues[i];
-            values[last] = value;
-            visit(row, appended.of(inNames), values);
-          });
-        },
-        forEach(visit) {
-          this.forEachExtended!((row, names, values) => visit(extendRow(row, names, values)));
-        },
-      };
+      const plan = extendedPlan((visit) => {
+        const appended = new AppendedColumn(name);
+        forEachRowExtended(batch, (row, inNames, inValues) => {
+          // fn sees the whole row: an input in extended form is built first (a plain input row is passed as is).
+          const value = fn((inNames.length === 0 ? row : extendRow(row, inNames, inValues)) as T);
+          visit(row, appended.names(inNames), appended.values(inValues, value));
+        });
+      });
       return withLazyRows<Omit<T, K> & Record<K, V>>(batch, { metadata: metadataAfter(batch.metadata, name) }, plan);
     }),
     (state) => ({ ...state, metadata: metadataAfter(state.metadata, name) }),

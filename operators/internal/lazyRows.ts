@@ -112,20 +112,44 @@ export function forEachRowExtended(batch: MicroBatch<unknown>, visit: ExtendedVi
   for (let i = 0; i < rows.length; i += 1) visit(rows[i]!, NO_NAMES, NO_VALUES);
 }
 
-/** `names` followed by `name`, memoized on the identity of `names` (one array per traversal, see ExtendedVisit). */
-export class AppendedNames {
+/**
+ * One column appended to rows in extended form: `names(inNames)` is `inNames` followed by the column (memoized on
+ * the identity of `inNames`, one array per traversal), `values(inValues, value)` the input values followed by
+ * `value` in one array reused from row to row (see ExtendedVisit).
+ */
+export class AppendedColumn {
   private lastIn: readonly string[] | undefined;
   private lastOut: string[] = [];
+  private out: unknown[] = [];
 
   constructor(private readonly name: string) {}
 
-  of(names: readonly string[]): readonly string[] {
-    if (names !== this.lastIn) {
-      this.lastIn = names;
-      this.lastOut = [...names, this.name];
+  names(inNames: readonly string[]): readonly string[] {
+    if (inNames !== this.lastIn) {
+      this.lastIn = inNames;
+      this.lastOut = [...inNames, this.name];
     }
     return this.lastOut;
   }
+
+  values(inValues: readonly unknown[], value: unknown): readonly unknown[] {
+    const last = inValues.length;
+    if (this.out.length !== last + 1) this.out = new Array<unknown>(last + 1);
+    const out = this.out;
+    for (let i = 0; i < last; i += 1) out[i] = inValues[i];
+    out[last] = value;
+    return out;
+  }
+}
+
+/** A plan given by its extended form; reading the rows builds each one with {@link extendRow}. */
+export function extendedPlan(forEachExtended: (visit: ExtendedVisit) => void): RowsPlan {
+  return {
+    forEachExtended,
+    forEach(visit) {
+      forEachExtended((row, names, values) => visit(extendRow(row, names, values)));
+    },
+  };
 }
 
 /**
