@@ -17,6 +17,7 @@ import { ErrorCodes, WeirError } from '../../lib/errors';
 import type { FetchRangeResult, IsolationLevel, KafkaClient, KafkaRecord, TopicPartition } from '../../lib/kafka/KafkaClient';
 import { tpKey } from '../../lib/kafka/KafkaClient';
 import { kafkajsClient } from '../../lib/kafka/KafkajsClient';
+import type { KafkaClientConfig } from '../../lib/kafka/KafkaClient';
 import {
   OptionReader,
   clientConfigFromOptions,
@@ -25,9 +26,8 @@ import {
   optionsFromMap,
   redactOptions,
   redactText,
-  type KafkaClientConfig,
   type KafkaRawOptions,
-} from './internal';
+} from '../../lib/kafka/kafkaOptions';
 
 /** Spark's offset JSON: topic → partition (as a string) → next offset. */
 export type KafkaSourceOffset = Record<string, Record<string, number>>;

@@ -12,9 +12,8 @@ import { fileFormatOf } from '../../formats/fileFormats';
 import { FormatOptions } from '../../formats/FormatOptions';
 import { listInputFiles } from '../../formats/listInputFiles';
 import { ErrorCodes, WeirError } from '../../errors';
-import { StructType, toSchema } from '../types';
 import { DataFrame } from './DataFrame';
-import { OptionsBuilder } from './OptionsBuilder';
+import { ReaderOptionsBuilder } from './OptionsBuilder';
 import type { SessionLike } from './SessionLike';
 
 /**
@@ -26,17 +25,9 @@ import type { SessionLike } from './SessionLike';
  * const out = await session.read.parquet('/data/out');   // a file sink's folder: committed files only
  * ```
  */
-export class DataFrameReader extends OptionsBuilder {
-  private userSchema: StructType | undefined;
-
+export class DataFrameReader extends ReaderOptionsBuilder {
   constructor(private readonly session: SessionLike) {
     super();
-  }
-
-  /** A StructType or a DDL string. */
-  schema(schema: StructType | string): this {
-    this.userSchema = toSchema(schema);
-    return this;
   }
 
   /** The batch DataFrame of the files at `path` (a file, a folder or a glob). */

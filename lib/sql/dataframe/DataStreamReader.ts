@@ -12,10 +12,10 @@ import { socket } from '../../../sources/socket';
 import { kafkaSourceFromOptions } from '../../../sources/kafka';
 import { files } from '../../../sources/file/fileSource';
 import { isFileFormat } from '../../formats/fileFormats';
-import { StructType, toSchema } from '../types';
+import { toSchema } from '../types';
 import { DataFrame } from './DataFrame';
 import type { SessionLike } from './SessionLike';
-import { OptionsBuilder } from './OptionsBuilder';
+import { ReaderOptionsBuilder } from './OptionsBuilder';
 
 /** The source formats this version of weir has. */
 export const STREAM_SOURCE_FORMATS = ['rate', 'rate-micro-batch', 'socket', 'text', 'csv', 'json', 'parquet', 'kafka'] as const;
@@ -40,17 +40,9 @@ function numberOption(opts: Map<string, string>, key: string, format: string): n
 }
 
 /** Reads streaming DataFrames. */
-export class DataStreamReader extends OptionsBuilder {
-  private userSchema: StructType | undefined;
-
+export class DataStreamReader extends ReaderOptionsBuilder {
   constructor(private readonly session: SessionLike) {
     super();
-  }
-
-  /** A StructType or a DDL string (`'word STRING, ts TIMESTAMP'`). */
-  schema(schema: StructType | string): this {
-    this.userSchema = toSchema(schema);
-    return this;
   }
 
   /** The streaming DataFrame of the configured source. */

@@ -1,5 +1,7 @@
+import { toSchema, type StructType } from '../types';
+
 /**
- * `format(...)`, `option(k, v)`, `options({...})`: what Spark's readers and writers share.
+ * `format(...)`, `option(k, v)`, `options({...})`: what Spark's readers and writers share; readers add `schema()`.
  *
  * Invariant: option values are kept as strings, as Spark keeps them; each reader/writer converts them once.
  */
@@ -20,6 +22,17 @@ export abstract class OptionsBuilder {
 
   options(values: Record<string, string | number | boolean>): this {
     for (const [k, v] of Object.entries(values)) this.option(k, v);
+    return this;
+  }
+}
+
+/** What Spark's batch and streaming readers share beyond the options: a user-specified schema. */
+export abstract class ReaderOptionsBuilder extends OptionsBuilder {
+  protected userSchema: StructType | undefined;
+
+  /** A StructType or a DDL string (`'word STRING, ts TIMESTAMP'`). */
+  schema(schema: StructType | string): this {
+    this.userSchema = toSchema(schema);
     return this;
   }
 }
