@@ -168,6 +168,14 @@ export interface StateStore<V = unknown> {
   commit(): Promise<number>;
   abort(): Promise<void>;
   metrics(): StateStoreMetrics;
+  /**
+   * The operator's in-memory object derived from the committed state (e.g. a hash index over buffered rows):
+   * the one this operator left at version `version - 1` when the provider still holds it, else `build()`. The
+   * operator may mutate it during the batch; `commit()` keeps it for batch `version + 1`, while `abort()`, a
+   * failed commit, a rollback or a restart drop it, so it always describes committed state plus this batch.
+   * Calling it again in the same batch returns the same object.
+   */
+  memo<T>(build: () => MaybePromise<T>): MaybePromise<T>;
 }
 
 /** Opens state stores for a query's operators at a batch. */

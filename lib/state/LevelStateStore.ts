@@ -9,9 +9,10 @@
  * can always be rolled back to N-1. Nothing reaches LevelDB before `commit()`.
  */
 import type { Level } from 'level';
-import type { StateStore, StateStoreMetrics } from '../contracts';
+import type { MaybePromise, StateStore, StateStoreMetrics } from '../contracts';
 import { toBinaryString } from './binaryString';
 import { dataKey, encodeMarker, encodeUndo, type OperatorKeys } from './levelLayout';
+import type { MemoSlot } from './MemoSlot';
 import type { ReadCache } from './ReadCache';
 import { stateStoreClosed, stateStoreIo } from './stateErrors';
 import { decodeValue, encodeValue, plainBytes } from './valueCodec';
@@ -36,6 +37,8 @@ export interface LevelOperatorState {
   /** Rows of the committed version (persisted in the marker). */
   numRows: number;
   readonly cache: ReadCache;
+  /** The operator's memo (see StateStore.memo); cleared with the cache. */
+  readonly memo: MemoSlot;
   /** Bumped whenever the committed state changes, so a read that started before it does not fill the cache. */
   generation: number;
   current: LevelStateStore | undefined;
@@ -77,6 +80,7 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
   private readonly writes = new WriteBuffer();
   private commitPromise: Promise<number> | undefined;
   private committedMetrics: StateStoreMetrics | undefined;
+  private memoValue: { value: unknown } | undefined;
 
   /** Use `LevelStateStoreProvider.open`; `state` must be at version `version - 1`. */
   constructor(
@@ -158,6 +162,23 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
       return mergeRange<V>(committed, writes);
     }
     return this.scan(options).then((committed) => mergeRange<V>(committed, writes));
+  }
+
+  /** See StateStore.memo: the memo of version `version - 1`, or `build()`'s. */
+  memo<T>(build: () => MaybePromise<T>): MaybePromise<T> {
+    this.assertOpen('memo');
+    if (this.memoValue !== undefined) return this.memoValue.value as T;
+    const held = this.state.memo.take(this.version);
+    if (held !== undefined) {
+      this.memoValue = held;
+      return held.value as T;
+    }
+    const built = build();
+    const hold = (value: T): T => {
+      this.memoValue = { value };
+      return value;
+    };
+    return built instanceof Promise ? built.then(hold) : hold(built);
   }
 
   /** Writes version `version` in one LevelDB batch; resolves with it. Calling it again returns the same promise. */
@@ -354,6 +375,7 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
       state.numRows = numRows;
       state.generation += 1;
       for (const write of writes) state.cache.set(write.id, write.bytes);
+      if (this.memoValue !== undefined) state.memo.keep(this.memoValue.value, this.version);
       if (state.current === this) state.current = undefined;
       this.writes.clear();
       this.phase = 'committed';

@@ -33,6 +33,7 @@ import {
 } from './levelLayout';
 import { LevelStateStore, type LevelOperatorState, type LevelStateStoreHost } from './LevelStateStore';
 import { assertOpenArguments, planStateOpen } from './planStateOpen';
+import { MemoSlot } from './MemoSlot';
 import { ReadCache } from './ReadCache';
 import { stateCorrupt, stateStoreIo, stateVersionMismatch } from './stateErrors';
 import { plainBytes } from './valueCodec';
@@ -122,6 +123,7 @@ export class LevelStateStoreProvider implements StateStoreProvider {
       state.current?.supersede();
       state.current = undefined;
       state.cache.clear();
+      state.memo.clear();
       state.generation += 1;
     }
     this.operators.clear();
@@ -146,6 +148,7 @@ export class LevelStateStoreProvider implements StateStoreProvider {
       location: this.location,
       forget: (state) => {
         state.cache.clear();
+        state.memo.clear();
         state.generation += 1;
         if (this.operators.get(state.operatorId) === state) this.operators.delete(state.operatorId);
       },
@@ -165,6 +168,7 @@ export class LevelStateStoreProvider implements StateStoreProvider {
         version: marker.version,
         numRows: marker.numRows,
         cache: new ReadCache(this.cacheMaxEntries),
+        memo: new MemoSlot(),
         generation: 0,
         current: undefined,
         pendingCommit: undefined,
@@ -191,6 +195,7 @@ export class LevelStateStoreProvider implements StateStoreProvider {
     state.current?.supersede();
     state.current = undefined;
     state.cache.clear();
+    state.memo.clear();
     state.generation += 1;
     let raw: Uint8Array | undefined;
     try {

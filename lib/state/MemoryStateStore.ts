@@ -6,9 +6,10 @@
  * what restores N-1), `abort()` drops them. No method but `commit`/`abort` returns a Promise, so operators on it
  * run synchronously (RxJS virtual time). Values are stored encoded (see valueCodec), as in LevelDB.
  */
-import type { StateStore, StateStoreMetrics } from '../contracts';
+import type { MaybePromise, StateStore, StateStoreMetrics } from '../contracts';
 import { toBinaryString } from './binaryString';
 import type { MemoryOperatorState, MemoryRow } from './MemoryStateStorage';
+import { MemoSlot } from './MemoSlot';
 import { stateStoreClosed } from './stateErrors';
 import { decodeValue, encodeValue } from './valueCodec';
 import { mergeRange, rangeBounds, WriteBuffer } from './WriteBuffer';
@@ -31,11 +32,16 @@ export class MemoryStateStore<V = unknown> implements StateStore<V> {
   private phase: Phase = 'open';
   private readonly writes = new WriteBuffer();
   private committedMetrics: StateStoreMetrics | undefined;
+  private memoValue: { value: unknown } | undefined;
 
-  /** Use `MemoryStateStoreProvider.open`; the state must be at version `version - 1`. */
+  /**
+   * Use `MemoryStateStoreProvider.open`; the state must be at version `version - 1`. `memoSlot` belongs to the
+   * provider (a restarted query's new provider rebuilds memos from the committed rows, as after a real restart).
+   */
   constructor(
     private readonly state: MemoryOperatorState,
     readonly version: number,
+    private readonly memoSlot: MemoSlot = new MemoSlot(),
   ) {
     this.operatorId = state.operatorId;
   }
@@ -74,6 +80,23 @@ export class MemoryStateStore<V = unknown> implements StateStore<V> {
     return mergeRange<V>(committed, this.writes.inRange(gte, lt));
   }
 
+  /** See StateStore.memo: the memo of version `version - 1`, or `build()`'s. */
+  memo<T>(build: () => MaybePromise<T>): MaybePromise<T> {
+    this.assertOpen('memo');
+    if (this.memoValue !== undefined) return this.memoValue.value as T;
+    const held = this.memoSlot.take(this.version);
+    if (held !== undefined) {
+      this.memoValue = held;
+      return held.value as T;
+    }
+    const built = build();
+    const hold = (value: T): T => {
+      this.memoValue = { value };
+      return value;
+    };
+    return built instanceof Promise ? built.then(hold) : hold(built);
+  }
+
   /** Applies the writes as version `version` (synchronously; the Promise is for the contract). */
   commit(): Promise<number> {
     if (this.phase === 'committed') return Promise.resolve(this.version);
@@ -99,6 +122,7 @@ export class MemoryStateStore<V = unknown> implements StateStore<V> {
     state.undo = { version: this.version, previousVersion: state.version, previous };
     state.version = this.version;
     state.current = undefined;
+    if (this.memoValue !== undefined) this.memoSlot.keep(this.memoValue.value, this.version);
     this.writes.clear();
     this.phase = 'committed';
     this.committedMetrics = {

@@ -10,6 +10,7 @@ import type { StateStoreProvider } from '../contracts';
 import { assertOpenArguments, planStateOpen } from './planStateOpen';
 import { MemoryStateStorage, type MemoryOperatorState } from './MemoryStateStorage';
 import { MemoryStateStore } from './MemoryStateStore';
+import { MemoSlot } from './MemoSlot';
 import { stateVersionMismatch } from './stateErrors';
 
 /** Options of {@link MemoryStateStoreProvider}. */
@@ -30,6 +31,8 @@ export interface MemoryStateStoreProviderOptions {
  */
 export class MemoryStateStoreProvider implements StateStoreProvider {
   readonly storage: MemoryStateStorage;
+  /** Memos live with the provider, not the storage: a new provider on the same storage rebuilds them. */
+  private readonly memos = new Map<string, MemoSlot>();
 
   constructor({ storage = new MemoryStateStorage() }: MemoryStateStoreProviderOptions = {}) {
     this.storage = storage;
@@ -45,9 +48,14 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
     assertOpenArguments(operatorId, batchId);
     this.storage.acquire(this);
     const state = this.storage.operator(operatorId);
-    if (planStateOpen(operatorId, batchId, state.version) === 'rollback') rollback(state, batchId);
+    let memo = this.memos.get(operatorId);
+    if (memo === undefined) this.memos.set(operatorId, (memo = new MemoSlot()));
+    if (planStateOpen(operatorId, batchId, state.version) === 'rollback') {
+      rollback(state, batchId);
+      memo.clear();
+    }
     state.current?.supersede();
-    const store = new MemoryStateStore(state, batchId);
+    const store = new MemoryStateStore(state, batchId, memo);
     state.current = store;
     return store;
   }
@@ -59,6 +67,7 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
       state.current?.supersede();
       state.current = undefined;
     }
+    this.memos.clear();
     this.storage.release(this);
   }
 }

@@ -3,11 +3,11 @@
  * frame; a stream-stream left outer join emits its pair in the frame of the batch that completes it and the
  * null-padded row in the frame of the later batch whose watermark evicts the unmatched row.
  */
-import { tap } from 'rxjs';
+import { of, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { MicroBatch, Row, StateStore } from '../../lib/contracts';
 import { EngineBatchContext } from '../../lib/engine/EngineBatchContext';
-import { MemoryStateStoreProvider } from '../../lib/state';
+import { MemoryStateStorage, MemoryStateStoreProvider } from '../../lib/state';
 import { joinStatic, joinStream } from '../../operators';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
@@ -52,6 +52,42 @@ describe('join marbles', () => {
         c: expect.objectContaining({ batchId: 2, rows: [{ lk: 'y', lt: t(10), rk: null, rt: null }], metadata: { eventTimeColumn: 'lt' } }),
       });
     });
+  });
+
+  it('a restart between batches rebuilds the buffered rows and their match marks from the durable state', () => {
+    const storage = new MemoryStateStorage();
+    const join = (): ReturnType<typeof joinStream> =>
+      joinStream({
+        how: 'full_outer',
+        leftKeys: ['lk'],
+        rightKeys: ['rk'],
+        between: { left: 'lt', right: 'rt', lower: '-5 seconds', upper: '5 seconds' },
+        leftColumns: ['lk', 'lt'],
+        rightColumns: ['rk', 'rt'],
+      });
+    const run = (provider: MemoryStateStoreProvider, b: MicroBatch<Row>): Row[] => {
+      let rows: Row[] = [];
+      of(b).pipe(join(), commit).subscribe((out) => (rows = out.rows));
+      return rows;
+    };
+    const first = new MemoryStateStoreProvider({ storage });
+    // Batch 0 buffers x, y (left; y's key has two rows) and z (right); batch 1 matches x: a mark on an old row.
+    expect(run(first, batch(first, 0, 0, [{ lk: 'x', lt: t(10) }, { lk: 'y', lt: t(11) }, { lk: 'y', lt: t(40) }], [{ rk: 'z', rt: t(50) }]))).toEqual([]);
+    expect(run(first, batch(first, 1, 0, [], [{ rk: 'x', rt: t(12) }]))).toEqual([{ lk: 'x', lt: t(10), rk: 'x', rt: t(12) }]);
+    void first.close();
+    // Restart: a new provider on the same storage has no memo; the join rebuilds both sides from their blocks.
+    const second = new MemoryStateStoreProvider({ storage });
+    const out = run(second, batch(second, 2, 30, [{ lk: 'z', lt: t(52) }], [{ rk: 'y', rt: t(41) }]));
+    // x matched before the restart: not emitted as unmatched; the first y is evicted unmatched; the second y
+    // (still buffered) matches the new right row; z matches the new left row; the right x row is evicted matched.
+    expect(out).toEqual(
+      expect.arrayContaining([
+        { lk: 'z', lt: t(52), rk: 'z', rt: t(50) },
+        { lk: 'y', lt: t(40), rk: 'y', rt: t(41) },
+        { lk: 'y', lt: t(11), rk: null, rt: null },
+      ]),
+    );
+    expect(out).toHaveLength(3);
   });
 
   it('stream-static left anti join: one output batch per input batch, same frames, no state', () => {

@@ -331,6 +331,42 @@ export function describeStateStoreContract(name: string, setup: () => Promise<Pr
       expect(await contents(await open(2, 'op', newProvider()))).toEqual({ a: 1, b: 2 });
     });
 
+    it('memo: kept across committed batches, rebuilt after abort, rollback, a version gap or a restart', async () => {
+      let builds = 0;
+      const build = (): { n: number } => {
+        builds += 1;
+        return { n: 0 };
+      };
+      const s0 = await open(0);
+      const m0 = await s0.memo(build);
+      m0.n += 1;
+      expect(await s0.memo(build)).toBe(m0); // same object within the batch
+      await s0.commit();
+      const s1 = await open(1);
+      expect(await s1.memo(build)).toBe(m0); // continues version 0
+      expect(builds).toBe(1);
+      await s1.abort(); // the batch's mutations are unknown: dropped
+      const retry = await open(1);
+      const m1 = await retry.memo(build);
+      expect(m1).not.toBe(m0);
+      expect(builds).toBe(2);
+      await retry.commit();
+      // Re-running committed batch 1 rolls back: the memo of version 1 is dropped.
+      const rerun = await open(1);
+      expect(await rerun.memo(build)).not.toBe(m1);
+      expect(builds).toBe(3);
+      await rerun.commit();
+      // A store opened without taking the memo, then committed, leaves none (nothing describes version 2).
+      await (await open(2)).commit();
+      await open(3).then((s) => s.memo(build));
+      expect(builds).toBe(4);
+      await provider.close();
+      const restarted = newProvider();
+      await open(3, 'op', restarted).then((s) => s.memo(build));
+      expect(builds).toBe(5);
+      await expectWeirError(async () => s0.memo(build), ErrorCodes.STATE_STORE_CLOSED); // committed store
+    });
+
     it('a store is unusable after commit or abort; abort after commit and a second commit are harmless', async () => {
       const s0 = await open(0);
       s0.put(k('a'), 1);

@@ -1,0 +1,29 @@
+/**
+ * The memo of one operator in a state store provider: an in-memory object the operator derives from its
+ * committed state (Spark's HDFS-backed store keeps its whole map in memory the same way), so that a batch does
+ * not decode state it already holds.
+ *
+ * Invariant: the slot holds a value only together with the version it describes. A store of batch N gets it only
+ * when that version is N-1 (version continuity); taking it empties the slot, so a batch that aborts, fails to
+ * commit or is superseded leaves no memo behind and the next batch rebuilds it from the committed state. Only a
+ * successful commit of N puts the (possibly mutated) value back, as version N.
+ */
+export class MemoSlot {
+  private held: { readonly value: unknown; readonly version: number } | undefined;
+
+  /** The memo describing version `version - 1`, removed from the slot; undefined when there is none. */
+  take(version: number): { readonly value: unknown } | undefined {
+    const held = this.held;
+    this.held = undefined;
+    return held !== undefined && held.version === version - 1 ? held : undefined;
+  }
+
+  /** Keeps `value` as the memo of committed version `version`. */
+  keep(value: unknown, version: number): void {
+    this.held = { value, version };
+  }
+
+  clear(): void {
+    this.held = undefined;
+  }
+}
