@@ -19,6 +19,10 @@
  * - Processing time is the batch's `batchTimestampMs` (from the query clock, logged in offsets/N), so a batch
  *   re-run after a crash times out the same groups.
  * - State lives only in the batch context's store, one entry per group: `{ k: key, s: value | null, t: timeout }`.
+ * - An initial state (Spark's `initialState`) is applied in batch 0 only (a restarted query ignores it, as
+ *   Spark does): each of its keys is stored with its value and no timeout, then the function is called once for
+ *   every key with rows or initial state or both (initial-only keys with no rows, after the keys with rows).
+ *   Two entries for one key fail the batch with Spark's message.
  */
 import { concatMap, type OperatorFunction } from 'rxjs';
 import type { MicroBatch, OutputMode, Row } from '../lib/contracts';
@@ -40,6 +44,12 @@ export type FlatMapGroupsWithStateFunction<K, T, S, O> = (key: K, rows: readonly
 /** How rows are grouped: a key function returning an object of key columns, or key column names. */
 export type GroupKey<T, K> = ((row: T) => K) | readonly string[];
 
+/** Options of {@link flatMapGroupsWithState} and mapGroupsWithState. */
+export interface GroupsWithStateOptions<K, S> {
+  /** `[key, state]` pairs set before batch 0 (Spark's `initialState`); keys as the operator's keys (key row). */
+  readonly initialState?: Iterable<readonly [K, S]>;
+}
+
 /** What the operator stores per group. */
 interface StoredGroup<S> {
   readonly k: Row;
@@ -49,6 +59,49 @@ interface StoredGroup<S> {
 }
 
 const NO_TIMESTAMP = -1;
+
+/** The pairs of an initial state, checked to be `[key row, state]` pairs. */
+function initialStateEntries<K, S>(name: string, initialState: Iterable<readonly [K, S]>): ReadonlyArray<readonly [K, S]> {
+  const entries = typeof (initialState as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] === 'function' ? [...initialState] : undefined;
+  const bad = entries === undefined ? -1 : entries.findIndex((e) => !Array.isArray(e) || e.length !== 2 || typeof e[0] !== 'object' || e[0] === null);
+  if (entries === undefined || bad >= 0) {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `The initialState of ${name} must be an iterable of [key row, state] pairs`, {
+      context: { entry: bad },
+    });
+  }
+  return entries;
+}
+
+/** Spark's message for two initial states of one key. */
+const DUPLICATE_INITIAL_KEY =
+  'The initial state provided contained multiple rows(state) with the same key. Make sure to de-duplicate the initial state before passing it.';
+
+/**
+ * Adds the initial state's keys to `groups` (keys without rows get none) and returns each group's initial value.
+ *
+ * @throws WeirError `INVALID_ARGUMENT` with Spark's message when a key appears twice.
+ */
+function initialGroups<K, S>(
+  entries: ReadonlyArray<readonly [K, S]>,
+  groups: Map<string, { k: Row; key: Uint8Array; rows: unknown[] }>,
+  keyValues: (k: Row) => unknown[],
+): Map<object, { s: S }> {
+  const out = new Map<object, { s: S }>();
+  const seen = new Set<string>();
+  for (const [k, s] of entries) {
+    const values = keyValues(k as Row);
+    const id = keyId(values);
+    if (seen.has(id)) throw new WeirError(ErrorCodes.INVALID_ARGUMENT, DUPLICATE_INITIAL_KEY, { context: { key: JSON.stringify(values) } });
+    seen.add(id);
+    let g = groups.get(id);
+    if (g === undefined) {
+      g = { k: k as Row, key: stateKey(values), rows: [] };
+      groups.set(id, g);
+    }
+    out.set(g, { s });
+  }
+  return out;
+}
 
 /** Spark's message for a failing user function. */
 function userFunctionError(e: unknown, operatorId: string, batchId: number, name: string): unknown {
@@ -75,12 +128,15 @@ export function groupsWithState<T extends Row, K extends Row, S, O extends Row>(
   opMode: 'append' | 'update',
   timeoutConf: GroupStateTimeout,
   call: (key: K, rows: readonly T[], state: GroupState<S>) => Iterable<O> | void,
-  options: { readonly batchQuery?: boolean } = {},
+  options: { readonly batchQuery?: boolean; readonly initialState?: Iterable<readonly [K, S]> } = {},
 ): OperatorFunction<MicroBatch<T>, MicroBatch<O>> {
   const timeout = parseGroupStateTimeout(timeoutConf);
+  const initialState = options.initialState === undefined ? undefined : initialStateEntries(name, options.initialState);
   // A batch DataFrame runs the operator once; Spark checks no output mode or watermark for it (and no timeout
   // can fire in its single batch).
   const batchQuery = options.batchQuery === true;
+  /** The key values of a key row (the operator's key, or an initial-state key). */
+  const keyValues = (k: Row): unknown[] => (typeof key === 'function' ? Object.keys(k).map((c) => k[c] ?? null) : key.map((c) => k[c] ?? null));
   const keyOf: (row: T) => { k: Row; values: unknown[] } =
     typeof key === 'function'
       ? (row) => {
@@ -187,13 +243,21 @@ export function groupsWithState<T extends Row, K extends Row, S, O extends Row>(
             store.put(storeKey, { k, s: state.exists ? state.get() : null, t: newTimeout } satisfies StoredGroup<S>);
           }
         };
+        // Batch 0 with an initial state: its keys join the groups (after those with rows) and are stored first.
+        const initial = batch.batchId === 0 && initialState !== undefined ? initialGroups(initialState, groups, keyValues) : undefined;
         const groupList = [...groups.values()];
         return then(context.stateStore(operatorId), (store) =>
           then(store.getMany(groupList.map((g) => g.key)), (stored) => {
-            // 2. Groups with new data.
+            // 2. Groups with new data (and, in batch 0, with initial state).
             for (let i = 0; i < groupList.length; i += 1) {
               const g = groupList[i]!;
-              invoke(g.key, g.k, g.rows, stored[i] as StoredGroup<S> | undefined, false, store);
+              let before = stored[i] as StoredGroup<S> | undefined;
+              const init = initial?.get(g);
+              if (init !== undefined) {
+                before = { k: g.k, s: init.s ?? null, t: NO_TIMESTAMP };
+                store.put(g.key, before);
+              }
+              invoke(g.key, g.k, g.rows, before, false, store);
             }
             const emit = () => withChanges(batch as MicroBatch<unknown>, { rows: out, metadata: {} }) as MicroBatch<O>;
             if (timeout === GroupStateTimeout.NoTimeout) return emit();
@@ -244,6 +308,7 @@ export function flatMapGroupsWithState<T extends Row, K extends Row, S, O extend
   outputMode: 'append' | 'update' | string,
   timeoutConf: GroupStateTimeout | string,
   fn: FlatMapGroupsWithStateFunction<K, T, S, O>,
+  options: GroupsWithStateOptions<K, S> = {},
 ): OperatorFunction<MicroBatch<T>, MicroBatch<O>> {
-  return groupsWithState('flatMapGroupsWithState', key, parseOpMode(outputMode), parseGroupStateTimeout(timeoutConf), fn);
+  return groupsWithState('flatMapGroupsWithState', key, parseOpMode(outputMode), parseGroupStateTimeout(timeoutConf), fn, options);
 }

@@ -20,7 +20,7 @@ export * as aggregate from '../lib/aggregate';
 export { dropDuplicates, distinct } from './dropDuplicates';
 export { dropDuplicatesWithinWatermark } from './dropDuplicatesWithinWatermark';
 export { flatMapGroupsWithState } from './flatMapGroupsWithState';
-export type { FlatMapGroupsWithStateFunction, GroupKey } from './flatMapGroupsWithState';
+export type { FlatMapGroupsWithStateFunction, GroupKey, GroupsWithStateOptions } from './flatMapGroupsWithState';
 export { mapGroupsWithState } from './mapGroupsWithState';
 export type { MapGroupsWithStateFunction } from './mapGroupsWithState';
 export { GroupStateTimeout } from '../lib/groupState/GroupState';

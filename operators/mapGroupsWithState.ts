@@ -7,7 +7,7 @@
 import type { OperatorFunction } from 'rxjs';
 import type { MicroBatch, Row } from '../lib/contracts';
 import { parseGroupStateTimeout, type GroupState, type GroupStateTimeout } from '../lib/groupState/GroupState';
-import { groupsWithState, type GroupKey } from './flatMapGroupsWithState';
+import { groupsWithState, type GroupKey, type GroupsWithStateOptions } from './flatMapGroupsWithState';
 
 /** The user function of mapGroupsWithState: one output row per call. */
 export type MapGroupsWithStateFunction<K, T, S, O> = (key: K, rows: readonly T[], state: GroupState<S>) => O;
@@ -28,8 +28,7 @@ export function mapGroupsWithState<T extends Row, K extends Row, S, O extends Ro
   key: GroupKey<T, K>,
   timeoutConf: GroupStateTimeout | string,
   fn: MapGroupsWithStateFunction<K, T, S, O>,
+  options: GroupsWithStateOptions<K, S> = {},
 ): OperatorFunction<MicroBatch<T>, MicroBatch<O>> {
-  return groupsWithState<T, K, S, O>('mapGroupsWithState', key, 'update', parseGroupStateTimeout(timeoutConf), (k, rows, state) => [
-    fn(k, rows, state),
-  ]);
+  return groupsWithState<T, K, S, O>('mapGroupsWithState', key, 'update', parseGroupStateTimeout(timeoutConf), (k, rows, state) => [fn(k, rows, state)], options);
 }

@@ -65,19 +65,19 @@ describe('join marbles', () => {
         leftColumns: ['lk', 'lt'],
         rightColumns: ['rk', 'rt'],
       });
-    const run = (provider: MemoryStateStoreProvider, b: MicroBatch<Row>): Row[] => {
-      let rows: Row[] = [];
+    const run = (b: MicroBatch<Row>): readonly Row[] => {
+      let rows: readonly Row[] = [];
       of(b).pipe(join(), commit).subscribe((out) => (rows = out.rows));
       return rows;
     };
     const first = new MemoryStateStoreProvider({ storage });
     // Batch 0 buffers x, y (left; y's key has two rows) and z (right); batch 1 matches x: a mark on an old row.
-    expect(run(first, batch(first, 0, 0, [{ lk: 'x', lt: t(10) }, { lk: 'y', lt: t(11) }, { lk: 'y', lt: t(40) }], [{ rk: 'z', rt: t(50) }]))).toEqual([]);
-    expect(run(first, batch(first, 1, 0, [], [{ rk: 'x', rt: t(12) }]))).toEqual([{ lk: 'x', lt: t(10), rk: 'x', rt: t(12) }]);
+    expect(run(batch(first, 0, 0, [{ lk: 'x', lt: t(10) }, { lk: 'y', lt: t(11) }, { lk: 'y', lt: t(40) }], [{ rk: 'z', rt: t(50) }]))).toEqual([]);
+    expect(run(batch(first, 1, 0, [], [{ rk: 'x', rt: t(12) }]))).toEqual([{ lk: 'x', lt: t(10), rk: 'x', rt: t(12) }]);
     void first.close();
     // Restart: a new provider on the same storage has no memo; the join rebuilds both sides from their blocks.
     const second = new MemoryStateStoreProvider({ storage });
-    const out = run(second, batch(second, 2, 30, [{ lk: 'z', lt: t(52) }], [{ rk: 'y', rt: t(41) }]));
+    const out = run(batch(second, 2, 30, [{ lk: 'z', lt: t(52) }], [{ rk: 'y', rt: t(41) }]));
     // x matched before the restart: not emitted as unmatched; the first y is evicted unmatched; the second y
     // (still buffered) matches the new right row; z matches the new left row; the right x row is evicted matched.
     expect(out).toEqual(

@@ -21,6 +21,7 @@ import { memorySink } from '../../sinks/memorySink';
 import { CORRECTNESS_ISSUE } from '../../lib/query/startQuery';
 import { startClockedQuery } from '../groupState/clockedQuery';
 import { ManualClock } from '../../lib/time/ManualClock';
+import { expectWeirError } from '../support/expectWeirError';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 const ts = (s: number): Date => new Date(T0 + s * 1000);
@@ -153,6 +154,56 @@ describe('flatMapGroupsWithState on the operator harness', () => {
       { user: 'a', n: 2 },
       { user: 'b', n: 1 },
     ]);
+  });
+
+  it('initialState: applied in batch 0 only; keys with only initial state are called with no rows', () => {
+    const calls: Array<[string, number[], number | undefined]> = [];
+    const op = flatMapGroupsWithState(
+      ['user'],
+      'update',
+      'NoTimeout',
+      (key: Row, rows: readonly Row[], state: GroupState<number>) => {
+        calls.push([key.user as string, rows.map((r) => r.v as number), state.getOption()]);
+        if (rows.length > 0) state.update((state.getOption() ?? 0) + rows.length);
+        return [{ user: key.user, n: state.getOption() ?? null }];
+      },
+      { initialState: [[{ user: 'a' }, 10], [{ user: 'z' }, 100]] },
+    );
+    const h = new OperatorHarness([op], { outputMode: 'update' });
+    expect(h.processBatch([{ user: 'a', v: 1 }, { user: 'b', v: 2 }])).toEqual([
+      { user: 'a', n: 11 },
+      { user: 'b', n: 1 },
+      { user: 'z', n: 100 },
+    ]);
+    // z's function did not update: its initial state is stored all the same (as Spark puts it before the call).
+    expect(h.stateRowCount()).toBe(3);
+    expect(h.processBatch([{ user: 'z', v: 3 }, { user: 'a', v: 4 }])).toEqual([
+      { user: 'z', n: 101 },
+      { user: 'a', n: 12 },
+    ]);
+    expect(calls).toEqual([
+      ['a', [1], 10],
+      ['b', [2], undefined],
+      ['z', [], 100],
+      ['z', [3], 100],
+      ['a', [4], 11],
+    ]);
+  });
+
+  it('initialState: a key given twice fails with Spark\'s message; a non-pair entry is INVALID_ARGUMENT at once', async () => {
+    const twice = new OperatorHarness([
+      flatMapGroupsWithState(['k'], 'append', 'NoTimeout', () => [], { initialState: [[{ k: 1 }, 'x'], [{ k: 1 }, 'y']] }),
+    ]);
+    expect(() => twice.processBatch([])).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: 'The initial state provided contained multiple rows(state) with the same key. Make sure to de-duplicate the initial state before passing it.',
+      }),
+    );
+    await expectWeirError(
+      () => flatMapGroupsWithState(['k'], 'append', 'NoTimeout', () => [], { initialState: [{ k: 1 }] as unknown as Array<[Row, number]> }),
+      'INVALID_ARGUMENT',
+    );
   });
 
   it('wraps a failing user function in Spark\'s error, and lets GroupState errors through with their code', () => {
