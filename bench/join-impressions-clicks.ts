@@ -12,7 +12,8 @@
  *
  * Every click matches exactly one impression, so the output has CLICKS rows (checked). Reported: events/s
  * (impressions + clicks) wall-clock over the whole run and steady-state from progress (sum numInputRows / sum
- * batchDuration after WARMUP batches), the number of joined rows, and the peak state size (numRowsTotal of the join,
+ * batchDuration after WARMUP batches), the process's CPU time (user + system, all threads: a comparison figure
+ * that machine noise disturbs less than wall time), the number of joined rows, and the peak state size (numRowsTotal of the join,
  * rows buffered on both sides, and its memoryUsedBytes).
  *
  * Run: node -r @swc-node/register bench/join-impressions-clicks.ts
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     },
   };
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const query = await startQuery({
     inputs: [
       {
@@ -102,6 +104,8 @@ async function main(): Promise<void> {
     }, 2);
   });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   progress.push(...query.recentProgress.filter((p) => p.batchId < BATCHES));
   await query.stop();
   rmSync(checkpoint, { recursive: true, force: true });
@@ -125,6 +129,7 @@ async function main(): Promise<void> {
       joinedRowsExpected: expectedJoined,
       wallMs: Math.round(wallMs),
       wallEventsPerSec: Math.round(inputRows / (wallMs / 1000)),
+      cpuMs: Math.round(cpuMs),
       steadyEventsPerSec: Math.round(steadyRows / (steadyMs / 1000)),
       peakStateRows: peakRows,
       peakStateMemoryBytes: peakBytes,

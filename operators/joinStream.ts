@@ -18,6 +18,7 @@ import { joinBatch } from '../lib/join/SymmetricHashJoin';
 import { describeOperator, operatorAnalysis, type AnalysisState } from './describeOperator';
 import { fromMaybe, then } from './internal/maybe';
 import { withChanges } from './internal/lazyRows';
+import { concatRows } from '../lib/util/concatRows';
 
 type Pipeline = ReadonlyArray<OperatorFunction<any, any>>;
 
@@ -128,7 +129,7 @@ function unionStates(states: readonly AnalysisState[]): AnalysisState {
 function unionBatches(base: MicroBatch<Row>, parts: readonly MicroBatch<Row>[]): MicroBatch<Row> {
   if (parts.length === 1) return parts[0]!;
   const { inputBatches: _ignored, ...rest } = base;
-  return { ...rest, rows: parts.flatMap((p) => p.rows), metadata: unionMetadata(parts), inputBatches: parts };
+  return { ...rest, rows: concatRows(parts), metadata: unionMetadata(parts), inputBatches: parts };
 }
 
 function runSide(batch: MicroBatch<Row>, ops: Pipeline): Observable<MicroBatch<Row>> {

@@ -33,6 +33,8 @@ export interface JoinEntry {
   readonly i: number;
   /** Evicted. */
   gone: boolean;
+  /** Its key maps to a KeyList (else to the entry itself). */
+  listed: boolean;
 }
 
 /**
@@ -234,7 +236,7 @@ export class JoinSideState {
 
   /** Buffers `row` as stored by batch `batchId` (durably at commit, in the batch's block). */
   add(row: Row, t: number | null, matched: boolean, key: JoinKey | undefined, batchId: number): void {
-    const e: JoinEntry = { r: row, t, m: matched, k: key, b: batchId, i: -1, gone: false };
+    const e: JoinEntry = { r: row, t, m: matched, k: key, b: batchId, i: -1, gone: false, listed: false };
     this.pending.push(e);
     this.rows += 1;
     if (key !== undefined) this.index(e);
@@ -302,7 +304,7 @@ export class JoinSideState {
       const t = Number.isNaN(times[i]!) ? null : times[i]!;
       const m = matched.has(i);
       const gone = t !== null && this.threshold !== null && t <= this.threshold;
-      const e: JoinEntry = { r, t, m: m || marks.has(i), k: gone ? undefined : joinKeyOf(r, keyColumns), b: id, i, gone };
+      const e: JoinEntry = { r, t, m: m || marks.has(i), k: gone ? undefined : joinKeyOf(r, keyColumns), b: id, i, gone, listed: false };
       entries[i] = e;
       if (gone) {
         cursor = i + 1;
@@ -317,16 +319,22 @@ export class JoinSideState {
   private index(e: JoinEntry): void {
     const found = this.byKey.get(e.k!);
     if (found === undefined) this.byKey.set(e.k!, e);
-    else if (found instanceof KeyList) found.entries.push(e);
-    else this.byKey.set(e.k!, new KeyList([found, e]));
+    else if (found instanceof KeyList) {
+      e.listed = true;
+      found.entries.push(e);
+    } else {
+      found.listed = true;
+      e.listed = true;
+      this.byKey.set(e.k!, new KeyList([found, e]));
+    }
   }
 
   private unindex(e: JoinEntry): void {
-    const found = this.byKey.get(e.k!)!;
-    if (!(found instanceof KeyList)) {
-      this.byKey.delete(e.k!);
+    if (!e.listed) {
+      this.byKey.delete(e.k!); // one probe: the key maps to this entry alone
       return;
     }
+    const found = this.byKey.get(e.k!) as KeyList;
     found.evicted += 1;
     if (found.evicted === found.entries.length) this.byKey.delete(e.k!);
     // Compact when most are gone (amortized O(1) per eviction).

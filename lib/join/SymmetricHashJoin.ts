@@ -77,9 +77,10 @@ function then<A, B>(x: MaybePromise<A>, f: (a: A) => MaybePromise<B>): MaybeProm
   return typeof (x as { then?: unknown } | null)?.then === 'function' ? (x as Promise<A>).then(f) : f(x as A);
 }
 
-interface KeyedRow {
-  readonly row: Row;
-  readonly key: JoinKey | undefined;
+/** A side's rows that passed the late and pre-join filters, with their join keys (parallel arrays). */
+interface KeyedRows {
+  readonly rows: Row[];
+  readonly keys: Array<JoinKey | undefined>;
 }
 
 /** Runs one batch of the join; synchronous when both stores answer synchronously. */
@@ -94,8 +95,8 @@ export function joinBatch(input: JoinBatchInput): MaybePromise<JoinBatchResult> 
   let dropped = 0;
 
   // 1. Late rows, pre-join filters (a failing row of an outer side is output at once and never stored).
-  const prepare = (rows: readonly Row[], column: string | undefined, filter: ((r: Row) => boolean) | undefined, outer: boolean, only: (r: Row) => Row, keys: readonly string[]): KeyedRow[] => {
-    const kept: KeyedRow[] = [];
+  const prepare = (rows: readonly Row[], column: string | undefined, filter: ((r: Row) => boolean) | undefined, outer: boolean, only: (r: Row) => Row, keyColumns: readonly string[]): KeyedRows => {
+    const kept: KeyedRows = { rows: [], keys: [] };
     for (let i = 0; i < rows.length; i += 1) {
       const row = rows[i]!;
       if (isLate(row, column, input.lateEventsWatermarkMs)) {
@@ -106,7 +107,8 @@ export function joinBatch(input: JoinBatchInput): MaybePromise<JoinBatchResult> 
         if (outer) out.push(only(row));
         continue;
       }
-      kept.push({ row, key: joinKeyOf(row, keys) });
+      kept.rows.push(row);
+      kept.keys.push(joinKeyOf(row, keyColumns));
     }
     return kept;
   };
@@ -121,8 +123,9 @@ export function joinBatch(input: JoinBatchInput): MaybePromise<JoinBatchResult> 
       let removed = 0;
 
       // 2. Left rows against the right state, then stored.
-      for (let n = 0; n < lefts.length; n += 1) {
-        const { row: l, key } = lefts[n]!;
+      for (let n = 0; n < lefts.rows.length; n += 1) {
+        const l = lefts.rows[n]!;
+        const key = lefts.keys[n];
         let matched = false;
         const candidates = key === undefined ? undefined : rightSide.candidates(key);
         if (candidates !== undefined) {
@@ -145,8 +148,9 @@ export function joinBatch(input: JoinBatchInput): MaybePromise<JoinBatchResult> 
       }
 
       // 3. Right rows against the left state (with this batch's left rows), then stored.
-      for (let n = 0; n < rights.length; n += 1) {
-        const { row: r, key } = rights[n]!;
+      for (let n = 0; n < rights.rows.length; n += 1) {
+        const r = rights.rows[n]!;
+        const key = rights.keys[n];
         let matched = false;
         const candidates = key === undefined ? undefined : leftSide.candidates(key);
         if (candidates !== undefined) {

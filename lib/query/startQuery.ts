@@ -20,6 +20,7 @@ import { operatorAnalysis, operatorName, type AnalysisState } from '../../operat
 import { checkGroupsWithState, type TracedStep } from '../groupState/analysis';
 import { StreamingQuery } from './StreamingQuery';
 import { StreamingQueryManager } from './StreamingQueryManager';
+import { concatRows } from '../util/concatRows';
 
 /** Options of `startQuery`. Every default is visible here. */
 /** One input of a multi-input query: a source and the operators applied to it before the union. */
@@ -153,7 +154,7 @@ export function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeli
           ? parts[0]!
           : {
               ...base,
-              rows: parts.flatMap((p) => p.rows),
+              rows: concatRows(parts),
               metadata: eventTimeColumns.size === 1 && !eventTimeColumns.has(undefined)
                 ? { eventTimeColumn: parts[0]!.metadata!.eventTimeColumn!, ...firstDelay(parts[0]!.metadata) }
                 : {},
