@@ -22,6 +22,7 @@ import {
   type KafkaTransaction,
   type TopicPartition,
 } from './KafkaClient';
+import { produceChunks } from './produceChunks';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const KafkajsBatch: new (topic: string, fetchedOffset: string, partitionData: any) => any = require('kafkajs/src/consumer/batch');
@@ -70,29 +71,6 @@ async function retryConcurrent<T>(f: () => Promise<T>): Promise<T> {
       await new Promise((r) => setTimeout(r, Math.min(100, 5 * (attempt + 1))));
     }
   }
-}
-
-/** Kafka's default `message.max.bytes` is ~1 MiB per record batch: produce requests are cut well below it. */
-const MAX_REQUEST_BYTES = 512 * 1024;
-
-/** Splits `records` into chunks whose estimated size stays under MAX_REQUEST_BYTES. */
-function chunksOf(records: readonly KafkaOutRecord[]): KafkaOutRecord[][] {
-  const out: KafkaOutRecord[][] = [];
-  let cur: KafkaOutRecord[] = [];
-  let bytes = 0;
-  for (const r of records) {
-    let size = 32 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-    for (const h of r.headers ?? []) size += 8 + h.key.length + (h.value?.length ?? 0);
-    if (cur.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
-      out.push(cur);
-      cur = [];
-      bytes = 0;
-    }
-    cur.push(r);
-    bytes += size;
-  }
-  if (cur.length > 0) out.push(cur);
-  return out;
 }
 
 const TRANSIENT_TYPES = new Set([
@@ -461,7 +439,7 @@ class KafkajsProducer implements KafkaProducer {
 
   async send(records: readonly KafkaOutRecord[]): Promise<void> {
     await this.connect();
-    for (const chunk of chunksOf(records)) {
+    for (const chunk of produceChunks(records)) {
       const byTopic = toKafkajsMessages(chunk);
       await wrapFenced(() =>
         this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) }),
@@ -475,7 +453,7 @@ class KafkajsProducer implements KafkaProducer {
     const txn = await wrapFenced(() => this.producer.transaction());
     return {
       send: async (records) => {
-        for (const chunk of chunksOf(records)) {
+        for (const chunk of produceChunks(records)) {
           const byTopic = toKafkajsMessages(chunk);
           await wrapFenced(() => retryConcurrent(() =>
             txn.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })),

@@ -6,6 +6,7 @@
  * this module unredacted: descriptions, `explain()`, progress and error contexts use `redactOptions`.
  */
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { ErrorCodes, WeirError } from '../errors';
 import { durationToMs } from '../util/interval';
 import type { KafkaClientConfig, IsolationLevel } from './KafkaClient';
@@ -199,11 +200,11 @@ export function optionsFromMap(options: ReadonlyMap<string, string> | KafkaRawOp
   return options instanceof Map ? Object.fromEntries(options) : (options as KafkaRawOptions);
 }
 
-/** A PEM file named by a `kafka.ssl.*.location` option. */
-function readPem(params: ReadonlyMap<string, string>, option: string, what: string): string {
+/** A file named by a `kafka.ssl.*.location` option. */
+function readStore(params: ReadonlyMap<string, string>, option: string, what: string): Buffer {
   const file = params.get(option)!;
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (cause) {
     throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `${what}: cannot read kafka.${option} (${file})`, {
       context: { option: `kafka.${option}`, path: file },
@@ -213,35 +214,73 @@ function readPem(params: ReadonlyMap<string, string>, option: string, what: stri
 }
 
 /**
- * Node TLS options from Kafka's own SSL settings, PEM flavour (Node's TLS has no JKS or PKCS#12 stores):
- * `ssl.truststore.certificates` (inline PEM) or `ssl.truststore.location` with `ssl.truststore.type=PEM` → `ca`;
- * `ssl.keystore.key` + `ssl.keystore.certificate.chain` (inline PEM) or `ssl.keystore.location` with
- * `ssl.keystore.type=PEM` (key and chain in one file) → `key`/`cert`; `ssl.key.password` → `passphrase`;
- * `ssl.endpoint.identification.algorithm=` (empty) turns host-name verification off, as in Kafka. Without any of
- * these, TLS with the system's trusted CAs.
+ * The command that turns a store Node's TLS cannot read into one it can (shown in the error). Passwords are
+ * prompted for, never part of the command.
+ */
+export function storeConversionCommand(store: 'truststore' | 'keystore', type: string, location: string): string {
+  if (store === 'truststore') {
+    return type === 'PKCS12'
+      ? `openssl pkcs12 -in ${location} -nokeys -out truststore.pem`
+      : `keytool -list -rfc -keystore ${location} -storetype ${type} > truststore.pem`;
+  }
+  return `keytool -importkeystore -srckeystore ${location} -srcstoretype ${type} -destkeystore keystore.p12 -deststoretype PKCS12`;
+}
+
+/**
+ * Node TLS options from Kafka's own SSL settings:
+ * - trust: `ssl.truststore.certificates` (inline PEM) or `ssl.truststore.location` with `ssl.truststore.type=PEM`
+ *   → `ca`;
+ * - identity: `ssl.keystore.key` + `ssl.keystore.certificate.chain` (inline PEM) or `ssl.keystore.location` with
+ *   `ssl.keystore.type=PEM` (key and chain in one file) → `key`/`cert`, `ssl.key.password` → `passphrase`; or
+ *   `ssl.keystore.location` with `ssl.keystore.type=PKCS12` → `pfx` (read by Node's OpenSSL) with
+ *   `ssl.keystore.password`, checked here so a wrong password fails at construction;
+ * - `ssl.endpoint.identification.algorithm=` (empty) turns host-name verification off, as in Kafka.
+ * Without any of these, TLS with the system's trusted CAs. JKS stores (Kafka's default type) and PKCS#12 trust
+ * stores are rejected with the command that converts them (Node reads neither; no dependency is added for it).
  */
 export function tlsFromParams(params: ReadonlyMap<string, string>, what: string): true | Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const store of ['truststore', 'keystore'] as const) {
-    const type = params.get(`ssl.${store}.type`);
-    if (params.has(`ssl.${store}.location`) && (type ?? 'JKS').toUpperCase() !== 'PEM') {
+    const type = (params.get(`ssl.${store}.type`) ?? 'JKS').toUpperCase();
+    const location = params.get(`ssl.${store}.location`);
+    if (location === undefined) continue;
+    if (type === 'PEM' || (store === 'keystore' && type === 'PKCS12')) continue;
+    const command = storeConversionCommand(store, type, location);
+    const then = store === 'truststore' ? 'kafka.ssl.truststore.type=PEM' : 'kafka.ssl.keystore.type=PKCS12';
+    throw new WeirError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `${what}: kafka.ssl.${store}.type ${type} is not supported (Node's TLS reads PEM${store === 'keystore' ? ' and PKCS12 key stores' : ''}): ` +
+        `convert it with \`${command}\` and set kafka.ssl.${store}.location to the new file and ${then}`,
+      { context: { option: `kafka.ssl.${store}.type`, value: type, path: location, convert: command } },
+    );
+  }
+  const ca =
+    params.get('ssl.truststore.certificates') ??
+    (params.has('ssl.truststore.location') ? readStore(params, 'ssl.truststore.location', what).toString('utf8') : undefined);
+  if (ca !== undefined) out.ca = [ca];
+  const keystoreType = (params.get('ssl.keystore.type') ?? 'JKS').toUpperCase();
+  if (params.has('ssl.keystore.location') && keystoreType === 'PKCS12') {
+    const buf = readStore(params, 'ssl.keystore.location', what);
+    const passphrase = params.get('ssl.keystore.password') ?? params.get('ssl.key.password');
+    try {
+      createSecureContext({ pfx: buf, passphrase });
+    } catch (cause) {
       throw new WeirError(
         ErrorCodes.INVALID_ARGUMENT,
-        `${what}: kafka.ssl.${store}.type ${type ?? 'JKS'} is not supported (Node's TLS reads PEM only): convert the ${store} to PEM and set kafka.ssl.${store}.type=PEM`,
-        { context: { option: `kafka.ssl.${store}.type`, value: type ?? 'JKS' } },
+        `${what}: kafka.ssl.keystore.location (${params.get('ssl.keystore.location')}) is not a PKCS12 key store that kafka.ssl.keystore.password opens: ${(cause as Error).message}`,
+        { context: { option: 'kafka.ssl.keystore.location', path: params.get('ssl.keystore.location') }, cause },
       );
     }
+    out.pfx = [passphrase === undefined ? { buf } : { buf, passphrase }];
+  } else {
+    const keystore = params.has('ssl.keystore.location') ? readStore(params, 'ssl.keystore.location', what).toString('utf8') : undefined;
+    const key = params.get('ssl.keystore.key') ?? keystore;
+    const cert = params.get('ssl.keystore.certificate.chain') ?? keystore;
+    if (key !== undefined) out.key = key;
+    if (cert !== undefined) out.cert = cert;
+    const passphrase = params.get('ssl.key.password');
+    if (passphrase !== undefined) out.passphrase = passphrase;
   }
-  const ca = params.get('ssl.truststore.certificates') ?? (params.has('ssl.truststore.location') ? readPem(params, 'ssl.truststore.location', what) : undefined);
-  if (ca !== undefined) out.ca = [ca];
-  const keystore = params.has('ssl.keystore.location') ? readPem(params, 'ssl.keystore.location', what) : undefined;
-  const key = params.get('ssl.keystore.key') ?? keystore;
-  const cert = params.get('ssl.keystore.certificate.chain') ?? keystore;
-  if (key !== undefined) out.key = key;
-  if (cert !== undefined) out.cert = cert;
-  const passphrase = params.get('ssl.key.password');
-  if (passphrase !== undefined) out.passphrase = passphrase;
   if (params.get('ssl.endpoint.identification.algorithm') === '') out.checkServerIdentity = () => undefined;
   return Object.keys(out).length === 0 ? true : out;
 }
-

@@ -17,6 +17,7 @@ import { ErrorCodes, WeirError } from '../../lib/errors';
 import type { FetchRangeResult, IsolationLevel, KafkaClient, KafkaRecord, TopicPartition } from '../../lib/kafka/KafkaClient';
 import { tpKey } from '../../lib/kafka/KafkaClient';
 import { kafkajsClient } from '../../lib/kafka/KafkajsClient';
+import { offsetRanges, type KafkaOffsetRange } from './offsetRanges';
 import type { KafkaClientConfig } from '../../lib/kafka/KafkaClient';
 import {
   OptionReader,
@@ -71,6 +72,14 @@ export interface KafkaSourceOptions {
   startingOffsetsByTimestampStrategy?: 'error' | 'latest';
   /** `latest` (default) or JSON like startingOffsets (-1 only): the source never reads past it. */
   endingOffsets?: string | Record<string, Record<string, number>>;
+  /** JSON `{"t":{"0":1700000000000}}`: per partition, never read records at or after the first with a timestamp >= ms. */
+  endingOffsetsByTimestamp?: string | Record<string, Record<string, number>>;
+  /** One ending timestamp (ms) for every partition; wins over the other ending options. */
+  endingTimestamp?: string | number;
+  /** Split a batch's topic-partition ranges into about this many read ranges, fetched concurrently (Spark's tasks). */
+  minPartitions?: string | number;
+  /** Accepted for Spark compatibility (default `spark-kafka-source`); weir joins no consumer group. */
+  groupIdPrefix?: string;
   /** Max records (offsets) per micro-batch, split across partitions in proportion to their backlog. */
   maxOffsetsPerTrigger?: string | number;
   /** Min records per micro-batch; a batch waits for them unless `maxTriggerDelay` passed since the last one. */
@@ -102,9 +111,20 @@ type StartSpec =
   | { kind: 'timestamps'; timestamps: KafkaSourceOffset }
   | { kind: 'timestamp'; timestampMs: number };
 
+type EndSpec =
+  | { kind: 'offsets'; offsets: KafkaSourceOffset }
+  | { kind: 'timestamps'; timestamps: KafkaSourceOffset }
+  | { kind: 'timestamp'; timestampMs: number };
+
+/** Spark's warning (`CUSTOM_GROUP_ID_ERROR_MESSAGE`) when `kafka.group.id` is set, plus what it means in weir. */
+export const CUSTOM_GROUP_ID_WARNING =
+  "Kafka option 'kafka.group.id' has been set on this query, it is not recommended to set this option. This option " +
+  'is unsafe to use since multiple concurrent queries or sources using the same group id will interfere with each ' +
+  'other as they are part of the same consumer group. (weir: its Kafka source reads by assigned partition and never ' +
+  'joins or commits to a consumer group, so the group id is accepted and not used.)';
+
 /** Kafka settings Spark rejects, with Spark's hint. */
 const UNSUPPORTED_PARAMS: Record<string, string> = {
-  'group.id': "Kafka option 'group.id' is not supported as user-specified consumer groups are not used to track offsets.",
   'auto.offset.reset':
     "Kafka option 'auto.offset.reset' is not supported. Instead set the source option 'startingOffsets' to 'earliest' or 'latest' to specify where to start.",
   'key.deserializer': "Kafka option 'key.deserializer' is not supported as keys are deserialized as byte arrays with ByteArrayDeserializer.",
@@ -122,7 +142,8 @@ interface KafkaSourceConfig {
   readonly strategy: Strategy;
   readonly start: StartSpec;
   readonly timestampStrategy: 'error' | 'latest';
-  readonly ending: KafkaSourceOffset | undefined;
+  readonly end: EndSpec | undefined;
+  readonly minPartitions: number | undefined;
   readonly maxOffsetsPerTrigger: number | undefined;
   readonly minOffsetsPerTrigger: number | undefined;
   readonly maxTriggerDelayMs: number;
@@ -151,6 +172,39 @@ function parseOffsetJson(reader: OptionReader, name: string): KafkaSourceOffset 
     }
   }
   return out;
+}
+
+/** A `startingTimestamp`/`endingTimestamp` value: ms since the epoch (Spark: a single long value). */
+function timestampOption(reader: OptionReader, name: string): number {
+  const v = reader.get(name);
+  const ts = Number(String(v).trim());
+  if (String(v).trim() === '' || !Number.isSafeInteger(ts) || ts < 0) throw reader.invalid(name, v, 'must be a single long value (ms since the epoch)');
+  return ts;
+}
+
+/**
+ * Spark's `checkOffsetLimitValidity`: specific starting and ending offsets (or timestamps) must name the same
+ * topic-partitions, and no start may be after its end (-1/-2 are not compared).
+ */
+function checkOffsetLimitValidity(reader: OptionReader, start: StartSpec, end: EndSpec | undefined): void {
+  let pair: { starts: KafkaSourceOffset; ends: KafkaSourceOffset; what: string } | undefined;
+  if (start.kind === 'offsets' && end?.kind === 'offsets') pair = { starts: start.offsets, ends: end.offsets, what: 'offset' };
+  if (start.kind === 'timestamps' && end?.kind === 'timestamps') pair = { starts: start.timestamps, ends: end.timestamps, what: 'timestamp' };
+  if (!pair) return;
+  const s = toMap(pair.starts);
+  const e = toMap(pair.ends);
+  const names = (m: Map<string, { tp: TopicPartition }>): string =>
+    [...m.values()].map(({ tp }) => `${tp.topic}-${tp.partition}`).sort().join(', ');
+  const option = pair.what === 'offset' ? 'endingOffsets' : 'endingOffsetsByTimestamp';
+  if (names(s) !== names(e)) {
+    throw reader.invalid(option, reader.get(option), `must name the same topic-partitions as the starting ${pair.what}s (start: ${names(s)}; end: ${names(e)})`);
+  }
+  for (const [k, { tp, offset: from }] of s) {
+    const until = e.get(k)!.offset;
+    if (from > until && from >= 0 && until >= 0) {
+      throw reader.invalid(option, reader.get(option), `has ${tp.topic}-${tp.partition} ending at ${until}, before its starting ${pair.what} ${from}`);
+    }
+  }
 }
 
 function parseConfig(raw: KafkaRawOptions): KafkaSourceConfig {
@@ -202,9 +256,7 @@ function parseConfig(raw: KafkaRawOptions): KafkaSourceConfig {
 
   let start: StartSpec = { kind: 'latest' };
   if (reader.has('startingTimestamp')) {
-    const ts = Number(reader.string('startingTimestamp'));
-    if (!Number.isSafeInteger(ts) || ts < 0) throw reader.invalid('startingTimestamp', reader.get('startingTimestamp'), 'must be ms since the epoch');
-    start = { kind: 'timestamp', timestampMs: ts };
+    start = { kind: 'timestamp', timestampMs: timestampOption(reader, 'startingTimestamp') };
   } else if (reader.has('startingOffsetsByTimestamp')) {
     start = { kind: 'timestamps', timestamps: parseOffsetJson(reader, 'startingOffsetsByTimestamp') };
   } else if (reader.has('startingOffsets')) {
@@ -218,20 +270,34 @@ function parseConfig(raw: KafkaRawOptions): KafkaSourceConfig {
   if (strategyOpt !== 'error' && strategyOpt !== 'latest') {
     throw reader.invalid('startingOffsetsByTimestampStrategy', strategyOpt, "must be 'error' or 'latest'");
   }
-  let ending: KafkaSourceOffset | undefined;
-  if (reader.has('endingOffsets')) {
+  // Spark's getKafkaOffsetRangeLimit order: endingTimestamp > endingOffsetsByTimestamp > endingOffsets.
+  let end: EndSpec | undefined;
+  if (reader.has('endingTimestamp')) {
+    end = { kind: 'timestamp', timestampMs: timestampOption(reader, 'endingTimestamp') };
+  } else if (reader.has('endingOffsetsByTimestamp')) {
+    end = { kind: 'timestamps', timestamps: parseOffsetJson(reader, 'endingOffsetsByTimestamp') };
+  } else if (reader.has('endingOffsets')) {
     const v = reader.get('endingOffsets');
     if (typeof v === 'string' && v.trim().toLowerCase() === 'earliest') {
-      throw reader.invalid('endingOffsets', v, "cannot be 'earliest' (Spark: ending offset not valid in batch queries)");
+      throw reader.invalid('endingOffsets', v, "cannot be 'earliest' (Spark: ending offset can't be earliest for batch queries on Kafka)");
     }
     if (!(typeof v === 'string' && v.trim().toLowerCase() === 'latest')) {
-      ending = parseOffsetJson(reader, 'endingOffsets');
+      const ending = parseOffsetJson(reader, 'endingOffsets');
       for (const [t, ps] of Object.entries(ending)) {
         for (const [p, o] of Object.entries(ps)) {
           if (o === -2) throw reader.invalid('endingOffsets', v, `cannot use -2 (earliest) for ${t}/${p}`);
         }
       }
+      end = { kind: 'offsets', offsets: ending };
     }
+  }
+  checkOffsetLimitValidity(reader, start, end);
+  const minPartitions = reader.positiveInt('minPartitions');
+  // groupIdPrefix and kafka.group.id name the consumer group Spark's consumers carry; weir's reads use none, so
+  // both are accepted and unused. Spark logs these warnings at validation (validateGeneralOptions).
+  if (params.has('group.id')) {
+    console.warn(CUSTOM_GROUP_ID_WARNING);
+    if (reader.has('groupIdPrefix')) console.warn('Option groupIdPrefix will be ignored as option kafka.group.id has been set.');
   }
   const maxOffsetsPerTrigger = reader.positiveInt('maxOffsetsPerTrigger');
   const minOffsetsPerTrigger = reader.positiveInt('minOffsetsPerTrigger');
@@ -245,7 +311,8 @@ function parseConfig(raw: KafkaRawOptions): KafkaSourceConfig {
     strategy,
     start,
     timestampStrategy: strategyOpt,
-    ending,
+    end,
+    minPartitions,
     maxOffsetsPerTrigger,
     minOffsetsPerTrigger,
     maxTriggerDelayMs: reader.durationMs('maxTriggerDelay', 15 * 60_000),
@@ -310,6 +377,25 @@ export function rateLimit(
   return out;
 }
 
+/** A read-ahead fetch of `[from, until)` of one partition (undefined result = it failed). */
+interface Prefetch {
+  readonly from: number;
+  readonly until: number;
+  readonly result: Promise<FetchRangeResult | undefined>;
+}
+
+/** The index of the first record at or after `offset` (records are in offset order). */
+function lowerBound(records: readonly KafkaRecord[], offset: number): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (records[mid]!.offset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 class KafkaMicroBatchSource implements Source<KafkaRow> {
   readonly description: string;
   private client: KafkaClient | undefined;
@@ -319,12 +405,16 @@ class KafkaMicroBatchSource implements Source<KafkaRow> {
   private availableNowPrepared = false;
   private latestSeen: Map<string, number> = new Map();
   private skippedOffsets = 0;
+  /** Ending offsets resolved from endingTimestamp / endingOffsetsByTimestamp (tpKey → offset); they never change. */
+  private readonly endByTimestamp = new Map<string, number>();
+  /** The number of read ranges of the last batch that read records (Spark's input partitions). */
+  private lastOffsetRanges = 0;
   /**
    * Read-ahead: after a batch is read, the next range of each partition (up to the latest offsets seen, at most
    * PREFETCH_MAX_RECORDS) is fetched in the background while the engine runs the batch. Records at an offset
    * below the latest offset never change, so a prefetched range is the same as a fresh fetch of it.
    */
-  private prefetched = new Map<string, { from: number; until: number; result: Promise<FetchRangeResult | undefined> }>();
+  private prefetched = new Map<string, Prefetch>();
 
   constructor(private readonly config: KafkaSourceConfig) {
     const s = config.strategy;
@@ -349,6 +439,8 @@ class KafkaMicroBatchSource implements Source<KafkaRow> {
     this.availableNowEnd = undefined;
     this.availableNowPrepared = false;
     this.skippedOffsets = 0;
+    this.endByTimestamp.clear();
+    this.lastOffsetRanges = 0;
   }
 
   private get kafka(): KafkaClient {
@@ -507,19 +599,6 @@ class KafkaMicroBatchSource implements Source<KafkaRow> {
       from.set(k, start.get(k)?.offset ?? 0);
     });
     this.latestSeen = new Map(until);
-    // Trigger.AvailableNow / endingOffsets: never pass the fixed end.
-    const cap = this.availableNowEnd ?? this.config.ending;
-    if (cap) {
-      const capMap = toMap(cap);
-      for (const [k, end] of until) {
-        const c = capMap.get(k);
-        if (c === undefined) {
-          if (this.availableNowEnd) until.set(k, from.get(k)!);
-          continue;
-        }
-        if (c.offset >= 0) until.set(k, Math.min(end, c.offset));
-      }
-    }
     for (const [k, end] of until) {
       const begin = from.get(k)!;
       if (end < begin) {
@@ -533,12 +612,69 @@ class KafkaMicroBatchSource implements Source<KafkaRow> {
         from.set(k, end);
       }
     }
+    // Trigger.AvailableNow and ending*: never pass the fixed end (a cap below the start reads nothing).
+    const caps = await this.call('resolving ending offsets', () => this.endCaps(tps));
+    const availableNow = this.availableNowEnd ? toMap(this.availableNowEnd) : undefined;
+    for (const [k, latestEnd] of until) {
+      let end = latestEnd;
+      if (availableNow) end = Math.min(end, availableNow.get(k)?.offset ?? from.get(k)!);
+      const cap = caps.get(k);
+      if (cap !== undefined) end = Math.min(end, cap);
+      until.set(k, Math.max(end, from.get(k)!));
+    }
     const limited = this.applyLimit(limit, from, until);
     if (limited === 'wait') return startOffset;
     const entries = [...limited].map(([k, offset]) => ({ tp: tpOf.get(k)!, offset: Math.max(offset, from.get(k)!) }));
     // Keep partitions of an assign strategy that vanished at their start (they cannot move).
     for (const [k, e] of start) if (!limited.has(k) && this.config.strategy.kind === 'assign') entries.push(e);
     return fromEntries(entries);
+  }
+
+  /**
+   * Per partition (tpKey), the offset `endingTimestamp` / `endingOffsetsByTimestamp` / `endingOffsets` never lets
+   * the source pass; absent = no cap. A timestamp resolves to the first offset whose timestamp is >= it (Spark's
+   * offsetsForTimes); when no record matches yet the partition is read up to its latest offset (Spark: "the offset
+   * will be set to latest"), and a found offset is kept, so caps never move back.
+   */
+  private async endCaps(tps: readonly TopicPartition[]): Promise<Map<string, number>> {
+    const end = this.config.end;
+    const caps = new Map<string, number>();
+    if (!end) return caps;
+    if (end.kind === 'offsets') {
+      for (const [k, { offset }] of toMap(end.offsets)) if (offset >= 0) caps.set(k, offset);
+      return caps;
+    }
+    const byTs = end.kind === 'timestamps' ? toMap(end.timestamps) : undefined;
+    const ask = new Map<number, TopicPartition[]>();
+    for (const tp of tps) {
+      const k = tpKey(tp);
+      const known = this.endByTimestamp.get(k);
+      if (known !== undefined) {
+        caps.set(k, known);
+        continue;
+      }
+      const ts = end.kind === 'timestamp' ? end.timestampMs : byTs!.get(k)?.offset;
+      if (ts === undefined) {
+        throw new WeirError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `endingOffsetsByTimestamp must give a timestamp for every partition; ${tp.topic}-${tp.partition} has none`,
+          { context: { source: this.description, option: 'endingOffsetsByTimestamp', topic: tp.topic, partition: tp.partition } },
+        );
+      }
+      let list = ask.get(ts);
+      if (!list) ask.set(ts, (list = []));
+      list.push(tp);
+    }
+    for (const [ts, list] of ask) {
+      const offsets = await this.kafka.offsetsForTimestamp(list, ts);
+      list.forEach((tp, i) => {
+        const o = offsets[i]!;
+        if (o < 0) return;
+        this.endByTimestamp.set(tpKey(tp), o);
+        caps.set(tpKey(tp), o);
+      });
+    }
+    return caps;
   }
 
   private applyLimit(limit: ReadLimit, from: Map<string, number>, until: Map<string, number>): Map<string, number> | 'wait' {
@@ -579,17 +715,17 @@ class KafkaMicroBatchSource implements Source<KafkaRow> {
           }
           if (from < until) ranges.push({ tp, from, until });
         }
-        // Partitions are fetched concurrently and emitted in offset-JSON order, so a replay yields the same order.
-        const results = await Promise.all(
-          ranges.map(({ tp, from, until }) =>
-            this.call(`reading ${tp.topic}-${tp.partition} [${from}, ${until})`, () =>
-              this.fetchWithReadAhead(tp, from, until),
-            ),
-          ),
+        // Read ranges (one per partition, or split by minPartitions) are fetched concurrently and emitted in
+        // offset-JSON order, then offset order: a replay yields the same rows in the same order.
+        const tasks = offsetRanges(
+          ranges.map(({ tp, from, until }) => ({ tp, fromOffset: from, untilOffset: until })),
+          this.config.minPartitions,
         );
+        if (tasks.length > 0) this.lastOffsetRanges = tasks.length;
+        const results = await this.fetchRanges(tasks);
         if (!cancelled) this.startReadAhead(toMap(end as KafkaSourceOffset));
-        for (let i = 0; i < ranges.length; i += 1) {
-          const { tp, from } = ranges[i]!;
+        for (let i = 0; i < tasks.length; i += 1) {
+          const { tp, fromOffset: from } = tasks[i]!;
           const result = results[i]!;
           if (result.dataLostUntil !== undefined) {
             this.dataLoss(
@@ -611,24 +747,41 @@ class KafkaMicroBatchSource implements Source<KafkaRow> {
     });
   }
 
-  /** `[from, until)` of `tp`, using a read-ahead fetch that starts at `from` when there is one. */
-  private async fetchWithReadAhead(tp: TopicPartition, from: number, until: number): Promise<FetchRangeResult> {
-    const k = tpKey(tp);
-    const ahead = this.prefetched.get(k);
-    this.prefetched.delete(k);
-    if (ahead && ahead.from === from) {
-      const got = await ahead.result;
-      if (got) {
-        const records = got.records.filter((r) => r.offset < until);
-        const covered = Math.min(ahead.until, until);
-        if (covered >= until) return got.dataLostUntil === undefined ? { records } : { records, dataLostUntil: got.dataLostUntil };
-        const rest = await this.kafka.fetchRange(tp, covered, until, this.config.isolation);
-        const merged = { records: [...records, ...rest.records] };
-        const lost = got.dataLostUntil ?? rest.dataLostUntil;
-        return lost === undefined ? merged : { ...merged, dataLostUntil: lost };
-      }
+  /**
+   * Fetches every range concurrently. A partition's read-ahead (which starts where its first range starts) serves
+   * the part of its ranges it covers; the rest is fetched.
+   */
+  private fetchRanges(tasks: readonly KafkaOffsetRange[]): Promise<FetchRangeResult[]> {
+    const ahead = new Map<string, Prefetch>();
+    for (const t of tasks) {
+      const k = tpKey(t.tp);
+      const p = this.prefetched.get(k);
+      this.prefetched.delete(k);
+      if (p && p.from === t.fromOffset) ahead.set(k, p);
     }
-    return this.kafka.fetchRange(tp, from, until, this.config.isolation);
+    return Promise.all(
+      tasks.map((t) =>
+        this.call(`reading ${t.tp.topic}-${t.tp.partition} [${t.fromOffset}, ${t.untilOffset})`, () =>
+          this.fetchRange(t, ahead.get(tpKey(t.tp))),
+        ),
+      ),
+    );
+  }
+
+  /** One range, from the read-ahead where it covers the range. */
+  private async fetchRange(t: KafkaOffsetRange, ahead: Prefetch | undefined): Promise<FetchRangeResult> {
+    const { tp, fromOffset: from, untilOffset: until } = t;
+    const got = ahead && from >= ahead.from && from < ahead.until ? await ahead.result : undefined;
+    if (!ahead || !got) return this.kafka.fetchRange(tp, from, until, this.config.isolation);
+    const covered = Math.min(ahead.until, until);
+    const records = got.records.slice(lowerBound(got.records, from), lowerBound(got.records, covered));
+    let lost = got.dataLostUntil !== undefined && got.dataLostUntil > from ? Math.min(got.dataLostUntil, until) : undefined;
+    if (covered < until) {
+      const rest = await this.kafka.fetchRange(tp, covered, until, this.config.isolation);
+      for (const r of rest.records) records.push(r);
+      lost ??= rest.dataLostUntil;
+    }
+    return lost === undefined ? { records } : { records, dataLostUntil: lost };
   }
 
   private startReadAhead(end: Map<string, { tp: TopicPartition; offset: number }>): void {
@@ -686,17 +839,13 @@ class KafkaMicroBatchSource implements Source<KafkaRow> {
     this.availableNowPrepared = true;
     const tps = await this.call('listing partitions', () => this.currentPartitions());
     const latest = await this.call('fetching latest offsets', () => this.kafka.latestOffsets(tps, this.config.isolation));
-    let end = fromEntries(tps.map((tp, i) => ({ tp, offset: latest[i]! })));
-    if (this.config.ending) {
-      const cap = toMap(this.config.ending);
-      end = fromEntries(
-        [...toMap(end).values()].map((e) => {
-          const c = cap.get(tpKey(e.tp));
-          return c && c.offset >= 0 ? { tp: e.tp, offset: Math.min(e.offset, c.offset) } : e;
-        }),
-      );
-    }
-    this.availableNowEnd = end;
+    const caps = await this.call('resolving ending offsets', () => this.endCaps(tps));
+    this.availableNowEnd = fromEntries(
+      tps.map((tp, i) => {
+        const cap = caps.get(tpKey(tp));
+        return { tp, offset: cap === undefined ? latest[i]! : Math.min(latest[i]!, cap) };
+      }),
+    );
   }
 
   metrics(latestConsumed: Offset): Record<string, string> {
@@ -713,6 +862,7 @@ class KafkaMicroBatchSource implements Source<KafkaRow> {
       out.avgOffsetsBehindLatest = String(behind.reduce((a, b) => a + b, 0) / behind.length);
     }
     out.dataLossSkippedOffsets = String(this.skippedOffsets);
+    if (this.lastOffsetRanges > 0) out.offsetRanges = String(this.lastOffsetRanges);
     return out;
   }
 }
@@ -724,6 +874,11 @@ class KafkaMicroBatchSource implements Source<KafkaRow> {
  * - Starting position (new queries only; a restart resumes from the checkpoint): `startingTimestamp` >
  *   `startingOffsetsByTimestamp` > `startingOffsets` (`latest` by default); partitions that appear later start at 0.
  * - `maxOffsetsPerTrigger`, `minOffsetsPerTrigger` + `maxTriggerDelay` limit batches as Spark does.
+ * - Ending position (Spark's batch-only options; in weir caps of any query): `endingTimestamp` >
+ *   `endingOffsetsByTimestamp` > `endingOffsets`; the source never reads at or past it.
+ * - `minPartitions`: a batch's partition ranges are split into about that many ranges (Spark's
+ *   KafkaOffsetRangeCalculator), fetched concurrently; rows keep their order. Progress metric `offsetRanges`.
+ * - `kafka.group.id` (with Spark's warning) and `groupIdPrefix` are accepted; no consumer group is ever used.
  * - `failOnDataLoss` (true): `KAFKA_DATA_LOSS` when records a batch needs are gone; false: skipped offsets are
  *   counted in progress `sources[i].metrics.dataLossSkippedOffsets`.
  * - `kafka.isolation.level=read_committed` reads only committed transactions (offsets end at the last stable offset).

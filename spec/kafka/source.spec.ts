@@ -275,7 +275,6 @@ describe('kafka source on a real broker', () => {
       'INVALID_ARGUMENT',
     );
     expect(e.context.option).toBe('kafka.auto.offset.reset');
-    await expectWeirError(() => kafka({ 'kafka.bootstrap.servers': brokers(), subscribe: 'a', 'kafka.group.id': 'g' }), 'INVALID_ARGUMENT');
     await expectWeirError(() => kafka({ 'kafka.bootstrap.servers': brokers(), assign: '{"a":"x"}' }), 'INVALID_ARGUMENT');
     await expectWeirError(() => kafka({ 'kafka.bootstrap.servers': brokers(), subscribe: 'a', maxOffsetsPerTrigger: '0' }), 'INVALID_ARGUMENT');
     await expectWeirError(() => kafka({ 'kafka.bootstrap.servers': brokers(), subscribe: 'a', failOnDataLoss: 'maybe' }), 'INVALID_ARGUMENT');

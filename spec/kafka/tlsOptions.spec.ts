@@ -1,6 +1,6 @@
 /**
- * Kafka's SSL settings (PEM flavour) become Node TLS options; the other store types get a named error, and the
- * key password never shows in messages. (The TLS handshake itself is kafkajs's and Node's.)
+ * Kafka's SSL settings (PEM, and PKCS12 key stores) become Node TLS options; JKS stores and PKCS12 trust stores get
+ * a named error with the converting command. The handshake itself is tested against the broker in tls.spec.ts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,12 +43,29 @@ describe('Kafka SSL options', () => {
     }
   });
 
-  it('rejects JKS/PKCS12 stores and unreadable files with named errors', () => {
+  it('rejects JKS stores and PKCS12 trust stores (with the converting command) and unreadable files with named errors', () => {
     expect(() => tlsFromParams(new Map([['ssl.truststore.location', '/x.jks']]), 'kafka source')).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('kafka.ssl.truststore.type JKS is not supported') }),
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('kafka.ssl.truststore.type JKS is not supported'),
+        context: expect.objectContaining({ convert: 'keytool -list -rfc -keystore /x.jks -storetype JKS > truststore.pem' }),
+      }),
     );
+    expect(() => tlsFromParams(new Map([['ssl.truststore.type', 'pkcs12'], ['ssl.truststore.location', '/t.p12']]), 'kafka source')).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', context: expect.objectContaining({ convert: 'openssl pkcs12 -in /t.p12 -nokeys -out truststore.pem' }) }),
+    );
+    expect(() => tlsFromParams(new Map([['ssl.keystore.location', '/k.jks']]), 'kafka source')).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        context: expect.objectContaining({
+          option: 'kafka.ssl.keystore.type',
+          convert: 'keytool -importkeystore -srckeystore /k.jks -srcstoretype JKS -destkeystore keystore.p12 -deststoretype PKCS12',
+        }),
+      }),
+    );
+    // PKCS12 key stores are read (by Node's OpenSSL): a missing one is an unreadable file.
     expect(() => tlsFromParams(new Map([['ssl.keystore.type', 'PKCS12'], ['ssl.keystore.location', '/x.p12']]), 'kafka source')).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', context: expect.objectContaining({ option: 'kafka.ssl.keystore.location', path: '/x.p12' }) }),
     );
     expect(() => tlsFromParams(new Map([['ssl.truststore.type', 'PEM'], ['ssl.truststore.location', '/nonexistent/ca.pem']]), 'kafka source')).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', context: expect.objectContaining({ path: '/nonexistent/ca.pem' }) }),

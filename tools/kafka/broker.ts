@@ -3,7 +3,9 @@
  *
  * Invariant: the broker listens on loopback only, on ports picked free at start, with its storage in a fresh
  * temporary folder that `stop()` removes; nothing outlives the process tree that started it except the jar cache
- * (`.cache/kafka/libs`, filled from Maven Central by `tools/kafka/pom.xml`).
+ * (`.cache/kafka/libs`, filled from Maven Central by `tools/kafka/pom.xml`). Besides the PLAINTEXT listener it has
+ * an SSL listener requiring client certificates, with throw-away TLS material made by `makeTestTls` in the same
+ * folder.
  *
  * Run by hand: `node -r @swc-node/register tools/kafka/broker.ts` prints the address and runs until Ctrl-C.
  */
@@ -14,6 +16,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { makeTestTls, type TestTlsFiles } from './testTls';
 
 /** The repository root (this file is tools/kafka/broker.ts). */
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -25,6 +28,10 @@ export const KAFKA_LIBS_DIR = path.join(REPO_ROOT, '.cache', 'kafka', 'libs');
 export interface KafkaBroker {
   /** `host:port` of the PLAINTEXT listener. */
   readonly brokers: string;
+  /** `host:port` of the SSL listener (client certificate required). */
+  readonly sslBrokers: string;
+  /** The CA, broker and client PEM files of the SSL listener. */
+  readonly tls: TestTlsFiles;
   /** The temporary folder holding config, data and the broker's log. */
   readonly dir: string;
   readonly pid: number | undefined;
@@ -113,16 +120,22 @@ const JVM_FLAGS = [
   '-Djava.awt.headless=true',
 ];
 
-function serverProperties(opts: { port: number; controllerPort: number; dataDir: string }): string {
+function serverProperties(opts: { port: number; sslPort: number; controllerPort: number; dataDir: string; tls: TestTlsFiles }): string {
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${opts.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${opts.port},CONTROLLER://127.0.0.1:${opts.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${opts.port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${opts.port},SSL://127.0.0.1:${opts.sslPort},CONTROLLER://127.0.0.1:${opts.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${opts.port},SSL://127.0.0.1:${opts.sslPort}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL',
+    // The SSL listener: PEM key and trust stores (KIP-651), client certificates required.
+    'ssl.keystore.type=PEM',
+    `ssl.keystore.location=${opts.tls.brokerKeystore}`,
+    'ssl.truststore.type=PEM',
+    `ssl.truststore.location=${opts.tls.ca}`,
+    'ssl.client.auth=required',
     `log.dirs=${opts.dataDir}`,
     'num.partitions=1',
     'default.replication.factor=1',
@@ -213,10 +226,24 @@ export async function startKafkaBroker(options: { startTimeoutMs?: number } = {}
   const logsDir = path.join(dir, 'logs');
   fs.mkdirSync(logsDir, { recursive: true });
   const port = await freePort();
-  let controllerPort = await freePort();
-  while (controllerPort === port) controllerPort = await freePort();
+  const taken = new Set([port]);
+  const otherPort = async (): Promise<number> => {
+    let p = await freePort();
+    while (taken.has(p)) p = await freePort();
+    taken.add(p);
+    return p;
+  };
+  const controllerPort = await otherPort();
+  const sslPort = await otherPort();
+  let tls: TestTlsFiles;
+  try {
+    tls = makeTestTls(path.join(dir, 'tls'));
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new KafkaBrokerSetupError((e as Error).message);
+  }
   const propsFile = path.join(dir, 'server.properties');
-  fs.writeFileSync(propsFile, serverProperties({ port, controllerPort, dataDir }));
+  fs.writeFileSync(propsFile, serverProperties({ port, sslPort, controllerPort, dataDir, tls }));
   const log4jFile = path.join(dir, 'log4j.properties');
   fs.writeFileSync(log4jFile, LOG4J);
   const classpath = `${libs}${path.sep}*`;
@@ -277,7 +304,7 @@ export async function startKafkaBroker(options: { startTimeoutMs?: number } = {}
     await stop(2000);
     throw e;
   }
-  return { brokers, dir, pid: child.pid, stop };
+  return { brokers, sslBrokers: `127.0.0.1:${sslPort}`, tls, dir, pid: child.pid, stop };
 }
 
 function tail(logsDir: string): string {
@@ -297,7 +324,9 @@ if (require.main === module) {
   const t0 = Date.now();
   startKafkaBroker()
     .then((broker) => {
-      process.stdout.write(`Kafka broker at ${broker.brokers} (started in ${Date.now() - t0} ms, dir ${broker.dir})\n`);
+      process.stdout.write(
+        `Kafka broker at ${broker.brokers}, SSL listener at ${broker.sslBrokers} (CA ${broker.tls.ca}; started in ${Date.now() - t0} ms, dir ${broker.dir})\n`,
+      );
       const shutdown = (): void => {
         void broker.stop().then(() => process.exit(0));
       };

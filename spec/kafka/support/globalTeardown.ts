@@ -6,5 +6,7 @@ export default async function globalTeardown(): Promise<void> {
   if (!broker) return;
   (globalThis as { __WEIR_KAFKA_BROKER__?: KafkaBroker }).__WEIR_KAFKA_BROKER__ = undefined;
   delete process.env.KAFKA_BROKERS;
+  delete process.env.KAFKA_SSL_BROKERS;
+  delete process.env.KAFKA_TLS_FILES;
   await broker.stop();
 }
