@@ -31,19 +31,44 @@ export function withColumn<T extends Row, K extends string, V>(
   name: K,
   fn: (row: T) => V,
 ): OperatorFunction<MicroBatch<T>, MicroBatch<Omit<T, K> & Record<K, V>>> {
+  return withColumnsOf(`Project [*, ${name}]`, [name], () => [fn as (row: Row) => unknown]) as OperatorFunction<
+    MicroBatch<T>,
+    MicroBatch<Omit<T, K> & Record<K, V>>
+  >;
+}
+
+/**
+ * @internal Adds the columns `names`, `names[i]` computed by the i-th function from the input row (all from the
+ * same input row, as one Spark projection); the functions are made once per batch by `make`, so they may read
+ * the batch (the DataFrame planner passes its timestamp to expressions). Lazy like {@link withColumn}.
+ */
+export function withColumnsOf(
+  description: string,
+  names: readonly string[],
+  make: (batch: MicroBatch<Row>) => ReadonlyArray<(row: Row) => unknown>,
+): OperatorFunction<MicroBatch<Row>, MicroBatch<Row>> {
+  const after = (metadata: BatchMetadata | undefined): BatchMetadata => names.reduce((m, name) => metadataAfter(m, name), { ...metadata });
   return describeOperator(
-    `Project [*, ${name}]`,
-    map((batch: MicroBatch<T>) => {
+    description,
+    map((batch: MicroBatch<Row>) => {
+      const fns = make(batch);
       const plan = extendedPlan((visit) => {
-        const appended = new AppendedColumn(name);
+        const appended = names.map((name) => new AppendedColumn(name));
         forEachRowExtended(batch, (row, inNames, inValues) => {
-          // fn sees the whole row: an input in extended form is built first (a plain input row is passed as is).
-          const value = fn((inNames.length === 0 ? row : extendRow(row, inNames, inValues)) as T);
-          visit(row, appended.names(inNames), appended.values(inValues, value));
+          // The functions see the whole input row: an input in extended form is built first (a plain row as is).
+          const input = inNames.length === 0 ? row : extendRow(row, inNames, inValues);
+          let outNames = inNames;
+          let outValues = inValues;
+          for (let i = 0; i < fns.length; i += 1) {
+            const value = fns[i]!(input);
+            outNames = appended[i]!.names(outNames);
+            outValues = appended[i]!.values(outValues, value);
+          }
+          visit(row, outNames, outValues);
         });
       });
-      return withLazyRows<Omit<T, K> & Record<K, V>>(batch, { metadata: metadataAfter(batch.metadata, name) }, plan);
+      return withLazyRows<Row>(batch, { metadata: after(batch.metadata) }, plan);
     }),
-    (state) => ({ ...state, metadata: metadataAfter(state.metadata, name) }),
+    (state) => ({ ...state, metadata: after(state.metadata) }),
   );
 }

@@ -22,6 +22,7 @@ import {
   withWatermark,
 } from '../../../operators';
 import { groupsWithState } from '../../../operators/flatMapGroupsWithState';
+import { withColumnsOf } from '../../../operators/withColumn';
 import { WITHIN_WATERMARK_ON_BATCH } from '../../dedup/deduplicate';
 import type { QueryInput } from '../../query/startQuery';
 import type { Expr } from '../expr/Expr';
@@ -497,15 +498,16 @@ function compileAggregate(
     }
   }
   if (computed.length > 0) {
+    // Lazy like withColumn: the key columns are not materialized into new row objects before grouping.
     ops.unshift(
-      mapRows(`Project keys [${computed.map((c) => c.name).join(', ')}]`, (rows, batch) => {
-        const ctx = evalContext(batch);
-        return rows.map((r) => {
-          const out: Row = { ...r };
-          for (const c of computed) out[c.name] = c.expr.evaluate(r, ctx);
-          return out;
-        });
-      }),
+      withColumnsOf(
+        `Project keys [${computed.map((c) => c.name).join(', ')}]`,
+        computed.map((c) => c.name),
+        (batch) => {
+          const ctx = evalContext(batch);
+          return computed.map((c) => (r: Row) => c.expr.evaluate(r, ctx));
+        },
+      ),
     );
   }
   const spec: Record<string, AggregateFunction<any, any, any>> = {};
