@@ -12,7 +12,7 @@ import type { Level } from 'level';
 import type { MaybePromise, StateStore, StateStoreMetrics } from '../contracts';
 import { toBinaryString } from './binaryString';
 import { dataKey, encodeMarker, encodeUndo, type OperatorKeys } from './levelLayout';
-import type { MemoSlot } from './MemoSlot';
+import { BatchMemo, type MemoSlot } from './MemoSlot';
 import type { ReadCache } from './ReadCache';
 import { stateStoreClosed, stateStoreIo } from './stateErrors';
 import { decodeValue, encodeValue, plainBytes } from './valueCodec';
@@ -80,7 +80,7 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
   private readonly writes = new WriteBuffer();
   private commitPromise: Promise<number> | undefined;
   private committedMetrics: StateStoreMetrics | undefined;
-  private memoValue: { value: unknown } | undefined;
+  private readonly memoHandle: BatchMemo;
 
   /** Use `LevelStateStoreProvider.open`; `state` must be at version `version - 1`. */
   constructor(
@@ -89,6 +89,7 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
     readonly version: number,
   ) {
     this.operatorId = state.operatorId;
+    this.memoHandle = new BatchMemo(state.memo, version);
   }
 
   /** The value of `key`: plain when pending or cached, a Promise when LevelDB must be read. */
@@ -167,18 +168,7 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
   /** See StateStore.memo: the memo of version `version - 1`, or `build()`'s. */
   memo<T>(build: () => MaybePromise<T>): MaybePromise<T> {
     this.assertOpen('memo');
-    if (this.memoValue !== undefined) return this.memoValue.value as T;
-    const held = this.state.memo.take(this.version);
-    if (held !== undefined) {
-      this.memoValue = held;
-      return held.value as T;
-    }
-    const built = build();
-    const hold = (value: T): T => {
-      this.memoValue = { value };
-      return value;
-    };
-    return built instanceof Promise ? built.then(hold) : hold(built);
+    return this.memoHandle.get(build);
   }
 
   /** Writes version `version` in one LevelDB batch; resolves with it. Calling it again returns the same promise. */
@@ -375,7 +365,7 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
       state.numRows = numRows;
       state.generation += 1;
       for (const write of writes) state.cache.set(write.id, write.bytes);
-      if (this.memoValue !== undefined) state.memo.keep(this.memoValue.value, this.version);
+      this.memoHandle.committed();
       if (state.current === this) state.current = undefined;
       this.writes.clear();
       this.phase = 'committed';

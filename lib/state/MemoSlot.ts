@@ -27,3 +27,34 @@ export class MemoSlot {
     this.held = undefined;
   }
 }
+
+/** The memo as the store of one batch sees it (StateStore.memo). */
+export class BatchMemo {
+  private held: { readonly value: unknown } | undefined;
+
+  constructor(
+    private readonly slot: MemoSlot,
+    private readonly version: number,
+  ) {}
+
+  /** The memo of version `version - 1` (taken from the slot), else `build()`'s; the same object on every call. */
+  get<T>(build: () => T | Promise<T>): T | Promise<T> {
+    if (this.held !== undefined) return this.held.value as T;
+    const taken = this.slot.take(this.version);
+    if (taken !== undefined) {
+      this.held = taken;
+      return taken.value as T;
+    }
+    const built = build();
+    const hold = (value: T): T => {
+      this.held = { value };
+      return value;
+    };
+    return built instanceof Promise ? built.then(hold) : hold(built);
+  }
+
+  /** The store committed `version`: the memo (if this batch had one) describes it now. */
+  committed(): void {
+    if (this.held !== undefined) this.slot.keep(this.held.value, this.version);
+  }
+}

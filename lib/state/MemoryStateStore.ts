@@ -9,7 +9,7 @@
 import type { MaybePromise, StateStore, StateStoreMetrics } from '../contracts';
 import { toBinaryString } from './binaryString';
 import type { MemoryOperatorState, MemoryRow } from './MemoryStateStorage';
-import { MemoSlot } from './MemoSlot';
+import { BatchMemo, MemoSlot } from './MemoSlot';
 import { stateStoreClosed } from './stateErrors';
 import { decodeValue, encodeValue } from './valueCodec';
 import { mergeRange, rangeBounds, WriteBuffer } from './WriteBuffer';
@@ -32,7 +32,7 @@ export class MemoryStateStore<V = unknown> implements StateStore<V> {
   private phase: Phase = 'open';
   private readonly writes = new WriteBuffer();
   private committedMetrics: StateStoreMetrics | undefined;
-  private memoValue: { value: unknown } | undefined;
+  private readonly memoHandle: BatchMemo;
 
   /**
    * Use `MemoryStateStoreProvider.open`; the state must be at version `version - 1`. `memoSlot` belongs to the
@@ -41,9 +41,10 @@ export class MemoryStateStore<V = unknown> implements StateStore<V> {
   constructor(
     private readonly state: MemoryOperatorState,
     readonly version: number,
-    private readonly memoSlot: MemoSlot = new MemoSlot(),
+    memoSlot: MemoSlot = new MemoSlot(),
   ) {
     this.operatorId = state.operatorId;
+    this.memoHandle = new BatchMemo(memoSlot, version);
   }
 
   /** The value of `key` (a fresh copy), pending writes first. */
@@ -83,18 +84,7 @@ export class MemoryStateStore<V = unknown> implements StateStore<V> {
   /** See StateStore.memo: the memo of version `version - 1`, or `build()`'s. */
   memo<T>(build: () => MaybePromise<T>): MaybePromise<T> {
     this.assertOpen('memo');
-    if (this.memoValue !== undefined) return this.memoValue.value as T;
-    const held = this.memoSlot.take(this.version);
-    if (held !== undefined) {
-      this.memoValue = held;
-      return held.value as T;
-    }
-    const built = build();
-    const hold = (value: T): T => {
-      this.memoValue = { value };
-      return value;
-    };
-    return built instanceof Promise ? built.then(hold) : hold(built);
+    return this.memoHandle.get(build);
   }
 
   /** Applies the writes as version `version` (synchronously; the Promise is for the contract). */
@@ -122,7 +112,7 @@ export class MemoryStateStore<V = unknown> implements StateStore<V> {
     state.undo = { version: this.version, previousVersion: state.version, previous };
     state.version = this.version;
     state.current = undefined;
-    if (this.memoValue !== undefined) this.memoSlot.keep(this.memoValue.value, this.version);
+    this.memoHandle.committed();
     this.writes.clear();
     this.phase = 'committed';
     this.committedMetrics = {
