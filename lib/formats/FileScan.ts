@@ -157,3 +157,14 @@ export async function readFile(scan: FileScan, file: InputFile, batchId?: number
   for (const row of rows) for (const [k, v] of values) row[k] = v;
   return rows;
 }
+
+/**
+ * The rows of `files` under `scan`, in order (a batch read: Spark reads a relation's files when an action runs).
+ *
+ * @throws WeirError as {@link readFile}.
+ */
+export async function readFiles(scan: FileScan, files: readonly InputFile[]): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const f of files) for (const r of await readFile(scan, f)) rows.push(r);
+  return rows;
+}

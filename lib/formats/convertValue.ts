@@ -40,6 +40,10 @@ export class BadValue extends Error {
 export interface ConversionOptions {
   readonly timestampFormat?: TimestampFormat;
   readonly dateFormat?: TimestampFormat;
+  /** CSV tokens read as NaN / +Infinity / -Infinity by FLOAT and DOUBLE fields (Spark's `nanValue`, `positiveInf`, `negativeInf`). */
+  readonly nanValue?: string;
+  readonly positiveInf?: string;
+  readonly negativeInf?: string;
 }
 
 export const INT_RANGES: Readonly<Record<string, readonly [number, number]>> = {
@@ -360,6 +364,12 @@ export function csvToValue(token: string, type: DataType, field: string, options
     const n = INTEGRAL.test(t) ? Number(t) : NaN;
     if (range && Number.isInteger(n) && n >= range[0] && n <= range[1]) return n;
     throw new BadValue(field, `'${token}' is not a ${type.simpleString()}`);
+  }
+  if (type instanceof DoubleType || type instanceof FloatType) {
+    // Spark's UnivocityParser: the three options first, then Java's parseDouble (which reads NaN and Infinity).
+    if (token === (options.nanValue ?? 'NaN')) return NaN;
+    if (token === (options.positiveInf ?? 'Inf')) return Infinity;
+    if (token === (options.negativeInf ?? '-Inf')) return -Infinity;
   }
   if (type instanceof DoubleType || type instanceof FloatType || type instanceof DecimalType) {
     if (t === 'NaN') return NaN;

@@ -1,21 +1,25 @@
 /**
  * The `csv` file format (Spark's CSV data source): options `sep` (`delimiter`), `header`, `quote`, `escape`,
- * `nullValue`, `timestampFormat`, `dateFormat`, `inferSchema`, `mode`, `columnNameOfCorruptRecord`. Parsing is
- * csv-parse's; writing follows Spark's (univocity's) quoting rules.
+ * `comment`, `nullValue`, `emptyValue`, `nanValue`, `positiveInf`, `negativeInf`, `ignoreLeadingWhiteSpace`,
+ * `ignoreTrailingWhiteSpace`, `lineSep`, `encoding` (`charset`), `quoteAll` (write), `timestampFormat`, `dateFormat`, `inferSchema`, `mode`, `columnNameOfCorruptRecord`.
+ * Parsing is csv-parse's; writing follows Spark's (univocity's) quoting rules.
  *
  * Invariant: tokens map to the schema's fields by position (Spark's `enforceSchema`), the corrupt-record column
  * excluded; a record with another number of tokens, a token that does not convert, or a syntax error (an
- * unclosed quote) is malformed and goes to the parse mode; `write` then `read` with the same options and schema
- * gives the rows back (strings keep inner whitespace; Spark trims leading and trailing whitespace on write).
+ * unclosed quote) is malformed and goes to the parse mode; an unquoted empty token is null and a quoted one is
+ * `emptyValue`, then a token equal to `nullValue` is null (univocity's and Spark's order); `write` then `read` with
+ * the same options and schema gives the rows back (strings keep inner whitespace; Spark trims leading and
+ * trailing whitespace on write unless told not to).
  */
 import { parse } from 'csv-parse/sync';
 import type { Row } from '../contracts';
+import { ErrorCodes, WeirError } from '../errors';
 import { DataType, StringType, StructField, StructType } from '../sql/types';
+import { charsetOf, decodeText, encodeText, type Charset } from './charset';
 import { BadValue, csvToValue, valueToText, type ConversionOptions } from './convertValue';
 import type { FileFormat, FormatReadContext } from './FileFormat';
 import type { FormatOptions } from './FormatOptions';
 import { conversionOptionsOf } from './jsonFormat';
-import { stripBom } from './lines';
 import { compileTimestampFormat, DEFAULT_DATE_FORMAT, DEFAULT_TIMESTAMP_WRITE_FORMAT } from './timestampFormat';
 import { inferTokenType, mergeTokenTypes } from './inferTokenType';
 
@@ -23,22 +27,67 @@ interface CsvSettings {
   readonly sep: string;
   readonly quote: string;
   readonly escape: string;
+  /** `\u0000` = no comments (Spark's default). */
+  readonly comment: string;
   readonly header: boolean;
   readonly nullValue: string;
+  /** What a quoted empty token reads as / what an empty string is written as. */
+  readonly emptyValue: string;
+  readonly ignoreLeadingWhiteSpace: boolean;
+  readonly ignoreTrailingWhiteSpace: boolean;
+  /** undefined = any of `\r`, `\r\n`, `\n` on read; `\n` on write. */
+  readonly lineSep: string | undefined;
+  readonly charset: Charset;
+  /** Write every non-null value in quotes (Spark's `quoteAll`, write only). */
+  readonly quoteAll: boolean;
 }
 
-function settingsOf(options: FormatOptions): CsvSettings {
+/** Spark's CSVOptions.lineSeparator checks. */
+function lineSepOf(options: FormatOptions): string | undefined {
+  const sep = options.get('lineSep');
+  if (sep === undefined) return undefined;
+  const fail = (why: string) =>
+    new WeirError(ErrorCodes.INVALID_ARGUMENT, `requirement failed: 'lineSep' ${why}.`, { context: { option: 'lineSep', value: sep } });
+  if (sep === '') throw fail('cannot be an empty string');
+  // Spark allows two characters (for CRLF), though it documents one.
+  if (sep.length > 2) throw fail('can contain only 1 character');
+  return sep;
+}
+
+/** The settings of a read (`write` false) or a write: the whitespace and empty-value defaults differ, as in Spark. */
+function settingsOf(options: FormatOptions, write: boolean): CsvSettings {
+  const quote = options.char('quote', '"');
   return {
     sep: options.has('sep') ? options.char('sep', ',') : options.char('delimiter', ','),
-    quote: options.char('quote', '"'),
+    quote,
     escape: options.char('escape', '\\'),
+    comment: options.char('comment', '\u0000'),
     header: options.boolean('header', false),
     nullValue: options.string('nullValue', ''),
+    // Spark writes `""` whatever the quote character; weir writes two quote characters, which read back as empty.
+    emptyValue: options.string('emptyValue', write ? `${quote}${quote}` : ''),
+    ignoreLeadingWhiteSpace: options.boolean('ignoreLeadingWhiteSpace', write),
+    ignoreTrailingWhiteSpace: options.boolean('ignoreTrailingWhiteSpace', write),
+    lineSep: lineSepOf(options),
+    charset: charsetOf(options),
+    quoteAll: write && options.boolean('quoteAll', false),
   };
 }
 
+/** Spark's `nanValue`, `positiveInf`, `negativeInf` (read by FLOAT and DOUBLE fields). */
+function nonNumberTokensOf(options: FormatOptions): Pick<ConversionOptions, 'nanValue' | 'positiveInf' | 'negativeInf'> {
+  return {
+    nanValue: options.string('nanValue', 'NaN'),
+    positiveInf: options.string('positiveInf', 'Inf'),
+    negativeInf: options.string('negativeInf', '-Inf'),
+  };
+}
+
+/** A token: its text, or null for an unquoted empty field (univocity's null). */
+type Token = string | null;
+
 interface Record_ {
-  tokens: string[];
+  tokens: Token[];
   line: number;
   raw: string;
 }
@@ -46,44 +95,71 @@ interface Record_ {
 /** The records of a CSV file, syntax errors reported as `malformed` entries. */
 function records(bytes: Buffer, s: CsvSettings): Array<Record_ | { malformed: string; line: number; reason: string }> {
   const out: Array<Record_ | { malformed: string; line: number; reason: string }> = [];
-  const text = stripBom(bytes).toString('utf8');
+  const text = decodeText(bytes, s.charset);
   const parsed = parse(text, {
     delimiter: s.sep,
     quote: s.quote === '\u0000' ? false : s.quote,
     escape: s.escape,
+    ...(s.comment !== '\u0000' ? { comment: s.comment, comment_no_infix: true } : {}),
+    ...(s.lineSep !== undefined ? { record_delimiter: s.lineSep } : {}),
+    ltrim: s.ignoreLeadingWhiteSpace,
+    rtrim: s.ignoreTrailingWhiteSpace,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
     info: true,
     raw: true,
+    // Unquoted empty fields are null, quoted ones the empty value (univocity's nullValue / emptyValue).
+    cast: (value: string, context: { quoting: boolean }) => (value === '' ? (context.quoting ? s.emptyValue : null) : value),
     skip_records_with_error: true,
     on_skip: (err: Error & { lines?: number } | undefined, chunk?: string) => {
       out.push({ malformed: chunk ?? '', line: err?.lines ?? 0, reason: err?.message ?? 'CSV syntax error' });
     },
-  }) as unknown as Array<{ record: string[]; info: { lines: number }; raw: string }>;
-  for (const r of parsed) out.push({ tokens: r.record, line: r.info.lines, raw: r.raw.replace(/\r?\n$/, '') });
+  }) as unknown as Array<{ record: Token[]; info: { lines: number }; raw: string }>;
+  for (const r of parsed) {
+    let raw = r.raw;
+    if (s.lineSep !== undefined && raw.endsWith(s.lineSep)) raw = raw.slice(0, -s.lineSep.length);
+    else raw = raw.replace(/\r?\n$/, '');
+    out.push({ tokens: r.record, line: r.info.lines, raw });
+  }
   return out.sort((a, b) => a.line - b.line);
 }
 
-/** Java's `String.trim`: strips characters <= U+0020 at both ends (univocity's whitespace). */
-function trimControlAndSpace(v: string): string {
+/** Java's `String.trim` at the start: characters <= U+0020 (univocity's whitespace). */
+function trimStart(v: string): string {
   let start = 0;
+  while (start < v.length && v.charCodeAt(start) <= 0x20) start++;
+  return v.slice(start);
+}
+
+/** Java's `String.trim` at the end. */
+function trimEnd(v: string): string {
   let end = v.length;
-  while (start < end && v.charCodeAt(start) <= 0x20) start++;
-  while (end > start && v.charCodeAt(end - 1) <= 0x20) end--;
-  return v.slice(start, end);
+  while (end > 0 && v.charCodeAt(end - 1) <= 0x20) end--;
+  return v.slice(0, end);
 }
 
-function needsQuotes(v: string, s: CsvSettings): boolean {
-  return v.includes(s.sep) || v.includes(s.quote) || v.includes(s.escape) || v.includes('\n') || v.includes('\r');
+function needsQuotes(v: string, s: CsvSettings, first: boolean): boolean {
+  return (
+    v.includes(s.sep) ||
+    v.includes(s.quote) ||
+    v.includes(s.escape) ||
+    v.includes('\n') ||
+    v.includes('\r') ||
+    (s.lineSep !== undefined && v.includes(s.lineSep)) ||
+    // A first value starting with the comment character would read back as a comment line.
+    (first && s.comment !== '\u0000' && v.startsWith(s.comment))
+  );
 }
 
-function writeToken(v: string | null, s: CsvSettings): string {
+function writeToken(v: string | null, s: CsvSettings, first: boolean): string {
   if (v === null) return s.nullValue;
   // Spark (univocity) trims leading and trailing whitespace on write by default (ignoreLeading/TrailingWhiteSpace).
-  const t = trimControlAndSpace(v);
-  if (t === '') return `${s.quote}${s.quote}`;
-  if (!needsQuotes(t, s)) return t;
+  let t = v;
+  if (s.ignoreLeadingWhiteSpace) t = trimStart(t);
+  if (s.ignoreTrailingWhiteSpace) t = trimEnd(t);
+  if (t === '') return s.emptyValue;
+  if (!s.quoteAll && !needsQuotes(t, s, first)) return t;
   // Inside quotes the escape character escapes the quote and itself (Spark's escapeQuotes and
   // charToEscapeQuoteEscaping, both defaulting to the escape character).
   let out = s.quote;
@@ -97,8 +173,8 @@ export const csvFormat: FileFormat = {
   extension: () => '.csv',
 
   read(bytes: Buffer, context: FormatReadContext): Row[] {
-    const s = settingsOf(context.options);
-    const conversion: ConversionOptions = conversionOptionsOf(context.options);
+    const s = settingsOf(context.options, false);
+    const conversion: ConversionOptions = { ...conversionOptionsOf(context.options), ...nonNumberTokensOf(context.options) };
     const corrupt = context.malformed.corruptColumn;
     const dataFields = context.schema.fields.filter((f) => f.name !== corrupt);
     const out: Row[] = [];
@@ -119,7 +195,7 @@ export const csvFormat: FileFormat = {
       let failure: string | undefined;
       dataFields.forEach((f, i) => {
         const token = r.tokens[i];
-        if (token === undefined || token === s.nullValue) {
+        if (token === undefined || token === null || token === s.nullValue) {
           row[f.name] = null;
           return;
         }
@@ -146,22 +222,23 @@ export const csvFormat: FileFormat = {
   },
 
   write(rows: readonly Row[], schema: StructType, options: FormatOptions): Uint8Array {
-    const s = settingsOf(options);
+    const s = settingsOf(options, true);
     const conversion: ConversionOptions = {
       timestampFormat: compileTimestampFormat(options.get('timestampFormat') ?? DEFAULT_TIMESTAMP_WRITE_FORMAT),
       dateFormat: compileTimestampFormat(options.get('dateFormat') ?? DEFAULT_DATE_FORMAT),
     };
     const fields = schema.fields;
+    const eol = s.lineSep ?? '\n';
     let out = '';
-    if (s.header) out += `${fields.map((f) => writeToken(f.name, s)).join(s.sep)}\n`;
+    if (s.header) out += `${fields.map((f, i) => writeToken(f.name, s, i === 0)).join(s.sep)}${eol}`;
     for (const row of rows) {
-      out += `${fields.map((f) => writeToken(valueToText(row[f.name], f.dataType, conversion), s)).join(s.sep)}\n`;
+      out += `${fields.map((f, i) => writeToken(valueToText(row[f.name], f.dataType, conversion), s, i === 0)).join(s.sep)}${eol}`;
     }
-    return Buffer.from(out, 'utf8');
+    return encodeText(out, s.charset);
   },
 
   inferSchema(files, options): StructType {
-    const s = settingsOf(options);
+    const s = settingsOf(options, false);
     const infer = options.boolean('inferSchema', false);
     let names: string[] | undefined;
     let types: DataType[] = [];
@@ -170,13 +247,13 @@ export const csvFormat: FileFormat = {
       for (const r of records(file.bytes, s)) {
         if ('malformed' in r) continue;
         if (first && s.header) {
-          names ??= r.tokens;
+          names ??= r.tokens.map((t, i) => t ?? `_c${i}`);
           first = false;
           continue;
         }
         first = false;
         r.tokens.forEach((t, i) => {
-          const type = !infer ? new StringType() : t === s.nullValue ? undefined : inferTokenType(t);
+          const type = !infer ? new StringType() : t === null || t === s.nullValue ? undefined : inferTokenType(t);
           if (type !== undefined) types[i] = types[i] === undefined ? type : mergeTokenTypes(types[i] as DataType, type);
         });
         if (names === undefined) names = r.tokens.map((_, i) => `_c${i}`);

@@ -2,10 +2,16 @@
  * The `json` file format: JSON lines (one object per line), or with `multiLine` one JSON value per file (an
  * object, or an array of objects), as Spark's JSON data source reads and writes them.
  *
+ * Options as Spark's: `multiLine`, `lineSep`, `encoding` (`charset`), `timestampFormat`, `dateFormat`, `mode`,
+ * `columnNameOfCorruptRecord`, `allowComments`, `allowSingleQuotes`, `allowUnquotedFieldNames` (reading),
+ * `allowNonNumericNumbers`, `primitivesAsString`, `prefersDecimal`, `dropFieldIfAllNull` (inference),
+ * `ignoreNullFields` (writing). Inference types numbers by their literal text, as Spark (jsonNumberTypes.ts).
+ *
  * Invariant: every non-blank line (every file, with multiLine) is exactly one record or one malformed record
  * handed to the parse mode: JSON that does not parse, invalid UTF-8, a value not of its field's type, a record
- * that is not an object. Writing follows Spark: null fields omitted, timestamps as
- * `yyyy-MM-dd'T'HH:mm:ss.SSSXXX`, doubles as Java prints them.
+ * that is not an object. Writing follows Spark: null fields omitted (unless `ignoreNullFields` is false), null
+ * map values and array elements written as null, timestamps as `yyyy-MM-dd'T'HH:mm:ss.SSSXXX`, doubles as Java
+ * prints them.
  */
 import type { Row } from '../contracts';
 import {
@@ -25,11 +31,15 @@ import {
   javaFloatToString,
 } from '../sql/types';
 import { mergeTypes } from '../sql/types/inferSchema';
+import { ErrorCodes, WeirError } from '../errors';
+import { charsetOf, encodeText, toUtf8 } from './charset';
 import { BadValue, compileJsonRow, type ConversionOptions, type JsonRowConverter } from './convertValue';
 import type { FileFormat, FormatReadContext } from './FileFormat';
 import type { FormatOptions } from './FormatOptions';
 import { compileJsonLineReader } from './jsonLineReader';
 import { splitLines, stripBom } from './lines';
+import { collectNumberTypes, withNumberTypes } from './jsonNumberTypes';
+import { isRelaxed, jsonFeaturesOf, toStrictJson } from './relaxedJson';
 import { compileTimestampFormat, DEFAULT_TIMESTAMP_WRITE_FORMAT } from './timestampFormat';
 
 /** Conversion options from `timestampFormat` / `dateFormat`. */
@@ -39,6 +49,51 @@ export function conversionOptionsOf(options: FormatOptions): ConversionOptions {
   return {
     ...(ts !== undefined ? { timestampFormat: compileTimestampFormat(ts) } : {}),
     ...(date !== undefined ? { dateFormat: compileTimestampFormat(date) } : {}),
+  };
+}
+
+/** Spark's JSONOptions.lineSeparator check: any non-empty string. */
+function lineSepOf(options: FormatOptions): string | undefined {
+  const sep = options.get('lineSep');
+  if (sep === '') {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, "requirement failed: 'lineSep' cannot be an empty string.", {
+      context: { option: 'lineSep', value: sep },
+    });
+  }
+  return sep;
+}
+
+/** Parses one record's text; BLANK when the text holds no value (only comments). */
+type RecordParser = (text: string) => unknown;
+const BLANK = Symbol('blank');
+
+/**
+ * The parser of `options`' features, and whether it needs every record rewritten (`relaxed`: the fast path is
+ * off). Non-numeric numbers alone are tried only on text `JSON.parse` rejects.
+ */
+function recordParserOf(options: FormatOptions): { parse: RecordParser; relaxed: boolean } {
+  const features = jsonFeaturesOf(options);
+  if (isRelaxed(features)) {
+    return {
+      relaxed: true,
+      parse: (text) => {
+        const strict = toStrictJson(text, features);
+        return strict.trim() === '' ? BLANK : JSON.parse(strict);
+      },
+    };
+  }
+  if (!features.allowNonNumericNumbers) return { relaxed: false, parse: JSON.parse };
+  return {
+    relaxed: false,
+    parse: (text) => {
+      try {
+        return JSON.parse(text);
+      } catch (e) {
+        const rewritten = toStrictJson(text, features);
+        if (rewritten === text) throw e;
+        return JSON.parse(rewritten);
+      }
+    },
   };
 }
 
@@ -60,6 +115,7 @@ function readRecord(
   context: FormatReadContext,
   convert: JsonRowConverter,
   out: Row[],
+  parse: RecordParser = JSON.parse,
 ): void {
   const where = { path: context.path, line };
   const keep = (row: Row | undefined) => {
@@ -71,11 +127,12 @@ function readRecord(
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parse(text);
   } catch (e) {
     keep(context.malformed.malformed(undefined, text, where, (e as Error).message));
     return;
   }
+  if (parsed === BLANK) return;
   const records = recordsOf(parsed);
   if (records === undefined) {
     keep(context.malformed.malformed(undefined, text, where, 'a record must be a JSON object'));
@@ -91,9 +148,16 @@ function readRecord(
   }
 }
 
-function writeValue(v: unknown, type: DataType | undefined, ts: (ms: number) => string): string {
+/** How values are written: the timestamp and date printers, and whether null struct fields are written. */
+interface JsonWriteContext {
+  readonly ts: (ms: number) => string;
+  readonly date: (ms: number) => string;
+  readonly keepNulls: boolean;
+}
+
+function writeValue(v: unknown, type: DataType | undefined, w: JsonWriteContext): string {
   if (v instanceof Date) {
-    return JSON.stringify(type instanceof DateType ? formatDate(v.getTime()) : ts(v.getTime()));
+    return JSON.stringify(type instanceof DateType ? w.date(v.getTime()) : w.ts(v.getTime()));
   }
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return JSON.stringify(Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
@@ -106,28 +170,28 @@ function writeValue(v: unknown, type: DataType | undefined, ts: (ms: number) => 
   if (v instanceof Map) {
     const valueType = type instanceof MapType ? type.valueType : undefined;
     const parts: string[] = [];
-    for (const [k, e] of v) if (e !== null && e !== undefined) parts.push(`${JSON.stringify(String(k))}:${writeValue(e, valueType, ts)}`);
+    // Spark's JacksonGenerator writes a null map value as null (only struct fields follow ignoreNullFields).
+    for (const [k, e] of v) parts.push(`${JSON.stringify(String(k))}:${e === null || e === undefined ? 'null' : writeValue(e, valueType, w)}`);
     return `{${parts.join(',')}}`;
   }
   if (Array.isArray(v)) {
     const elementType = type instanceof ArrayType ? type.elementType : undefined;
-    return `[${v.map((e) => (e === null || e === undefined ? 'null' : writeValue(e, elementType, ts))).join(',')}]`;
+    return `[${v.map((e) => (e === null || e === undefined ? 'null' : writeValue(e, elementType, w))).join(',')}]`;
   }
   if (typeof v === 'object' && v !== null) {
-    return writeObject(v as Row, type instanceof StructType ? type : undefined, ts);
+    return writeObject(v as Row, type instanceof StructType ? type : undefined, w);
   }
   return JSON.stringify(v);
 }
 
-function writeObject(row: Row, schema: StructType | undefined, ts: (ms: number) => string): string {
+function writeObject(row: Row, schema: StructType | undefined, w: JsonWriteContext): string {
   const parts: string[] = [];
-  if (schema) {
-    for (const f of schema.fields) {
-      const v = row[f.name];
-      if (v !== null && v !== undefined) parts.push(`${JSON.stringify(f.name)}:${writeValue(v, f.dataType, ts)}`);
-    }
-  } else {
-    for (const [k, v] of Object.entries(row)) if (v !== null && v !== undefined) parts.push(`${JSON.stringify(k)}:${writeValue(v, undefined, ts)}`);
+  const entries: Array<[string, unknown, DataType | undefined]> = schema
+    ? schema.fields.map((f) => [f.name, row[f.name], f.dataType])
+    : Object.entries(row).map(([k, v]) => [k, v, undefined]);
+  for (const [k, v, t] of entries) {
+    if (v !== null && v !== undefined) parts.push(`${JSON.stringify(k)}:${writeValue(v, t, w)}`);
+    else if (w.keepNulls) parts.push(`${JSON.stringify(k)}:null`);
   }
   return `{${parts.join(',')}}`;
 }
@@ -140,18 +204,19 @@ export const jsonFormat: FileFormat = {
   read(bytes: Buffer, context: FormatReadContext): Row[] {
     const conversions = conversionOptionsOf(context.options);
     const convert = compileJsonRow(context.schema, conversions);
+    const { parse, relaxed } = recordParserOf(context.options);
     const out: Row[] = [];
-    const body = stripBom(bytes);
+    const body = stripBom(toUtf8(bytes, charsetOf(context.options)));
     if (context.options.boolean('multiLine', false)) {
       const lines = [...splitLines(body)];
       const text = lines.map((l) => l.text).join('\n');
       if (text.trim() === '') return out;
-      readRecord(text, 1, lines.some((l) => l.invalidUtf8), context, convert, out);
+      readRecord(text, 1, lines.some((l) => l.invalidUtf8), context, convert, out, parse);
       return out;
     }
-    const lineSep = context.options.get('lineSep');
+    const lineSep = lineSepOf(context.options);
     const text = body.toString('utf8');
-    if (lineSep === undefined && !text.includes('\r') && !text.includes('\uFFFD')) {
+    if (lineSep === undefined && !relaxed && !text.includes('\r') && !text.includes('\uFFFD')) {
       // The fast path (LF endings, valid UTF-8): flat records are read in place into rows (jsonLineReader.ts);
       // other lines take JSON.parse, and the parsed object becomes the row when it can.
       // An ASCII file's bytes are its characters: long strings are copied from them (see CopyText).
@@ -191,44 +256,61 @@ export const jsonFormat: FileFormat = {
           }
         }
         if (line.trim() === '') continue;
-        readRecord(line, lineNumber, false, context, convert, out);
+        readRecord(line, lineNumber, false, context, convert, out, parse);
       }
       return out;
     }
     for (const line of splitLines(body, lineSep)) {
       // Blank lines are not records (Spark's JSON reader skips them).
       if (line.text.trim() === '') continue;
-      readRecord(line.text, line.number, line.invalidUtf8, context, convert, out);
+      readRecord(line.text, line.number, line.invalidUtf8, context, convert, out, parse);
     }
     return out;
   },
 
   write(rows: readonly Row[], schema: StructType, options: FormatOptions): Uint8Array {
     const fmt = compileTimestampFormat(options.get('timestampFormat') ?? DEFAULT_TIMESTAMP_WRITE_FORMAT);
-    const ts = (ms: number) => fmt.format(ms);
+    const dateOption = options.get('dateFormat');
+    const dateFmt = dateOption === undefined ? undefined : compileTimestampFormat(dateOption);
+    const w: JsonWriteContext = {
+      ts: (ms) => fmt.format(ms),
+      date: dateFmt === undefined ? formatDate : (ms) => dateFmt.format(ms),
+      keepNulls: !options.boolean('ignoreNullFields', true),
+    };
+    const eol = lineSepOf(options) ?? '\n';
     let out = '';
-    for (const row of rows) out += `${writeObject(row, schema, ts)}\n`;
-    return Buffer.from(out, 'utf8');
+    for (const row of rows) out += `${writeObject(row, schema, w)}${eol}`;
+    return encodeText(out, charsetOf(options));
   },
 
   inferSchema(files, options): StructType {
     const multiLine = options.boolean('multiLine', false);
+    const lineSep = lineSepOf(options);
+    const charset = charsetOf(options);
+    const { parse } = recordParserOf(options);
+    const features = jsonFeaturesOf(options);
+    const prefersDecimal = options.boolean('prefersDecimal', false);
+    const numberTypes = new Map<string, DataType>();
     const samples: Array<Record<string, unknown>> = [];
     for (const file of files) {
-      const body = stripBom(file.bytes);
-      const texts = multiLine ? [body.toString('utf8')] : [...splitLines(body)].map((l) => l.text);
+      const body = stripBom(toUtf8(file.bytes, charset));
+      const texts = multiLine ? [body.toString('utf8')] : [...splitLines(body, lineSep)].map((l) => l.text);
       for (const t of texts) {
         if (t.trim() === '') continue;
         try {
-          const records = recordsOf(JSON.parse(t));
-          if (records) samples.push(...records);
+          const records = recordsOf(parse(t));
+          if (records) {
+            samples.push(...records);
+            collectNumberTypes(toStrictJson(t, features), prefersDecimal, numberTypes);
+          }
         } catch {
           // Malformed records do not take part in inference (Spark adds _corrupt_record; weir leaves it out).
         }
       }
     }
     if (samples.length === 0) return new StructType();
-    return withoutNullTypes(inferJsonSchema(samples));
+    const inferred = withNumberTypes(inferJsonSchema(samples), numberTypes);
+    return canonicalSchema(options.boolean('primitivesAsString', false) ? primitivesAsString(inferred) : inferred, options.boolean('dropFieldIfAllNull', false));
   },
 };
 
@@ -259,14 +341,43 @@ function inferJsonSchema(samples: ReadonlyArray<Record<string, unknown>>): Struc
   }
 }
 
-/** Spark's JSON inference gives STRING to a field that is null in every record (PySpark gives VOID). */
-function withoutNullTypes(t: StructType): StructType {
+/** `primitivesAsString`: every inferred atomic type (numbers, booleans) becomes STRING. */
+function primitivesAsString(t: StructType): StructType {
   const fix = (d: DataType): DataType => {
-    if (d instanceof NullType) return new StringType();
-    if (d instanceof StructType) return withoutNullTypes(d);
+    if (d instanceof StructType) return primitivesAsString(d);
     if (d instanceof ArrayType) return new ArrayType(fix(d.elementType), d.containsNull);
     if (d instanceof MapType) return new MapType(d.keyType, fix(d.valueType), d.valueContainsNull);
-    return d;
+    if (d instanceof NullType) return d;
+    return new StringType();
   };
   return new StructType(t.fields.map((f) => new StructField(f.name, fix(f.dataType), f.nullable)));
+}
+
+/**
+ * Spark's `JsonInferSchema.canonicalizeType`: a field null in every record is STRING (PySpark would give VOID),
+ * or dropped with `dropFieldIfAllNull` (with the arrays of such elements); a struct left without fields is
+ * dropped (SPARK-8093).
+ */
+function canonicalSchema(t: StructType, dropFieldIfAllNull: boolean): StructType {
+  const canonical = (d: DataType): DataType | undefined => {
+    if (d instanceof NullType) return dropFieldIfAllNull ? undefined : new StringType();
+    if (d instanceof ArrayType) {
+      const e = canonical(d.elementType);
+      return e === undefined ? undefined : new ArrayType(e, d.containsNull);
+    }
+    if (d instanceof MapType) {
+      const v = canonical(d.valueType);
+      return v === undefined ? undefined : new MapType(d.keyType, v, d.valueContainsNull);
+    }
+    if (d instanceof StructType) {
+      const fields = d.fields.flatMap((f) => {
+        const c = canonical(f.dataType);
+        return c === undefined ? [] : [new StructField(f.name, c, f.nullable)];
+      });
+      return fields.length === 0 ? undefined : new StructType(fields);
+    }
+    return d;
+  };
+  const root = canonical(t);
+  return root instanceof StructType ? root : new StructType();
 }

@@ -2,16 +2,19 @@
  * The `parquet` file format through hyparquet (read) and hyparquet-writer (write): pure JavaScript, no native
  * build, Snappy by default as Spark writes; files are read by DuckDB and Spark (see spec/formats interop tests).
  *
- * Invariant: weir's atomic types map one to one onto Parquet's physical and logical types as Spark maps them
+ * Invariant: weir's types map one to one onto Parquet's physical and logical types as Spark maps them
  * (TIMESTAMP → INT64 TIMESTAMP(MICROS, UTC), DATE → INT32 DATE, BIGINT → INT64, STRING → UTF8 BYTE_ARRAY, STRUCT →
- * a group), so a written file reads back with the same schema; arrays and maps are rejected with a named error,
- * never flattened.
+ * a group, ARRAY → Spark's three-level LIST group `list.element`, MAP → the MAP group `key_value.key/value`), so a
+ * written file reads back with the same schema. A map key must be of a type whose text form converts back
+ * (hyparquet reads a map as an object, keys as property names): STRING, BOOLEAN, integral or floating types;
+ * another key type is refused with a named error on write and read, never read back wrong.
  */
 import type * as Hyparquet from 'hyparquet';
 import type * as HyparquetWriter from 'hyparquet-writer';
 import type { Row } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
 import {
+  ArrayType,
   BinaryType,
   BooleanType,
   ByteType,
@@ -22,6 +25,7 @@ import {
   FloatType,
   IntegerType,
   LongType,
+  MapType,
   ShortType,
   StringType,
   StructField,
@@ -57,11 +61,61 @@ function unsupported(field: string, what: string): WeirError {
   });
 }
 
-/** The Parquet schema elements (preorder) Spark writes for a field: one leaf, or a group and its children. */
+/** Map key types whose text form (a property name in hyparquet's map objects) converts back to the key. */
+function isTextInvertibleKey(t: DataType): boolean {
+  return (
+    t instanceof StringType ||
+    t instanceof BooleanType ||
+    t instanceof ByteType ||
+    t instanceof ShortType ||
+    t instanceof IntegerType ||
+    t instanceof LongType ||
+    t instanceof FloatType ||
+    t instanceof DoubleType
+  );
+}
+
+function checkMapKey(t: MapType, column: string): void {
+  if (!isTextInvertibleKey(t.keyType)) {
+    throw unsupported(column, `map keys of type ${t.keyType.simpleString()} (keys must be STRING, BOOLEAN, integral or floating)`);
+  }
+}
+
+/** Checks every map of `type` (nested ones included) has a key type weir reads back. */
+function checkMapKeys(type: DataType, column: string): void {
+  if (type instanceof MapType) {
+    checkMapKey(type, column);
+    checkMapKeys(type.valueType, column);
+  } else if (type instanceof ArrayType) checkMapKeys(type.elementType, column);
+  else if (type instanceof StructType) for (const f of type.fields) checkMapKeys(f.dataType, `${column}.${f.name}`);
+}
+
+/**
+ * The Parquet schema elements (preorder) Spark writes for a field: one leaf, or a group and its children; arrays
+ * and maps as Spark's ParquetSchemaConverter writes them (`writeLegacyFormat=false`).
+ */
 function elementsOf(f: StructField): SchemaElement[] {
-  if (f.dataType instanceof StructType) {
-    const group = { name: f.name, repetition_type: f.nullable ? 'OPTIONAL' : 'REQUIRED', num_children: f.dataType.fields.length } as SchemaElement;
-    return [group, ...f.dataType.fields.flatMap(elementsOf)];
+  const repetition_type = f.nullable ? 'OPTIONAL' : 'REQUIRED';
+  const t = f.dataType;
+  if (t instanceof StructType) {
+    const group = { name: f.name, repetition_type, num_children: t.fields.length } as SchemaElement;
+    return [group, ...t.fields.flatMap(elementsOf)];
+  }
+  if (t instanceof ArrayType) {
+    return [
+      { name: f.name, repetition_type, num_children: 1, converted_type: 'LIST', logical_type: { type: 'LIST' } } as SchemaElement,
+      { name: 'list', repetition_type: 'REPEATED', num_children: 1 } as SchemaElement,
+      ...elementsOf(new StructField('element', t.elementType, t.containsNull)),
+    ];
+  }
+  if (t instanceof MapType) {
+    checkMapKey(t, f.name);
+    return [
+      { name: f.name, repetition_type, num_children: 1, converted_type: 'MAP', logical_type: { type: 'MAP' } } as SchemaElement,
+      { name: 'key_value', repetition_type: 'REPEATED', num_children: 2 } as SchemaElement,
+      ...elementsOf(new StructField('key', t.keyType, false)),
+      ...elementsOf(new StructField('value', t.valueType, t.valueContainsNull)),
+    ];
   }
   return [elementOf(f)];
 }
@@ -138,20 +192,58 @@ function fieldsOf(elements: readonly SchemaElement[], at: number, count: number,
     const e = elements[i] as SchemaElement;
     i += 1;
     const nullable = e.repetition_type !== 'REQUIRED';
-    if (e.repetition_type === 'REPEATED') throw unsupported(`${e.name} in ${path}`, 'repeated columns');
+    if (e.repetition_type === 'REPEATED') throw unsupported(`${e.name} in ${path}`, 'repeated columns outside a LIST or MAP group');
     if (e.num_children) {
       const logical = (e.logical_type as { type?: string } | undefined)?.type;
-      if (e.converted_type === 'LIST' || e.converted_type === 'MAP' || logical === 'LIST' || logical === 'MAP') {
-        throw unsupported(`${e.name} in ${path}`, 'arrays and maps');
+      let type: DataType;
+      if (e.converted_type === 'LIST' || logical === 'LIST') [type, i] = listTypeOf(elements, i, e, path);
+      else if (e.converted_type === 'MAP' || e.converted_type === 'MAP_KEY_VALUE' || logical === 'MAP') [type, i] = mapTypeOf(elements, i, e, path);
+      else {
+        const [children, next] = fieldsOf(elements, i, Number(e.num_children), path);
+        i = next;
+        type = new StructType(children);
       }
-      const [children, next] = fieldsOf(elements, i, Number(e.num_children), path);
-      i = next;
-      fields.push(new StructField(e.name, new StructType(children), nullable));
+      fields.push(new StructField(e.name, type, nullable));
     } else {
       fields.push(new StructField(e.name, typeOf(e), nullable));
     }
   }
   return [fields, i];
+}
+
+/** The one child of a LIST or MAP group: its repeated group (or repeated leaf). */
+function repeatedChild(elements: readonly SchemaElement[], at: number, group: SchemaElement, path: string): SchemaElement {
+  const r = elements[at] as SchemaElement | undefined;
+  if (Number(group.num_children) !== 1 || r === undefined || r.repetition_type !== 'REPEATED') {
+    throw unsupported(`${group.name} in ${path}`, 'a LIST or MAP group without exactly one repeated child');
+  }
+  return r;
+}
+
+/**
+ * An ARRAY from a LIST group (Spark's rules for the standard three-level layout, and the legacy two-level one
+ * where the repeated child is the element itself).
+ */
+function listTypeOf(elements: readonly SchemaElement[], at: number, group: SchemaElement, path: string): [DataType, number] {
+  const r = repeatedChild(elements, at, group, path);
+  if (!r.num_children) return [new ArrayType(typeOf(r), false), at + 1];
+  const [members, next] = fieldsOf(elements, at + 1, Number(r.num_children), path);
+  if (members.length > 1 || r.name === 'array' || r.name === `${group.name}_tuple`) {
+    return [new ArrayType(new StructType(members), false), next];
+  }
+  const element = members[0] as StructField;
+  return [new ArrayType(element.dataType, element.nullable), next];
+}
+
+/** A MAP from a MAP group `repeated group key_value { required key; value }`. */
+function mapTypeOf(elements: readonly SchemaElement[], at: number, group: SchemaElement, path: string): [DataType, number] {
+  const r = repeatedChild(elements, at, group, path);
+  if (Number(r.num_children) !== 2) throw unsupported(`${group.name} in ${path}`, 'a MAP group whose key_value group does not hold a key and a value');
+  const [kv, next] = fieldsOf(elements, at + 1, 2, path);
+  const [key, value] = kv as [StructField, StructField];
+  const type = new MapType(key.dataType, value.dataType, value.nullable);
+  checkMapKey(type, `${group.name} in ${path}`);
+  return [type, next];
 }
 
 /** The schema of a Parquet file (atomic columns and structs). */
@@ -161,7 +253,7 @@ export function parquetFileSchema(bytes: Buffer, path = '<parquet>'): StructType
   return new StructType(fieldsOf(elements, 1, Number(root.num_children ?? elements.length - 1), path)[0]);
 }
 
-/** A weir value as hyparquet-writer takes it (BIGINT as bigint, structs recursively). */
+/** A weir value as hyparquet-writer takes it (BIGINT as bigint, structs, arrays and maps recursively). */
 function toParquetValue(v: unknown, type: DataType): unknown {
   if (v === null || v === undefined) return null;
   if (type instanceof LongType && typeof v === 'number') return BigInt(v);
@@ -170,7 +262,29 @@ function toParquetValue(v: unknown, type: DataType): unknown {
     for (const f of type.fields) o[f.name] = toParquetValue((v as Row)[f.name], f.dataType);
     return o;
   }
+  if (type instanceof ArrayType && Array.isArray(v)) return v.map((e) => toParquetValue(e, type.elementType));
+  if (type instanceof MapType) {
+    const entries: Iterable<[unknown, unknown]> = v instanceof Map ? v : Object.entries(v as object);
+    return Array.from(entries, ([k, e]) => {
+      if (k === null || k === undefined) {
+        throw new WeirError(ErrorCodes.SINK_ERROR, '[NULL_MAP_KEY] Cannot use null as map key.', { context: { format: 'parquet' } });
+      }
+      return { key: toParquetValue(k, type.keyType), value: toParquetValue(e, type.valueType) };
+    });
+  }
   return v;
+}
+
+/** A map key back from its text form (see {@link isTextInvertibleKey}). */
+function mapKeyOf(text: string, type: DataType, field: string): unknown {
+  if (type instanceof StringType) return text;
+  if (type instanceof BooleanType) {
+    if (text === 'true' || text === 'false') return text === 'true';
+  } else {
+    const n = Number(text);
+    if (text.trim() !== '' && (!Number.isNaN(n) || text === 'NaN')) return normalizeValue(n, type, field);
+  }
+  throw new BadValue(field, `map key ${JSON.stringify(text)} is not a ${type.simpleString()}`);
 }
 
 function toWeirValue(v: unknown, type: DataType, field: string): unknown {
@@ -184,6 +298,12 @@ function toWeirValue(v: unknown, type: DataType, field: string): unknown {
     const o: Row = {};
     for (const f of type.fields) o[f.name] = toWeirValue((v as Row)[f.name], f.dataType, `${field}.${f.name}`);
     return o;
+  }
+  if (type instanceof ArrayType && Array.isArray(v)) return v.map((e) => toWeirValue(e, type.elementType, `${field}.element`));
+  if (type instanceof MapType && typeof v === 'object') {
+    const m = new Map<unknown, unknown>();
+    for (const [k, e] of Object.entries(v as object)) m.set(mapKeyOf(k, type.keyType, `${field}.key`), toWeirValue(e, type.valueType, `${field}.value`));
+    return m;
   }
   if ((type instanceof TimestampType || type instanceof TimestampNTZType) && v instanceof Date) return v;
   try {
@@ -202,6 +322,7 @@ export const parquetFormat: FileFormat = {
   },
 
   async read(bytes: Buffer, context: FormatReadContext): Promise<Row[]> {
+    for (const f of context.schema.fields) checkMapKeys(f.dataType, f.name);
     const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     let objects: Array<Record<string, unknown>>;
     try {
@@ -242,12 +363,21 @@ export const parquetFormat: FileFormat = {
       for (let i = 0; i < rows.length; i++) data[i] = toParquetValue((rows[i] as Row)[f.name], f.dataType);
       return { name: f.name, data };
     });
-    const buffer = hyparquetWriter().parquetWriteBuffer({
-      columnData: columnData as never,
-      schema: elements as never,
-      codec: (codec === 'NONE' ? 'UNCOMPRESSED' : codec) as never,
-      createdBy: 'weir',
-    });
+    let buffer: ArrayBuffer;
+    try {
+      buffer = hyparquetWriter().parquetWriteBuffer({
+        columnData: columnData as never,
+        schema: elements as never,
+        codec: (codec === 'NONE' ? 'UNCOMPRESSED' : codec) as never,
+        createdBy: 'weir',
+      });
+    } catch (e) {
+      // A value that does not fit its column (a null in a NOT NULL field or element, a wrong type).
+      throw new WeirError(ErrorCodes.SINK_ERROR, `Could not write a Parquet file of ${schema.simpleString()}: ${(e as Error).message}`, {
+        cause: e,
+        context: { format: 'parquet' },
+      });
+    }
     return new Uint8Array(buffer);
   },
 

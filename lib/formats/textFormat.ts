@@ -2,12 +2,14 @@
  * The `text` file format: one row `{ value }` per line (or per file with `wholetext`), as Spark's text source.
  *
  * Invariant: the schema is exactly `value STRING`; every line is a row (no record is malformed); writing needs a
- * single string column and writes its values one per line (nulls are not allowed, as in Spark).
+ * single string column and writes its values one per line, each ended by `lineSep` (nulls are not allowed, as
+ * in Spark).
  */
 import type { Row } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
 import { StringType, StructField, StructType } from '../sql/types';
 import type { FileFormat, FormatReadContext } from './FileFormat';
+import type { FormatOptions } from './FormatOptions';
 import { splitLines } from './lines';
 
 /** Spark's schema of the text source. */
@@ -26,7 +28,7 @@ export const textFormat: FileFormat = {
     return out;
   },
 
-  write(rows: readonly Row[], schema: StructType): Uint8Array {
+  write(rows: readonly Row[], schema: StructType, options: FormatOptions): Uint8Array {
     const fields = schema.fields;
     if (fields.length !== 1 || !(fields[0]?.dataType instanceof StringType)) {
       throw new WeirError(
@@ -36,13 +38,15 @@ export const textFormat: FileFormat = {
       );
     }
     const name = (fields[0] as StructField).name;
+    // Spark's text writer ends each line with `lineSep` (default \n).
+    const eol = options.get('lineSep') || '\n';
     let out = '';
     for (const row of rows) {
       const v = row[name];
       if (v === null || v === undefined) {
         throw new WeirError(ErrorCodes.SINK_ERROR, 'The text format cannot write a null value', { context: { format: 'text', column: name } });
       }
-      out += `${String(v)}\n`;
+      out += `${String(v)}${eol}`;
     }
     return Buffer.from(out, 'utf8');
   },

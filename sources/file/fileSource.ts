@@ -3,18 +3,17 @@
  * order, parsed by a file format (text, csv, json, parquet).
  *
  * Invariant: every file admitted into a batch is first recorded in the seen-files log (`<checkpoint>/sources/<i>/<N>`,
- * one entry per log offset, before the offset is returned), and `read((a, b])` reads exactly the files of entries
- * a+1..b, so a restart never re-reads a committed file nor skips one: files logged by a run that crashed before
- * its batch are still admitted by the next `latestOffset`. Offsets are Spark's `{ logOffset: N }` (initially -1).
+ * one entry per log offset, before the offset is returned; compacted every `compactInterval` batches into
+ * `<N>.compact`, see FileStreamSourceLog.ts), and `read((a, b])` reads exactly the files of entries a+1..b, so a
+ * restart never re-reads a committed file nor skips one: files logged by a run that crashed before its batch are
+ * still admitted by the next `latestOffset`. Offsets are Spark's `{ logOffset: N }` (initially -1).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Observable } from 'rxjs';
 import type { Offset, ReadLimit, Row, Source, SourceContext } from '../../lib/contracts';
 import { ErrorCodes, WeirError } from '../../lib/errors';
-import { FileCheckpointStore } from '../../lib/checkpoint/FileCheckpointStore';
 import { mkdirsDurably } from '../../lib/checkpoint/durableWrite';
-import { MetadataLog } from '../../lib/checkpoint/MetadataLog';
 import { fileUri, localPathOf } from '../../lib/formats/FileStreamSinkLog';
 import { readFile, resolveFileScan, type FileScan } from '../../lib/formats/FileScan';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
@@ -22,6 +21,9 @@ import { listInputFiles, type InputFile } from '../../lib/formats/listInputFiles
 import { timeStringAsMs } from '../../lib/formats/timeStringAsMs';
 import { toSchema, type StructType } from '../../lib/sql/types';
 import { invalidOption } from '../internal/invalidOption';
+import { FileStreamSourceLog, type FileEntry } from './FileStreamSourceLog';
+
+export type { FileEntry } from './FileStreamSourceLog';
 
 /**
  * Options of {@link files} (Spark's option names and defaults).
@@ -56,18 +58,12 @@ export interface FileSourceOptions {
   readonly cleanSource?: 'off' | 'delete' | 'archive';
   /** Where `cleanSource: 'archive'` moves files (their absolute path is kept below it). */
   readonly sourceArchiveDir?: string;
-}
-
-/** One entry of the seen-files log (Spark's `FileEntry`). */
-export interface FileEntry {
-  /** `file:` URI of the file. */
-  readonly path: string;
-  /** Modification time (ms). */
-  readonly timestamp: number;
-  readonly batchId: number;
-  /** Path relative to the source's base folder (partition discovery); weir's addition. */
-  readonly relative?: string;
-  readonly size?: number;
+  /** The seen-files log is compacted every this many batches (Spark's `spark.sql.streaming.fileSource.log.compactInterval`). Default 10. */
+  readonly compactInterval?: number;
+  /** Delete log files made obsolete by a compaction (Spark's `...fileSource.log.deletion`). Default true. */
+  readonly logDeletion?: boolean;
+  /** How old an obsolete log file must be to be deleted (Spark's `...fileSource.log.cleanupDelay`). Default '10m'. */
+  readonly logCleanupDelay?: string | number;
 }
 
 /** The offset of the file source (Spark's `FileStreamSourceOffset`). */
@@ -86,6 +82,9 @@ const KNOWN = [
   'maxFileAge',
   'cleanSource',
   'sourceArchiveDir',
+  'compactInterval',
+  'logDeletion',
+  'logCleanupDelay',
 ];
 
 /**
@@ -125,7 +124,10 @@ export class FileSource implements Source<Row> {
   private readonly cleanSource: 'off' | 'delete' | 'archive';
   private readonly archiveDir: string | undefined;
 
-  private log: MetadataLog<FileEntry[]> | undefined;
+  private readonly compactInterval: number | undefined;
+  private readonly logDeletion: boolean;
+  private readonly logCleanupDelayMs: number;
+  private log: FileStreamSourceLog | undefined;
   /** identity → modification time of every logged file. */
   private seen = new Map<string, number>();
   private lastPurgeTimestamp = 0;
@@ -141,6 +143,9 @@ export class FileSource implements Source<Row> {
     if (this.maxFiles !== undefined && this.maxBytes !== undefined) {
       throw invalidOption('file', 'maxBytesPerTrigger', o.maxBytesPerTrigger, 'cannot be set together with maxFilesPerTrigger', 'set only one of them');
     }
+    this.compactInterval = positiveInteger('compactInterval', o.compactInterval);
+    this.logDeletion = o.logDeletion ?? true;
+    this.logCleanupDelayMs = timeStringAsMs(o.logCleanupDelay ?? '10m', 'logCleanupDelay');
     this.latestFirst = o.latestFirst ?? false;
     this.fileNameOnly = o.fileNameOnly ?? false;
     this.maxFileAgeMs = timeStringAsMs(o.maxFileAge ?? '7d', 'maxFileAge');
@@ -177,19 +182,18 @@ export class FileSource implements Source<Row> {
 
   async open(context: SourceContext): Promise<void> {
     await mkdirsDurably(context.metadataPath);
-    this.log = new MetadataLog<FileEntry[]>(new FileCheckpointStore(context.metadataPath), '', {
-      version: 1,
-      encode: (entries) => entries.map((e) => JSON.stringify(e)),
-      decode: (lines) => lines.map((l) => JSON.parse(l) as FileEntry),
+    this.log = new FileStreamSourceLog(context.metadataPath, {
+      ...(this.compactInterval !== undefined ? { compactInterval: this.compactInterval } : {}),
+      deletion: this.logDeletion,
+      cleanupDelayMs: this.logCleanupDelayMs,
+      now: () => context.clock.now(),
     });
     this.seen = new Map();
     this.lastPurgeTimestamp = 0;
-    this.latestLogOffset = -1;
     this.availableNow = undefined;
-    for (const entry of await this.log.getRange()) {
-      for (const f of entry.value) this.seen.set(this.identity(localPathOf(f.path)), f.timestamp);
-      this.latestLogOffset = entry.batchId;
-    }
+    // The newest compaction file and the batches after it hold every file ever logged.
+    for (const f of this.log.allFiles()) this.seen.set(this.identity(localPathOf(f.path)), f.timestamp);
+    this.latestLogOffset = this.log.latestBatchId() ?? -1;
     this.purgeSeen();
   }
 
@@ -227,7 +231,7 @@ export class FileSource implements Source<Row> {
     }));
     if (!(await log.add(batchId, entries))) {
       throw new WeirError(ErrorCodes.LOG_ENTRY_CONFLICT, `${this.description}: entry ${batchId} of the seen-files log was written by another query`, {
-        context: { source: this.description, batchId, path: log.absolutePathOf(batchId) },
+        context: { source: this.description, batchId, path: log.pathOf(batchId) },
       });
     }
     for (const e of entries) this.seen.set(this.identity(localPathOf(e.path)), e.timestamp);
@@ -257,8 +261,8 @@ export class FileSource implements Source<Row> {
     if (to <= from) return [];
     const log = this.requireLog();
     const out: Row[] = [];
-    for (const entry of await log.getRange(from + 1, to)) {
-      for (const f of entry.value) {
+    for (const entry of log.getRange(from + 1, to)) {
+      for (const f of entry.entries) {
         const file: InputFile = {
           path: localPathOf(f.path),
           relative: f.relative ?? path.basename(localPathOf(f.path)),
@@ -276,8 +280,8 @@ export class FileSource implements Source<Row> {
     const to = this.toLogOffset(end);
     if (this.cleanSource === 'off' || to <= this.cleanedUpTo) return;
     const log = this.requireLog();
-    for (const entry of await log.getRange(this.cleanedUpTo + 1, to)) {
-      for (const f of entry.value) await this.clean(localPathOf(f.path));
+    for (const entry of log.getRange(this.cleanedUpTo + 1, to)) {
+      for (const f of entry.entries) await this.clean(localPathOf(f.path));
     }
     this.cleanedUpTo = to;
   }
@@ -337,7 +341,7 @@ export class FileSource implements Source<Row> {
     return this.fileNameOnly ? path.basename(file) : path.resolve(file);
   }
 
-  private requireLog(): MetadataLog<FileEntry[]> {
+  private requireLog(): FileStreamSourceLog {
     if (!this.log) {
       throw new WeirError(ErrorCodes.SOURCE_ERROR, `${this.description} is not open`, { context: { source: this.description } });
     }

@@ -70,4 +70,110 @@ describe('csvFormat', () => {
     );
     expect(csvFormat.inferSchema([{ path: 'b.csv', bytes: Buffer.from('1,2\n') }], new FormatOptions()).fieldNames()).toEqual(['_c0', '_c1']);
   });
+  describe('Spark options', () => {
+    const write = async (rows: Array<Record<string, unknown>>, ddl: string, options: Record<string, string> = {}) =>
+      Buffer.from(await csvFormat.write(rows, toSchema(ddl), new FormatOptions(options)));
+
+    it('comment: lines starting with the comment character are skipped (only at a line start)', async () => {
+      const text = '# a comment\nid,name\n1,a#b\n#2,b\n3,c\n';
+      expect(await readWith(csvFormat, text, 'id INT, name STRING', { header: 'true', comment: '#' })).toEqual([
+        { id: 1, name: 'a#b' },
+        { id: 3, name: 'c' },
+      ]);
+      // Without the option, '# a comment' is the header and '#2' is a malformed INT.
+      const e = await expectWeirError(() => readWith(csvFormat, text, 'id INT, name STRING', { header: 'true', mode: 'FAILFAST' }), 'MALFORMED_RECORD');
+      expect(e.context.line).toBe(2);
+      // A first value starting with the comment character is written quoted, so it reads back as data.
+      const bytes = await write([{ v: '#x' }, { v: 'y#' }], 'v STRING', { comment: '#' });
+      expect(bytes.toString()).toBe('"#x"\ny#\n');
+      expect(await readWith(csvFormat, bytes, 'v STRING', { comment: '#' })).toEqual([{ v: '#x' }, { v: 'y#' }]);
+      await expectWeirError(() => readWith(csvFormat, text, 'id INT', { comment: '//' }), 'INVALID_ARGUMENT');
+    });
+
+    it('ignoreLeadingWhiteSpace / ignoreTrailingWhiteSpace: off on read, on on write (Spark\'s defaults)', async () => {
+      const text = '  a  , " b " \n';
+      expect(await readWith(csvFormat, text, 'x STRING, y STRING')).toEqual([{ x: '  a  ', y: ' " b " ' }]);
+      expect(await readWith(csvFormat, text, 'x STRING, y STRING', { ignoreLeadingWhiteSpace: 'true', ignoreTrailingWhiteSpace: 'true' })).toEqual([
+        { x: 'a', y: ' b ' },
+      ]);
+      expect(await readWith(csvFormat, '  a  ,  b\n', 'x STRING, y STRING', { ignoreLeadingWhiteSpace: 'true' })).toEqual([{ x: 'a  ', y: 'b' }]);
+      expect(await readWith(csvFormat, '  a  ,  b\n', 'x STRING, y STRING', { ignoreTrailingWhiteSpace: 'true' })).toEqual([{ x: '  a', y: '  b' }]);
+      expect((await write([{ x: '  a  ' }], 'x STRING')).toString()).toBe('a\n');
+      expect((await write([{ x: '  a  ' }], 'x STRING', { ignoreLeadingWhiteSpace: 'false' })).toString()).toBe('  a\n');
+      expect((await write([{ x: '  a  ' }], 'x STRING', { ignoreLeadingWhiteSpace: 'false', ignoreTrailingWhiteSpace: 'false' })).toString()).toBe('  a  \n');
+      await expectWeirError(() => readWith(csvFormat, text, 'x STRING', { ignoreLeadingWhiteSpace: 'yes' }), 'INVALID_ARGUMENT');
+    });
+
+    it('emptyValue and nullValue: an unquoted empty token is null, a quoted one is emptyValue, then nullValue is null', async () => {
+      const text = '1,"",\n';
+      const ddl = 'id INT, s STRING, t STRING';
+      expect(await readWith(csvFormat, text, ddl)).toEqual([{ id: 1, s: null, t: null }]);
+      expect(await readWith(csvFormat, text, ddl, { nullValue: 'NA' })).toEqual([{ id: 1, s: '', t: null }]);
+      expect(await readWith(csvFormat, text, ddl, { emptyValue: 'EMPTY' })).toEqual([{ id: 1, s: 'EMPTY', t: null }]);
+      expect(await readWith(csvFormat, '1,NA,\n', ddl, { nullValue: 'NA' })).toEqual([{ id: 1, s: null, t: null }]);
+      expect((await write([{ id: 1, s: '', t: null }], ddl)).toString()).toBe('1,"",\n');
+      expect((await write([{ id: 1, s: '', t: null }], ddl, { emptyValue: 'EMPTY', nullValue: 'NA' })).toString()).toBe('1,EMPTY,NA\n');
+    });
+
+    it('lineSep: one (or two) characters, on read and on write', async () => {
+      const ddl = 'id INT, s STRING';
+      expect(await readWith(csvFormat, '1,a|2,"b|c"|', ddl, { lineSep: '|' })).toEqual([{ id: 1, s: 'a' }, { id: 2, s: 'b|c' }]);
+      const bytes = await write([{ id: 1, s: 'a' }, { id: 2, s: 'b|c' }], ddl, { lineSep: '|' });
+      expect(bytes.toString()).toBe('1,a|2,"b|c"|');
+      expect(await readWith(csvFormat, bytes, ddl, { lineSep: '|' })).toEqual([{ id: 1, s: 'a' }, { id: 2, s: 'b|c' }]);
+      expect((await write([{ id: 1, s: 'a' }], ddl, { lineSep: '\r\n' })).toString()).toBe('1,a\r\n');
+      for (const lineSep of ['', '|||']) {
+        const e = await expectWeirError(() => readWith(csvFormat, '1,a', ddl, { lineSep }), 'INVALID_ARGUMENT');
+        expect(e.context.option).toBe('lineSep');
+      }
+    });
+
+    it('encoding (charset): UTF-16 with a byte order mark, UTF-16LE/BE, ISO-8859-1, US-ASCII; unknown names refused', async () => {
+      const rows = [{ id: 1, s: 'héllo, wörld' }, { id: 2, s: '€ 😀' }];
+      const ddl = 'id INT, s STRING';
+      const utf16 = await write(rows, ddl, { encoding: 'UTF-16' });
+      expect([...utf16.subarray(0, 4)]).toEqual([0xfe, 0xff, 0x00, 0x31]); // Java's UTF-16: big-endian with a BOM, then '1'
+      expect(await readWith(csvFormat, utf16, ddl, { encoding: 'utf-16' })).toEqual(rows);
+      for (const charset of ['UTF-16LE', 'UTF-16BE']) {
+        expect(await readWith(csvFormat, await write(rows, ddl, { charset }), ddl, { charset })).toEqual(rows);
+      }
+      expect(await readWith(csvFormat, Buffer.from('1,h\u00e9\n', 'utf16le'), ddl, { encoding: 'UTF-16LE' })).toEqual([{ id: 1, s: 'hé' }]);
+      const latin1 = await write(rows, ddl, { encoding: 'ISO-8859-1' });
+      expect(latin1.includes(0xe9)).toBe(true); // é as one byte
+      // € and 😀 are not in ISO-8859-1: written as '?', as Java's encoder does.
+      expect(await readWith(csvFormat, latin1, ddl, { encoding: 'latin1' })).toEqual([rows[0], { id: 2, s: '? ?' }]);
+      expect(await readWith(csvFormat, Buffer.from([0x31, 0x2c, 0x61, 0xe9, 0x0a]), ddl, { encoding: 'US-ASCII' })).toEqual([{ id: 1, s: 'a\uFFFD' }]);
+      const e = await expectWeirError(() => readWith(csvFormat, '1,a', ddl, { encoding: 'EBCDIC-FR' }), 'INVALID_ARGUMENT');
+      expect(e.context).toMatchObject({ option: 'encoding', value: 'EBCDIC-FR' });
+      await expectWeirError(() => csvFormat.write(rows, toSchema(ddl), new FormatOptions({ charset: 'KOI8-R' })), 'INVALID_ARGUMENT');
+    });
+
+    it('nanValue, positiveInf, negativeInf: tokens FLOAT and DOUBLE fields read as NaN and infinities', async () => {
+      const ddl = 'x DOUBLE, f FLOAT, s STRING';
+      expect(await readWith(csvFormat, 'NaN,Inf,NaN\n-Inf,Infinity,Inf\n', ddl, { mode: 'FAILFAST' })).toEqual([
+        { x: NaN, f: Infinity, s: 'NaN' },
+        { x: -Infinity, f: Infinity, s: 'Inf' },
+      ]);
+      const custom = { nanValue: 'n/a', positiveInf: 'big', negativeInf: 'small', mode: 'FAILFAST' };
+      expect(await readWith(csvFormat, 'n/a,big,n/a\nsmall,NaN,x\n', ddl, custom)).toEqual([
+        { x: NaN, f: Infinity, s: 'n/a' },
+        { x: -Infinity, f: NaN, s: 'x' },
+      ]);
+      await expectWeirError(() => readWith(csvFormat, 'big\n', 'n INT', custom), 'MALFORMED_RECORD');
+    });
+
+    it('quoteAll writes every non-null value quoted (and reads back the same)', async () => {
+      const ddl = 'id INT, s STRING, t STRING';
+      const bytes = await write([{ id: 1, s: 'a', t: null }, { id: 2, s: '', t: 'x"y' }], ddl, { quoteAll: 'true', header: 'true' });
+      expect(bytes.toString()).toBe('"id","s","t"\n"1","a",\n"2","","x\\"y"\n');
+      expect(await readWith(csvFormat, bytes, ddl, { header: 'true', nullValue: 'NA' })).toEqual([{ id: 1, s: 'a', t: null }, { id: 2, s: '', t: 'x"y' }]);
+    });
+
+    it('dateFormat on read and write', async () => {
+      const rows = [{ day: new Date(Date.UTC(2024, 1, 29)) }];
+      const bytes = await write(rows, 'day DATE', { dateFormat: 'dd/MM/yyyy' });
+      expect(bytes.toString()).toBe('29/02/2024\n');
+      expect(await readWith(csvFormat, bytes, 'day DATE', { dateFormat: 'dd/MM/yyyy' })).toEqual(rows);
+    });
+  });
 });

@@ -2,7 +2,7 @@
  * The DataFrame face over files: readStream/writeStream with the file source and sink, session.read and
  * DataFrameWriter, sharing the same formats.
  */
-import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Session } from '../../lib/sql/dataframe/Session';
 import { col, window } from '../../lib/sql/functions';
@@ -51,7 +51,7 @@ describe('files through the DataFrame face', () => {
     await query.processAllAvailable();
     await query.stop();
     // The watermark (03:00 - 1 min) closed the windows of minutes 0 and 1.
-    let rows = await (await session.read.parquet(out)).collect();
+    let rows = await session.read.parquet(out).collect();
     expect(rows.map((r) => [(r.start as Date).toISOString(), r.count]).sort()).toEqual([
       [minute(0), 2],
       [minute(1), 1],
@@ -60,7 +60,7 @@ describe('files through the DataFrame face', () => {
     query = await start();
     await query.processAllAvailable();
     await query.stop();
-    rows = await (await session.read.parquet(out)).collect();
+    rows = await session.read.parquet(out).collect();
     expect(rows.map((r) => [(r.start as Date).toISOString(), r.count]).sort()).toEqual([
       [minute(0), 2],
       [minute(1), 1],
@@ -121,20 +121,99 @@ describe('files through the DataFrame face', () => {
     await expectWeirError(() => session.readStream.format('json').schema('a INT').option('maxFileAge', 'forever').load(input), 'INVALID_ARGUMENT');
   });
 
+  it('spark.sql.streaming.fileSource.log.compactInterval: the seen-files log compacts, and restarts read every file exactly once', async () => {
+    const root = temp();
+    const input = path.join(root, 'in');
+    const out = path.join(root, 'out');
+    const checkpoint = path.join(root, 'cp');
+    session.conf.set('spark.sql.streaming.fileSource.log.compactInterval', '2');
+    const start = () =>
+      session.readStream
+        .schema('id BIGINT')
+        .option('maxFilesPerTrigger', 1)
+        .json(input)
+        .writeStream.format('json')
+        .option('checkpointLocation', checkpoint)
+        .start(out);
+    for (let k = 0; k < 5; k++) putJson(input, `f${k}.json`, [{ id: k }], 1_700_000_000 + k);
+    for (let run = 0; run < 3; run++) {
+      const query = await start();
+      await query.processAllAvailable();
+      await query.stop();
+      for (let k = 5 + run * 3; k < 8 + run * 3; k++) putJson(input, `f${k}.json`, [{ id: k }], 1_700_000_000 + k);
+    }
+    const query = await start();
+    await query.processAllAvailable();
+    await query.stop();
+    const ids = (await session.read.json(out).collect()).map((r) => r.id as number).sort((a, b) => a - b);
+    expect(ids).toEqual(Array.from({ length: 14 }, (_, k) => k));
+    const logFiles = readdirSync(path.join(checkpoint, 'sources', '0'));
+    expect(logFiles).toContain('13.compact');
+    expect(logFiles.filter((f) => f.endsWith('.compact')).length).toBeGreaterThanOrEqual(2);
+  });
+
   it('session.read: formats, options, PATH_NOT_FOUND, schema inference and partition columns', async () => {
     const root = temp();
     await expectWeirError(() => session.read.json(path.join(root, 'missing')), 'PATH_NOT_FOUND');
     const csvDir = path.join(root, 'csv', 'k=7');
     mkdirSync(csvDir, { recursive: true });
     writeFileSync(path.join(csvDir, 'a.csv'), 'a;b\n1;x\n2;y\n');
-    const df = await session.read.option('header', true).option('sep', ';').option('inferSchema', true).csv(path.join(root, 'csv'));
+    const df = session.read.option('header', true).option('sep', ';').option('inferSchema', true).csv(path.join(root, 'csv'));
     expect(df.schema.simpleString()).toBe('struct<a:int,b:string,k:int>');
     expect(await df.collect()).toEqual([
       { a: 1, b: 'x', k: 7 },
       { a: 2, b: 'y', k: 7 },
     ]);
     writeFileSync(path.join(root, 'lines.txt'), 'one\ntwo\n');
-    expect(await (await session.read.text(path.join(root, 'lines.txt'))).collect()).toEqual([{ value: 'one' }, { value: 'two' }]);
+    expect(await session.read.text(path.join(root, 'lines.txt')).collect()).toEqual([{ value: 'one' }, { value: 'two' }]);
+  });
+
+  it('session.read returns a DataFrame synchronously; files listed at load() are read by each action', async () => {
+    const root = temp();
+    const dir = path.join(root, 'in');
+    putJson(dir, 'a.json', [{ n: 1 }], 1_700_000_001);
+    const df = session.read.schema('n BIGINT').json(dir);
+    expect(df).not.toBeInstanceOf(Promise);
+    expect(df.isStreaming).toBe(false);
+    expect(df.columns).toEqual(['n']);
+    // Nothing was read at load(): the file's content at action time is what counts, and every action reads again.
+    putJson(dir, 'a.json', [{ n: 1 }, { n: 2 }], 1_700_000_001);
+    expect(await df.count()).toBe(2);
+    putJson(dir, 'a.json', [{ n: 1 }, { n: 2 }, { n: 3 }], 1_700_000_001);
+    expect((await df.filter('n > 1').collect()).map((r) => r.n)).toEqual([2, 3]);
+    // The listing is load()'s (Spark's InMemoryFileIndex): a file added later is not in this DataFrame, but in a new one.
+    putJson(dir, 'b.json', [{ n: 10 }], 1_700_000_002);
+    expect(await df.count()).toBe(3);
+    expect(await session.read.schema('n BIGINT').json(dir).count()).toBe(4);
+    // PATH_NOT_FOUND is thrown by load() itself, synchronously (Spark's AnalysisException at load).
+    expect(() => session.read.format('json').load(path.join(root, 'missing'))).toThrow(expect.objectContaining({ code: 'PATH_NOT_FOUND' }));
+    expect(() => session.read.json(path.join(root, 'missing', '*.json'))).toThrow(expect.objectContaining({ code: 'PATH_NOT_FOUND' }));
+    // A file listed at load() and removed before the action fails the action, not load().
+    const gone = session.read.schema('n BIGINT').json(dir);
+    rmSync(path.join(dir, 'b.json'));
+    await expectWeirError(() => gone.collect(), 'SOURCE_ERROR');
+    // The relation can be joined and unioned like any batch DataFrame (its rows are read through the same plan).
+    const other = session.createDataFrame([{ n: 2, s: 'two' }], 'n BIGINT, s STRING');
+    expect(await df.join(other, ['n']).collect()).toEqual([{ n: 2, s: 'two' }]);
+  });
+
+  it('session.read and df.write with a DDL schema of nested types (json and parquet)', async () => {
+    const root = temp();
+    const ddl = 'id BIGINT, tags ARRAY<STRING>, attrs MAP<STRING, INT>, point STRUCT<x: DOUBLE, y: DOUBLE>';
+    const rows = [
+      { id: 1, tags: ['a', 'b'], attrs: new Map([['k', 1]]), point: { x: 1.5, y: -2 } },
+      { id: 2, tags: [], attrs: new Map<string, number>(), point: null },
+      { id: 3, tags: null, attrs: null, point: { x: 0, y: null } },
+    ];
+    const df = session.createDataFrame(rows, ddl);
+    for (const format of ['json', 'parquet'] as const) {
+      const out = path.join(root, format);
+      await df.write.format(format).save(out);
+      const back = session.read.format(format).schema(ddl).load(out);
+      expect(back.schema.simpleString()).toBe(df.schema.simpleString());
+      const got = (await back.collect()).sort((a, b) => (a.id as number) - (b.id as number));
+      expect(got).toEqual(rows);
+    }
   });
 
   it('df.write: save modes, _SUCCESS, partitionBy, and reading it back in every format', async () => {
@@ -149,21 +228,21 @@ describe('files through the DataFrame face', () => {
       await df.write.format(format).partitionBy('day').save(out);
       expect(existsSync(path.join(out, '_SUCCESS'))).toBe(true);
       expect(readdirSync(out).sort()).toEqual(['_SUCCESS', 'day=2024-01-01', 'day=2024-01-02']);
-      const back = await session.read.format(format).schema('id BIGINT, name STRING').load(out);
+      const back = session.read.format(format).schema('id BIGINT, name STRING').load(out);
       expect(back.columns).toEqual(['id', 'name', 'day']);
       expect(await back.collect()).toEqual(rows);
       await expectWeirError(() => df.write.format(format).save(out), 'PATH_ALREADY_EXISTS');
       await df.write.format(format).mode('append').partitionBy('day').save(out);
-      expect(await (await session.read.format(format).schema('id BIGINT, name STRING').load(out)).count()).toBe(4);
+      expect(await session.read.format(format).schema('id BIGINT, name STRING').load(out).count()).toBe(4);
       await df.write.format(format).mode('overwrite').partitionBy('day').save(out);
-      expect(await (await session.read.format(format).schema('id BIGINT, name STRING').load(out)).count()).toBe(2);
+      expect(await session.read.format(format).schema('id BIGINT, name STRING').load(out).count()).toBe(2);
       await df.write.format(format).mode('ignore').save(out);
-      expect(await (await session.read.format(format).schema('id BIGINT, name STRING').load(out)).count()).toBe(2);
+      expect(await session.read.format(format).schema('id BIGINT, name STRING').load(out).count()).toBe(2);
     }
     await expectWeirError(() => df.write.mode('sometimes'), 'INVALID_ARGUMENT');
     await expectWeirError(() => df.select('id').write.text(path.join(root, 'text')), 'UNSUPPORTED_OPERATION');
     await df.select('name').write.text(path.join(root, 'text'));
-    expect(await (await session.read.text(path.join(root, 'text'))).collect()).toEqual([{ value: 'a' }, { value: 'b' }]);
+    expect(await session.read.text(path.join(root, 'text')).collect()).toEqual([{ value: 'a' }, { value: 'b' }]);
   });
 
   it('refuses df.write on a streaming DataFrame', async () => {

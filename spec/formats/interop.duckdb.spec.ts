@@ -99,7 +99,7 @@ describe('interop with DuckDB', () => {
       'day DATE',
     ]);
     // weir's own batch reader follows the log too: the orphan is not read.
-    const back = await (await session.read.parquet(out)).collect();
+    const back = await session.read.parquet(out).collect();
     expect(canonical(back)).toEqual(canonical(written));
   });
 
@@ -132,11 +132,75 @@ describe('interop with DuckDB', () => {
                i % 3 AS part
         FROM range(500) t(i)
       ) TO '${dir}' (FORMAT parquet, PARTITION_BY (part))`);
-    const df = await session.read.parquet(dir);
+    const df = session.read.parquet(dir);
     expect(df.columns).toEqual(['id', 'n', 'x', 'name', 'ok', 'ts', 'day', 'part']);
     const weirRows = await df.collect();
     const duckRows = await duck(`SELECT id, n, x, name, ok, ts, day, part::INTEGER AS part FROM read_parquet('${dir}/**/*.parquet', hive_partitioning=true)`);
     expect(weirRows).toHaveLength(500);
     expect(canonical(weirRows)).toEqual(canonical(duckRows));
+  });
+  /** A weir value as JSON (maps as objects), to compare with DuckDB's to_json. */
+  function asJson(v: unknown): unknown {
+    if (v instanceof Map) return Object.fromEntries([...v].map(([k, e]) => [String(k), asJson(e)]));
+    if (Array.isArray(v)) return v.map(asJson);
+    if (v instanceof Date) return v.toISOString();
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, asJson(e)]));
+    return v;
+  }
+
+  const NESTED = 'id BIGINT, a ARRAY<INT>, aa ARRAY<ARRAY<STRING>>, arr_s ARRAY<STRUCT<x: INT, y: STRING>>, m MAP<STRING, BIGINT>, mi MAP<INT, ARRAY<DOUBLE>>, s STRUCT<tags: ARRAY<STRING>, kv: MAP<STRING, STRING>>';
+
+  function nestedRows(count: number): Row[] {
+    return Array.from({ length: count }, (_, i) => ({
+      id: i,
+      a: i % 4 === 0 ? null : Array.from({ length: i % 5 }, (_, k) => (k === 1 ? null : k * i)),
+      aa: i % 6 === 0 ? [] : [[`s${i}`], [], i % 2 === 0 ? null : ['x', null]],
+      arr_s: i % 3 === 0 ? null : [{ x: i, y: i % 2 === 0 ? null : `y${i}` }, null],
+      m: i % 5 === 0 ? null : new Map<string, number | null>([[`k${i}`, i * 1_000_000_000], ['n', null]]),
+      mi: new Map<number, number[] | null>([[i, [i / 2, 0.25]], [-i - 1, null]]),
+      s: i % 7 === 0 ? null : { tags: i % 2 === 0 ? [] : [`t${i}`], kv: i % 3 === 0 ? null : new Map([['a', `v${i}`]]) },
+    }));
+  }
+
+  it('DuckDB reads weir Parquet with arrays, maps and structs (types and values)', async () => {
+    const out = path.join(temp(), 'nested');
+    const rows = nestedRows(120);
+    await session.createDataFrame(rows, NESTED).write.parquet(out);
+    const types = await duck(`DESCRIBE SELECT * FROM read_parquet('${out}/*.parquet')`);
+    expect(types.map((t) => `${t.column_name as string} ${t.column_type as string}`)).toEqual([
+      'id BIGINT',
+      'a INTEGER[]',
+      'aa VARCHAR[][]',
+      'arr_s STRUCT(x INTEGER, y VARCHAR)[]',
+      'm MAP(VARCHAR, BIGINT)',
+      'mi MAP(INTEGER, DOUBLE[])',
+      's STRUCT(tags VARCHAR[], kv MAP(VARCHAR, VARCHAR))',
+    ]);
+    const got = await duck(`SELECT to_json(t)::VARCHAR AS j FROM read_parquet('${out}/*.parquet') t ORDER BY id`);
+    expect(got.map((r) => JSON.parse(r.j as string))).toEqual(rows.map(asJson));
+  });
+
+  it('weir reads Parquet with arrays, maps and structs written by DuckDB', async () => {
+    const file = path.join(temp(), 'nested.parquet');
+    await conn.run(`
+      COPY (
+        SELECT i::BIGINT AS id,
+               CASE WHEN i % 4 = 0 THEN NULL ELSE [i::INTEGER, NULL, (i * 2)::INTEGER] END AS a,
+               [['x' || i], []]::VARCHAR[][] AS aa,
+               [{'x': i::INTEGER, 'y': 'y' || i}, NULL] AS arr_s,
+               CASE WHEN i % 3 = 0 THEN NULL ELSE MAP {'k' || i: i::BIGINT, 'n': NULL} END AS m,
+               MAP {i::INTEGER: [i / 2, 0.25]::DOUBLE[]} AS mi,
+               {'tags': ['t' || i], 'kv': MAP {'a': 'v' || i}} AS s
+        FROM range(50) t(i)
+      ) TO '${file}' (FORMAT parquet)`);
+    const df = session.read.parquet(file);
+    expect(df.schema.simpleString()).toBe(
+      'struct<id:bigint,a:array<int>,aa:array<array<string>>,arr_s:array<struct<x:int,y:string>>,m:map<string,bigint>,mi:map<int,array<double>>,s:struct<tags:array<string>,kv:map<string,string>>>',
+    );
+    const weirRows = (await df.collect()).sort((x, y) => (x.id as number) - (y.id as number));
+    const duckRows = await duck(`SELECT to_json(t)::VARCHAR AS j FROM read_parquet('${file}') t ORDER BY id`);
+    expect(weirRows.map(asJson)).toEqual(duckRows.map((r) => JSON.parse(r.j as string)));
+    expect(weirRows[1]?.m).toEqual(new Map([['k1', 1], ['n', null]]));
+    expect(weirRows[1]?.mi).toEqual(new Map([[1, [0.5, 0.25]]]));
   });
 });

@@ -194,3 +194,92 @@ describe('jsonFormat: schema inference as Spark widens', () => {
     expect(jsonFormat.inferSchema([{ path: 'a', bytes }], new FormatOptions()).simpleString()).toBe('struct<a:string,b:double,n:string>');
   });
 });
+
+describe('jsonFormat: Spark options', () => {
+  const infer = (text: string, options: Record<string, string> = {}) =>
+    jsonFormat.inferSchema([{ path: 'a.json', bytes: Buffer.from(text) }], new FormatOptions(options)).simpleString();
+
+  it('allowComments, allowSingleQuotes, allowUnquotedFieldNames: off by default (malformed), on as Jackson reads them', async () => {
+    const text = "// a header comment\n{'id': 1, /* inline */ \"s\": 'it\\'s \"x\"'}\n{id: 2, s: 'b'} // trailing\n/* only a comment */\n";
+    const all = { allowComments: 'true', allowSingleQuotes: 'true', allowUnquotedFieldNames: 'true' };
+    expect(await readWith(jsonFormat, text, 'id INT, s STRING', { ...all, mode: 'FAILFAST' })).toEqual([
+      { id: 1, s: 'it\'s "x"' },
+      { id: 2, s: 'b' },
+    ]);
+    // Each feature alone allows only its own syntax.
+    expect(await readWith(jsonFormat, text, 'id INT, s STRING', { mode: 'DROPMALFORMED' })).toEqual([]);
+    expect(await readWith(jsonFormat, '{"id": 1} // c\n', 'id INT', { allowComments: 'true', mode: 'FAILFAST' })).toEqual([{ id: 1 }]);
+    await expectWeirError(() => readWith(jsonFormat, "{'id': 1}\n", 'id INT', { allowComments: 'true', mode: 'FAILFAST' }), 'MALFORMED_RECORD');
+    await expectWeirError(() => readWith(jsonFormat, '{id: 1}\n', 'id INT', { allowSingleQuotes: 'true', mode: 'FAILFAST' }), 'MALFORMED_RECORD');
+    // Comment markers inside strings are text.
+    expect(await readWith(jsonFormat, '{"s": "a // b /* c */"}\n', 's STRING', { allowComments: 'true' })).toEqual([{ s: 'a // b /* c */' }]);
+    expect(infer(text, all)).toBe('struct<id:bigint,s:string>');
+    await expectWeirError(() => readWith(jsonFormat, text, 'id INT', { allowComments: 'sometimes' }), 'INVALID_ARGUMENT');
+  });
+
+  it('primitivesAsString and dropFieldIfAllNull (inference)', () => {
+    const text = '{"a":1,"b":true,"c":{"d":2.5,"e":null},"n":null,"arr":[],"o":{},"l":[1]}\n{"a":2,"n":null}\n';
+    expect(infer(text)).toBe('struct<a:bigint,arr:array<string>,b:boolean,c:struct<d:double,e:string>,l:array<bigint>,n:string>');
+    expect(infer(text, { primitivesAsString: 'true' })).toBe(
+      'struct<a:string,arr:array<string>,b:string,c:struct<d:string,e:string>,l:array<string>,n:string>',
+    );
+    expect(infer(text, { dropFieldIfAllNull: 'true' })).toBe('struct<a:bigint,b:boolean,c:struct<d:double>,l:array<bigint>>');
+  });
+
+  it('allowNonNumericNumbers (on by default, as Spark): NaN and Infinity tokens read as numbers; off makes them malformed', async () => {
+    const text = '{"x": NaN, "s": -Infinity}\n{"x": +INF, "s": "a"}\n{"x": 1.5, "s": null}\n';
+    expect(await readWith(jsonFormat, text, 'x DOUBLE, s STRING', { mode: 'FAILFAST' })).toEqual([
+      { x: NaN, s: '-Infinity' },
+      { x: Infinity, s: 'a' },
+      { x: 1.5, s: null },
+    ]);
+    expect(await readWith(jsonFormat, text, 'x DOUBLE, s STRING', { allowNonNumericNumbers: 'false', mode: 'DROPMALFORMED' })).toEqual([{ x: 1.5, s: null }]);
+  });
+
+  it('primitivesAsString reads numbers and booleans as their text', async () => {
+    expect(await readWith(jsonFormat, '{"a":1,"b":true}\n', 'a STRING, b STRING')).toEqual([{ a: '1', b: 'true' }]);
+  });
+
+  it('lineSep on read and write; an empty one is refused', async () => {
+    const schema = toSchema('id INT, s STRING');
+    const rows = [{ id: 1, s: 'a\nb' }, { id: 2, s: null }];
+    const bytes = Buffer.from(await jsonFormat.write(rows, schema, new FormatOptions({ lineSep: '\u0001' })));
+    expect(bytes.toString()).toBe('{"id":1,"s":"a\\nb"}\u0001{"id":2}\u0001');
+    expect(await readWith(jsonFormat, bytes, schema, { lineSep: '\u0001', mode: 'FAILFAST' })).toEqual(rows);
+    expect(infer('{"a":1}||{"a":2.5}||', { lineSep: '||' })).toBe('struct<a:double>');
+    const e = await expectWeirError(() => readWith(jsonFormat, '{}', schema, { lineSep: '' }), 'INVALID_ARGUMENT');
+    expect(e.context.option).toBe('lineSep');
+  });
+
+  it('encoding on read, write and inference (UTF-16 with a BOM, ISO-8859-1)', async () => {
+    const schema = toSchema('s STRING');
+    const rows = [{ s: 'héllo 😀' }];
+    for (const encoding of ['UTF-16', 'UTF-16LE', 'UTF-16BE']) {
+      const bytes = Buffer.from(await jsonFormat.write(rows, schema, new FormatOptions({ encoding })));
+      expect(bytes.equals(Buffer.from(`${JSON.stringify(rows[0])}\n`))).toBe(false);
+      expect(await readWith(jsonFormat, bytes, schema, { encoding, mode: 'FAILFAST' })).toEqual(rows);
+      expect(jsonFormat.inferSchema([{ path: 'a', bytes }], new FormatOptions({ encoding })).simpleString()).toBe('struct<s:string>');
+    }
+    expect(await readWith(jsonFormat, Buffer.from('{"s":"caf\u00e9"}\n', 'latin1'), schema, { encoding: 'ISO-8859-1' })).toEqual([{ s: 'café' }]);
+    await expectWeirError(() => readWith(jsonFormat, '{}', schema, { encoding: 'UTF-7' }), 'INVALID_ARGUMENT');
+  });
+
+  it('dateFormat on write and read', async () => {
+    const schema = toSchema('d DATE, a ARRAY<DATE>');
+    const rows = [{ d: new Date(Date.UTC(2024, 1, 29)), a: [new Date(Date.UTC(2023, 11, 31))] }];
+    const text = Buffer.from(await jsonFormat.write(rows, schema, new FormatOptions({ dateFormat: 'dd/MM/yyyy' }))).toString();
+    expect(text).toBe('{"d":"29/02/2024","a":["31/12/2023"]}\n');
+    expect(await readWith(jsonFormat, text, schema, { dateFormat: 'dd/MM/yyyy', mode: 'FAILFAST' })).toEqual(rows);
+    expect(Buffer.from(await jsonFormat.write(rows, schema, new FormatOptions())).toString()).toBe('{"d":"2024-02-29","a":["2023-12-31"]}\n');
+  });
+
+  it('ignoreNullFields=false writes null struct fields; null map values and array elements are always written', async () => {
+    const schema = toSchema('id INT, s STRUCT<x: INT, y: INT>, m MAP<STRING, INT>, a ARRAY<INT>');
+    const rows = [{ id: null, s: { x: 1, y: null }, m: new Map([['k', null]]), a: [null, 1] }];
+    const dflt = Buffer.from(await jsonFormat.write(rows, schema, new FormatOptions())).toString();
+    expect(dflt).toBe('{"s":{"x":1},"m":{"k":null},"a":[null,1]}\n');
+    const kept = Buffer.from(await jsonFormat.write(rows, schema, new FormatOptions({ ignoreNullFields: 'false' }))).toString();
+    expect(kept).toBe('{"id":null,"s":{"x":1,"y":null},"m":{"k":null},"a":[null,1]}\n');
+    expect(await readWith(jsonFormat, kept, schema)).toEqual(rows);
+  });
+});

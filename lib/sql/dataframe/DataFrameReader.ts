@@ -2,12 +2,14 @@
  * PySpark's DataFrameReader (`session.read`): batch DataFrames over files, through the same formats, listing and
  * partition discovery as the streaming file source.
  *
- * Invariants: a folder written by a file sink is read through its `_spark_metadata` log (committed files only);
- * the files are read when `load()` is called (weir's batch DataFrames hold their rows), so `load()` and the
- * shorthands return a Promise; options are Spark's strings, case-insensitive.
+ * Invariants: as Spark's `DataSource.resolveRelation`, `load()` lists the files and resolves the schema (partition
+ * columns, inference) synchronously, so a missing path is PATH_NOT_FOUND at `load()` and `df.schema` is known;
+ * the files' rows are read when an action runs, each time it runs (Spark reads a relation's files per action);
+ * a folder written by a file sink is read through its `_spark_metadata` log (committed files only); options are
+ * Spark's strings, case-insensitive.
  */
-import type { Row } from '../../contracts';
-import { readFile, resolveFileScan } from '../../formats/FileScan';
+import { readFiles, resolveFileScan } from '../../formats/FileScan';
+import { kafkaRelation } from './kafkaRelation';
 import { fileFormatOf } from '../../formats/fileFormats';
 import { FormatOptions } from '../../formats/FormatOptions';
 import { listInputFiles } from '../../formats/listInputFiles';
@@ -21,8 +23,9 @@ import type { SessionLike } from './SessionLike';
  *
  * @example
  * ```ts
- * const df = await session.read.schema('id BIGINT, name STRING').json('/data/in');
- * const out = await session.read.parquet('/data/out');   // a file sink's folder: committed files only
+ * const df = session.read.schema('id BIGINT, name STRING').json('/data/in');
+ * const out = session.read.parquet('/data/out');   // a file sink's folder: committed files only
+ * await out.count();                                // the files are read here
  * ```
  */
 export class DataFrameReader extends ReaderOptionsBuilder {
@@ -30,9 +33,15 @@ export class DataFrameReader extends ReaderOptionsBuilder {
     super();
   }
 
-  /** The batch DataFrame of the files at `path` (a file, a folder or a glob). */
-  async load(path?: string): Promise<DataFrame> {
+  /**
+   * The batch DataFrame of the files at `path` (a file, a folder or a glob), listed now and read by each action.
+   *
+   * @throws WeirError PATH_NOT_FOUND (nothing at `path`), MISSING_OPTION (no path), DATA_SOURCE_NOT_FOUND,
+   * INVALID_ARGUMENT (`[UNABLE_TO_INFER_SCHEMA]`, a bad option).
+   */
+  load(path?: string): DataFrame {
     if (path !== undefined) this.opts.set('path', path);
+    if (this.formatName?.toLowerCase() === 'kafka') return new DataFrame(this.session, kafkaRelation(this.opts));
     const format = fileFormatOf(this.formatName ?? this.session.confValue('sql.sources.default') ?? 'parquet');
     const p = this.opts.get('path');
     if (p === undefined) {
@@ -46,24 +55,22 @@ export class DataFrameReader extends ReaderOptionsBuilder {
       ...(this.userSchema !== undefined ? { userSchema: this.userSchema } : {}),
       files,
     });
-    const rows: Row[] = [];
-    for (const f of files) for (const r of await readFile(scan, f)) rows.push(r);
-    return new DataFrame(this.session, { kind: 'localRelation', rows: () => rows, schema: scan.schema, name: `${format.name} ${p}` });
+    return new DataFrame(this.session, { kind: 'localRelation', rows: () => readFiles(scan, files), schema: scan.schema, name: `${format.name} ${p}` });
   }
 
-  text(path: string): Promise<DataFrame> {
+  text(path: string): DataFrame {
     return this.format('text').load(path);
   }
 
-  csv(path: string): Promise<DataFrame> {
+  csv(path: string): DataFrame {
     return this.format('csv').load(path);
   }
 
-  json(path: string): Promise<DataFrame> {
+  json(path: string): DataFrame {
     return this.format('json').load(path);
   }
 
-  parquet(path: string): Promise<DataFrame> {
+  parquet(path: string): DataFrame {
     return this.format('parquet').load(path);
   }
 }

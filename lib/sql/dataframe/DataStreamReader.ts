@@ -165,6 +165,11 @@ export class DataStreamReader extends ReaderOptionsBuilder {
     const maxFileAge = opt('maxFileAge');
     const cleanSource = opt('cleanSource')?.toLowerCase();
     const sourceArchiveDir = opt('sourceArchiveDir');
+    // Spark's session confs of the seen-files log.
+    const logConf = (key: string) => this.session.confValue(`sql.streaming.fileSource.log.${key}`);
+    const compactInterval = logConf('compactInterval');
+    const logDeletion = logConf('deletion');
+    const logCleanupDelay = logConf('cleanupDelay');
     const source = files({
       path,
       format,
@@ -178,6 +183,9 @@ export class DataStreamReader extends ReaderOptionsBuilder {
       ...(maxFileAge !== undefined ? { maxFileAge } : {}),
       ...(cleanSource !== undefined ? { cleanSource: cleanSource as 'off' | 'delete' | 'archive' } : {}),
       ...(sourceArchiveDir !== undefined ? { sourceArchiveDir } : {}),
+      ...(compactInterval !== undefined ? { compactInterval: Number(compactInterval) } : {}),
+      ...(logDeletion !== undefined ? { logDeletion: logDeletion.toLowerCase() === 'true' } : {}),
+      ...(logCleanupDelay !== undefined ? { logCleanupDelay } : {}),
     });
     return new DataFrame(this.session, { kind: 'streamingSource', source, schema: source.schema, name: format, normalize: false });
   }

@@ -19,7 +19,8 @@ export type LogicalPlan =
       /** False for sources whose rows already have the schema's types (rate, socket): no per-row conversion. */
       readonly normalize?: boolean;
     }
-  | { readonly kind: 'localRelation'; readonly rows: () => readonly Row[]; readonly schema: StructType; readonly name: string }
+  /** Rows given, or read when the plan runs (`rows` returns a Promise: a file relation of `session.read`). */
+  | { readonly kind: 'localRelation'; readonly rows: () => readonly Row[] | Promise<readonly Row[]>; readonly schema: StructType; readonly name: string }
   | { readonly kind: 'project'; readonly child: LogicalPlan; readonly exprs: readonly Expr[] }
   | { readonly kind: 'filter'; readonly child: LogicalPlan; readonly condition: Expr }
   | { readonly kind: 'watermark'; readonly child: LogicalPlan; readonly column: string; readonly delay: string }

@@ -64,8 +64,11 @@ function unsupported(message: string, context: Record<string, unknown> = {}): We
   return new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, message, { context });
 }
 
-/** A replayable source over rows fixed when the batch DataFrame runs (offset 0 → 1). */
-export function staticSource(name: string, rows: () => readonly Row[]): Source<Row> {
+/**
+ * A replayable source over rows fixed when the batch DataFrame runs (offset 0 → 1). `rows` may return a Promise:
+ * a file relation reads its files when an action runs, as Spark's do.
+ */
+export function staticSource(name: string, rows: () => readonly Row[] | Promise<readonly Row[]>): Source<Row> {
   return {
     description: `LocalRelation[${name}]`,
     open: async () => undefined,
@@ -73,8 +76,17 @@ export function staticSource(name: string, rows: () => readonly Row[]): Source<R
     latestOffset: async (start) => (start === 0 ? 1 : start),
     read: (start, end) =>
       new Observable<Row>((s) => {
-        if (start === 0 && end === 1) for (const r of rows()) s.next(r);
-        s.complete();
+        if (start !== 0 || end !== 1) return s.complete();
+        const emit = (all: readonly Row[]) => {
+          for (const r of all) {
+            if (s.closed) return;
+            s.next(r);
+          }
+          s.complete();
+        };
+        const got = rows();
+        if (got instanceof Promise) got.then(emit, (e: unknown) => s.error(e));
+        else emit(got);
       }),
     commit: async () => undefined,
     stop: async () => undefined,

@@ -52,7 +52,7 @@ describe(`file crash test (${FILES} files, ${KILLS} kills, seed ${SEED})`, () =>
   afterAll(() => session.stop());
 
   const committed = async (out: string): Promise<string[]> =>
-    (await (await session.read.parquet(out)).collect()).map((r: Row) => `${(r.start as Date).toISOString()} ${r.key as number} ${r.count as number}`).sort();
+    (await session.read.parquet(out).collect()).map((r: Row) => `${(r.start as Date).toISOString()} ${r.key as number} ${r.count as number}`).sort();
 
   it('leaves the Parquet sink equal to an uninterrupted run after SIGKILLs at random points and at every named point', async () => {
     const root = temp();

@@ -2,7 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, wr
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Offset, ReadLimit, Row, SourceContext } from '../../../lib/contracts';
+import { localPathOf } from '../../../lib/formats/FileStreamSinkLog';
 import { files, type FileSource } from '../../../sources/file/fileSource';
+import { FileStreamSourceLog } from '../../../sources/file/FileStreamSourceLog';
 import { collect, sourceContract } from '../../support/sourceContract';
 import { ManualClock } from '../../support/ManualClock';
 import { expectWeirError } from '../../support/expectWeirError';
@@ -45,9 +47,9 @@ describe('files (the file source)', () => {
     opened = [];
   });
 
-  async function open(source: FileSource, checkpoint: string): Promise<FileSource> {
+  async function open(source: FileSource, checkpoint: string, clock = new ManualClock(0)): Promise<FileSource> {
     const metadataPath = path.join(checkpoint, 'sources', '0');
-    const context: SourceContext = { metadataPath, sourceIndex: 0, clock: new ManualClock(0), notifyDataAvailable: () => undefined };
+    const context: SourceContext = { metadataPath, sourceIndex: 0, clock, notifyDataAvailable: () => undefined };
     await source.open(context);
     opened.push(source);
     return source;
@@ -138,6 +140,66 @@ describe('files (the file source)', () => {
     const o2 = await second.latestOffset(o1, ALL);
     expect((await collect(second.read(o1, o2))).map((r) => r.id)).toEqual([3]);
     expect((await collect(second.read({ logOffset: -1 }, o0))).map((r) => r.id)).toEqual([1]);
+  });
+
+  it('compacts the seen-files log every compactInterval batches; a restart after compaction neither re-reads nor skips', async () => {
+    const root = temp();
+    const input = path.join(root, 'in');
+    const cp = path.join(root, 'cp');
+    const logDir = path.join(cp, 'sources', '0');
+    for (let k = 0; k < 8; k++) put(input, `f${k}.json`, [k], 1_700_000_000 + k);
+    const options = { path: input, format: 'json', schema: 'id BIGINT', maxFilesPerTrigger: 1, compactInterval: 3 };
+    // An hour from now: obsolete log files are past the 10-minute cleanup delay.
+    const clock = new ManualClock(Date.now() + 3_600_000);
+    const first = await open(files(options), cp, clock);
+    let start: Offset = { logOffset: -1 };
+    for (let b = 0; b <= 6; b++) {
+      const end = await first.latestOffset(start, first.defaultReadLimit());
+      expect(end).toEqual({ logOffset: b });
+      expect((await collect(first.read(start, end))).map((r) => r.id)).toEqual([b]);
+      await first.commit(end);
+      start = end;
+    }
+    // Batch 7 is planned (logged) but the run crashes before running it.
+    expect(await first.latestOffset(start, first.defaultReadLimit())).toEqual({ logOffset: 7 });
+    await first.stop();
+    // 2.compact holds batches 0..2, 5.compact 0..5; 5.compact made 0 and 1 obsolete (2.compact is kept for readers
+    // that started from it), Spark's FileStreamSourceLog layout.
+    expect(readdirSync(logDir).sort()).toEqual(['2.compact', '3', '4', '5.compact', '6', '7']);
+
+    // A restart configured with another interval keeps the log's own (Spark's deriveCompactInterval).
+    const second = await open(files({ ...options, compactInterval: 10 }), cp, clock);
+    const o7 = await second.latestOffset({ logOffset: 6 }, second.defaultReadLimit());
+    expect(o7).toEqual({ logOffset: 7 });
+    expect((await collect(second.read({ logOffset: 6 }, o7))).map((r) => r.id)).toEqual([7]);
+    await second.commit(o7);
+    // Every file is seen: nothing new to admit until a new file comes.
+    expect(await second.latestOffset(o7, second.defaultReadLimit())).toEqual(o7);
+    put(input, 'f8.json', [8], 1_700_000_008);
+    const o8 = await second.latestOffset(o7, second.defaultReadLimit());
+    expect((await collect(second.read(o7, o8))).map((r) => r.id)).toEqual([8]);
+    expect(readdirSync(logDir)).toContain('8.compact');
+    expect(readdirSync(logDir)).not.toContain('2.compact');
+    // Batches whose own files are gone are still read, from the compaction file that covers them.
+    expect((await collect(second.read({ logOffset: 0 }, { logOffset: 1 }))).map((r) => r.id)).toEqual([1]);
+    expect((await collect(second.read({ logOffset: -1 }, o8))).map((r) => r.id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    await second.stop();
+    const log = new FileStreamSourceLog(logDir);
+    expect(log.allFiles().map((e) => [path.basename(localPathOf(e.path)), e.batchId])).toEqual(
+      Array.from({ length: 9 }, (_, k) => [`f${k}.json`, k]),
+    );
+  });
+
+  it('with logDeletion false, compaction keeps every log file', async () => {
+    const root = temp();
+    const input = path.join(root, 'in');
+    const cp = path.join(root, 'cp');
+    for (let k = 0; k < 7; k++) put(input, `f${k}.json`, [k], 1_700_000_000 + k);
+    const source = await open(files({ path: input, format: 'json', schema: 'id BIGINT', maxFilesPerTrigger: 1, compactInterval: 3, logDeletion: false }), cp, new ManualClock(Date.now() + 3_600_000));
+    expect(await batches(source, source.defaultReadLimit())).toEqual([[0], [1], [2], [3], [4], [5], [6]]);
+    expect(readdirSync(path.join(cp, 'sources', '0')).sort()).toEqual(['0', '1', '2.compact', '3', '4', '5.compact', '6']);
+    await expectWeirError(() => files({ path: input, format: 'json', schema: 'id BIGINT', compactInterval: 0 }), 'INVALID_ARGUMENT');
+    await expectWeirError(() => files({ path: input, format: 'json', schema: 'id BIGINT', logCleanupDelay: 'soon' }), 'INVALID_ARGUMENT');
   });
 
   it('cleanSource delete and archive act on committed files only', async () => {
