@@ -95,7 +95,7 @@ async function runOnce(session: Session): Promise<{ wall: number; steady: number
     const steady = data.slice(WARMUP);
     const rows = steady.reduce((s, p) => s + p.numInputRows, 0);
     const ms = steady.reduce((s, p) => s + (p.durationMs.triggerExecution ?? 0), 0);
-    const out = await (await session.read.schema('window STRUCT<start: TIMESTAMP, end: TIMESTAMP>, count BIGINT').parquet(path.join(work, 'out'))).collect();
+    const out = await session.read.schema('window STRUCT<start: TIMESTAMP, end: TIMESTAMP>, count BIGINT').parquet(path.join(work, 'out')).collect();
     const sinkCount = out.reduce((s, r) => s + (r.count as number), 0);
     return { wall: ((FILES * LINES) / wallMs) * 1000, steady: (rows / ms) * 1000, batches: data.length, sinkCount };
   } finally {

@@ -81,6 +81,14 @@ describe('batch DataFrames', () => {
     }
   });
 
+  it('cache(), persist() and unpersist() are hints that change no result (Spark returns the same Dataset)', async () => {
+    const df = people().filter('age > 25');
+    expect(df.cache()).toBe(df);
+    expect(df.persist('MEMORY_AND_DISK')).toBe(df);
+    expect(await df.cache().count()).toBe(2);
+    expect(df.unpersist()).toBe(df);
+  });
+
   it('session.sql over a temp view', async () => {
     people().createOrReplaceTempView('people');
     const rows = await spark

@@ -19,6 +19,7 @@ import type { SessionLike } from './SessionLike';
 import { executeBatch } from './executeBatch';
 import { DataStreamWriter } from './DataStreamWriter';
 import { DataFrameWriter } from './DataFrameWriter';
+import { showCells } from './showCells';
 
 /** A column argument: a Column, or a column name. */
 export type ColumnLike = Column | string;
@@ -253,6 +254,23 @@ export class DataFrame {
     return this.with({ kind: 'deduplicate', child: this.plan, columns: columns.length === 0 ? null : columns, withinWatermark: true });
   }
 
+  /**
+   * Spark's `cache()` / `persist()`: a hint that changes no result, so weir returns this DataFrame. The rows a
+   * `foreachBatch` function gets are already held in memory; other DataFrames are recomputed by each action.
+   */
+  cache(): DataFrame {
+    return this;
+  }
+
+  persist(_storageLevel?: string): DataFrame {
+    return this;
+  }
+
+  /** Spark's `unpersist(blocking?)`: the counterpart of `cache()`, returns this DataFrame. */
+  unpersist(_blocking = false): DataFrame {
+    return this;
+  }
+
   alias(name: string): DataFrame {
     return this.with({ kind: 'alias', child: this.plan, name });
   }
@@ -310,8 +328,9 @@ export class DataFrame {
   /** Prints the first `n` rows as Spark's `show()` does, and returns the text. */
   async show(n = 20, truncate: boolean | number = true): Promise<string> {
     this.assertBatch('show');
-    const rows = await this.collect();
-    const text = showString(rows, { numRows: n, truncate, columns: this.columns });
+    const schema = this.schema;
+    const rows = showCells(await this.collect(), schema);
+    const text = showString(rows, { numRows: n, truncate, columns: schema.fieldNames() });
     process.stdout.write(`${text}\n`);
     return text;
   }

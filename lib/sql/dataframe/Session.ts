@@ -97,7 +97,7 @@ export class Session implements SessionLike {
     return new DataStreamReader(this);
   }
 
-  /** Reader of batch DataFrames from files (`await session.read.json(path)`). */
+  /** Reader of batch DataFrames from files (`session.read.json(path)`: listed at load, read by each action). */
   get read(): DataFrameReader {
     return new DataFrameReader(this);
   }

@@ -42,6 +42,7 @@ import { compareValues } from '../expr/values';
 import { compileJoin } from '../../join/planJoin';
 import { expandStars } from '../expr/expandStars';
 import { limit } from '../../../operators/limit';
+import { isSparkIntervalString, sparkIntervalString } from '../expr/sparkInterval';
 
 /** A compiled plan: inputs (a source and its own operators each), then the operators after their union. */
 export interface CompiledPlan {
@@ -232,7 +233,14 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
     }
     case 'filter': {
       const child = compilePlan(plan.child, options);
-      const cond = compileExpr(plan.condition, child.schema);
+      let cond: CompiledExpr;
+      try {
+        cond = compileExpr(plan.condition, child.schema);
+      } catch (e) {
+        const rewritten = withMissingReferences(plan, [plan.condition], child.schema, e, options);
+        if (rewritten === undefined) throw e;
+        return compilePlan(rewritten, options);
+      }
       const test = cond.evaluate;
       const op = mapRows(`Filter ${cond.name}`, (rows, batch) => {
         const ctx = evalContext(batch);
@@ -263,7 +271,7 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
         );
       }
       if (!streaming) return child; // withWatermark is a no-op on batch DataFrames (Spark).
-      return { ...child, ...appendOp(child, withWatermark(field.name, plan.delay)) };
+      return { ...child, ...appendOp(child, withWatermark(field.name, sparkIntervalString(plan.delay))) };
     }
     case 'aggregate':
       return compileAggregate(plan, options);
@@ -351,12 +359,19 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
     case 'sort': {
       const child = compilePlan(plan.child, options);
       if (streaming && !(outputMode === 'complete' && containsAggregate(plan.child))) throw unsupported(Messages.sortStreaming);
-      const orders = plan.orders.map((o) => {
-        const inner = o.kind === 'sortOrder' ? o.child : o;
-        const ascending = o.kind === 'sortOrder' ? o.ascending : true;
-        const nullsFirst = o.kind === 'sortOrder' ? o.nullsFirst : ascending;
-        return { e: compileExpr(inner, child.schema), ascending, nullsFirst };
-      });
+      let orders: Array<{ e: CompiledExpr; ascending: boolean; nullsFirst: boolean }>;
+      try {
+        orders = plan.orders.map((o) => {
+          const inner = o.kind === 'sortOrder' ? o.child : o;
+          const ascending = o.kind === 'sortOrder' ? o.ascending : true;
+          const nullsFirst = o.kind === 'sortOrder' ? o.nullsFirst : ascending;
+          return { e: compileExpr(inner, child.schema), ascending, nullsFirst };
+        });
+      } catch (e) {
+        const rewritten = withMissingReferences(plan, plan.orders, child.schema, e, options);
+        if (rewritten === undefined) throw e;
+        return compilePlan(rewritten, options);
+      }
       const op = mapRows('Sort', (rows, batch) => {
         const ctx = evalContext(batch);
         const keyed = rows.map((r) => ({ r, k: orders.map((o) => o.e.evaluate(r, ctx)) }));
@@ -387,6 +402,37 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
  * is `Object.prototype`, so `constructor` is `Object`), but V8 sizes them to the properties the projection sets
  * instead of the fixed slots of an empty literal: smaller rows, less garbage.
  */
+/**
+ * Spark's ResolveMissingReferences for a filter or sort over a projection: `df.select('device').where('signal >
+ * 10')` filters on (`SELECT device FROM t ORDER BY time` sorts by) a column the projection dropped. Spark resolves
+ * it from the projection's input, keeps it through the projection, filters or sorts, then projects it away
+ * again; so does this rewrite. Undefined when `error` is not an unresolved column, the plan is not that shape,
+ * or the projection's input does not resolve the expressions either (the caller rethrows the original error).
+ */
+function withMissingReferences(
+  plan: Extract<LogicalPlan, { kind: 'filter' | 'sort' }>,
+  exprs: readonly Expr[],
+  schema: StructType,
+  error: unknown,
+  options: { streaming: boolean; outputMode: OutputMode },
+): LogicalPlan | undefined {
+  if (!(error instanceof WeirError) || error.code !== ErrorCodes.UNRESOLVED_COLUMN || plan.child.kind !== 'project') return undefined;
+  const project = plan.child;
+  const output = new Set(schema.fieldNames().map((n) => n.toLowerCase()));
+  const input = compilePlan(project.child, options).schema;
+  const missing = input.fieldNames().filter((n) => !output.has(n.toLowerCase()));
+  if (missing.length === 0) return undefined;
+  const column = (name: string): Expr => ({ kind: 'column', name: `\`${name.replace(/`/g, '``')}\``, parts: [name] }) as Expr;
+  const widenedSchema = new StructType([...schema.fields, ...input.fields.filter((f) => !output.has(f.name.toLowerCase()))]);
+  try {
+    for (const e of exprs) compileExpr(e.kind === 'sortOrder' ? e.child : e, widenedSchema);
+  } catch {
+    return undefined;
+  }
+  const widened: LogicalPlan = { ...project, exprs: [...project.exprs, ...missing.map(column)] };
+  return { kind: 'project', child: { ...plan, child: widened }, exprs: schema.fieldNames().map(column) };
+}
+
 function plainRowConstructor(): new () => Row {
   function PlainRow(): void {
     // Nothing: the projection sets the columns.
@@ -488,7 +534,9 @@ function compileAggregate(
       if (w.kind === 'window') {
         ops.push(window(field!.name, w.duration as string, (w.slide as string | undefined) ?? null, (w.startTime as string | undefined) ?? null, { as: name }));
       } else {
-        ops.push(sessionWindow(field!.name, w.gap as string));
+        // A constant gap Spark cannot parse is cast to a NULL interval: every row's session is dropped, no error.
+        const gap = w.gap as string;
+        ops.push(typeof gap !== 'string' || isSparkIntervalString(gap) ? sessionWindow(field!.name, gap) : sessionWindow(field!.name, () => null));
       }
       keyNames.push(w.kind === 'window' ? name : 'session_window');
       keyFields.push(new StructField(w.kind === 'window' ? name : 'session_window', new StructType([

@@ -38,15 +38,60 @@ function exprText(node: unknown): string {
   return parser.exprToSQL(node as never, DIALECT);
 }
 
+/**
+ * node-sql-parser reads a bare `time`, `date` or `timestamp` as a call without parentheses (`TIME`); in Spark SQL
+ * those words alone are column names (`ORDER BY time`), so such calls become column references again.
+ */
+const BARE_TYPE_WORDS = new Set(['TIME', 'DATE', 'TIMESTAMP']);
+
+function columnsForBareTypeWords(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(columnsForBareTypeWords);
+  if (node === null || typeof node !== 'object') return node;
+  const n = node as { type?: string; args_parentheses?: boolean; args?: { value?: unknown[] }; name?: { name?: Array<{ value?: string }> } };
+  const name = n.name?.name?.length === 1 ? n.name.name[0]!.value : undefined;
+  if (n.type === 'function' && n.args_parentheses === false && (n.args?.value ?? []).length === 0 && name !== undefined && BARE_TYPE_WORDS.has(name)) {
+    return { type: 'column_ref', table: null, column: name.toLowerCase() };
+  }
+  return Object.fromEntries(Object.entries(node as Record<string, unknown>).map(([k, v]) => [k, columnsForBareTypeWords(v)]));
+}
+
 function toExpr(node: unknown): Expr {
-  return parseExpression(exprText(node));
+  return parseExpression(exprText(columnsForBareTypeWords(node)));
+}
+
+/**
+ * Quotes `end` after a dot (`window.end`): Spark SQL reads it as a field name, node-sql-parser as the keyword END
+ * and fails. String literals and quoted identifiers are copied unchanged.
+ */
+function quoteKeywordFields(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === "'" || c === '"' || c === '`') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) j += text[j] === '\\' && c !== '`' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    const field = c === '.' && /[\w`]/.test(text[i - 1] ?? '') ? /^\.(end)(?![\w`])/i.exec(text.slice(i, i + 5)) : null;
+    if (field) {
+      out += `.\`${field[1]}\``;
+      i += field[0].length;
+      continue;
+    }
+    out += c;
+    i += 1;
+  }
+  return out;
 }
 
 /** Plans `text` against the session's tables. */
 export function planSql(text: string, table: (name: string) => DataFrame): DataFrame {
   let ast: SelectAst | SelectAst[];
   try {
-    ast = parser.astify(text, DIALECT) as unknown as SelectAst | SelectAst[];
+    ast = parser.astify(quoteKeywordFields(text), DIALECT) as unknown as SelectAst | SelectAst[];
   } catch (e) {
     throw sqlError(`[PARSE_SYNTAX_ERROR] Syntax error in SQL statement: ${(e as Error).message.split('\n')[0]}`, { sql: text });
   }

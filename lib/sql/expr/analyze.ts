@@ -66,7 +66,8 @@ import { lookupFunction, mapGet, durationText } from './functionRegistry';
 import { AGGREGATE_NAMES, aggregateArity, aggregateNullable, aggregateResultType, buildAggregate, checkAggregateInput } from './aggregates';
 import { GENERATOR_FUNCTIONS, outputName, prettySql } from './outputName';
 import { DecimalType, StructField, StructType as StructTypeClass } from '../types';
-import { timeWindowSpec, type TimeWindowSpec } from '../../window/TimeWindow';
+import type { TimeWindowSpec } from '../../window/TimeWindow';
+import { sparkTimeWindowSpec } from './sparkTimeWindow';
 
 export type { EvalContext } from './compiled';
 export { outputName } from './outputName';
@@ -216,7 +217,7 @@ export function findTimeWindows(expr: Expr): TimeWindowRef[] {
         }
         return t;
       });
-      const spec = timeWindowSpec(texts[0]!, texts[1] ?? null, texts[2] ?? null);
+      const spec = sparkTimeWindowSpec(call.args[0]!, texts[0]!, texts[1], texts[2]);
       return {
         kind: 'window' as const,
         call,

@@ -58,8 +58,9 @@ import { formatDatetime, parseDatetime, startOfDay } from './datetime';
 import { fromJson, toJson } from './json';
 import { outputName, prettySql } from './outputName';
 import { dataTypeFromJson, parseDataType, toSchema, DecimalType } from '../types';
-import { timeWindowSpec, toEpochMs, windowStartsFor } from '../../window/TimeWindow';
+import { toEpochMs, windowStartsFor } from '../../window/TimeWindow';
 import { intervalToDelayMs, parseInterval } from '../../util/interval';
+import { sparkTimeWindowSpec } from './sparkTimeWindow';
 import type { Row } from '../../contracts';
 
 /** A scalar (or generator, or time-window) function. */
@@ -707,7 +708,7 @@ F.set('window', {
       throw unexpectedInput(call, 0, ts, '("TIMESTAMP" or "TIMESTAMP_NTZ")');
     }
     const durations = args.slice(1).map((a, i) => durationText(constantArg(call, i + 1, a, 'duration')));
-    const spec = timeWindowSpec(durations[0] ?? '', durations[1] ?? null, durations[2] ?? null);
+    const spec = sparkTimeWindowSpec(call.args[0]!, durations[0] ?? '', durations[1], durations[2]);
     const sliding = spec.slideMs !== spec.windowMs;
     const e = ts.run;
     return makeNode(call, sqlTypes.window(), true, (row, ctx) => {

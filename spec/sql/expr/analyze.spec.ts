@@ -493,7 +493,7 @@ describe('time windows', () => {
     expect(findTimeWindow(parseExpression('session_window(ts, CASE WHEN a > 0 THEN \'1 minute\' ELSE \'2 minutes\' END)'))?.gap).toMatchObject({ kind: 'caseWhen' });
     expect(findTimeWindow(parseExpression('upper(s)'))).toBeUndefined();
     expect(findTimeWindows(parseExpression("struct(window(ts, '1 second'), window(ts, '2 seconds'))"))).toHaveLength(2);
-    expect(code(() => findTimeWindow(parseExpression("window(ts, '5 seconds', '10 seconds')")))).toBe('INVALID_ARGUMENT');
+    expect(code(() => findTimeWindow(parseExpression("window(ts, '5 seconds', '10 seconds')")))).toBe('DATATYPE_MISMATCH');
   });
 
   it('evaluates session_window per row and window_time', () => {
