@@ -30,6 +30,11 @@ export interface ConsoleSinkOptions {
    * still prints its header. Without it the columns come from the rows (see {@link showString}).
    */
   readonly columns?: readonly string[] | null;
+  /**
+   * Turns the rows to show into display cells first (the DataFrame face passes Spark's text for DOUBLE and FLOAT
+   * columns, `150.0`, which a JS number cannot carry). Default: none.
+   */
+  readonly cells?: ((rows: readonly Row[]) => readonly Row[]) | null;
 }
 
 /** The dashes around Spark's `Batch: N` banner. */
@@ -68,6 +73,7 @@ export function consoleSink(options: ConsoleSinkOptions = {}): ConsoleSink {
     write = (text: string) => process.stdout.write(text),
     timeZone = 'UTC',
     columns = null,
+    cells = null,
   } = options;
   if (typeof truncate !== 'boolean') {
     throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `truncate must be a boolean, got ${String(truncate)}`, {
@@ -81,7 +87,7 @@ export function consoleSink(options: ConsoleSinkOptions = {}): ConsoleSink {
   }
   // Validates numRows, timeZone and columns now rather than at the first batch.
   showString([], { numRows, truncate, timeZone, columns });
-  return new ConsoleSink({ numRows, truncate, write, timeZone, columns });
+  return new ConsoleSink({ numRows, truncate, write, timeZone, columns, cells });
 }
 
 /**
@@ -102,6 +108,7 @@ export class ConsoleSink implements Sink<Row> {
   private readonly write: (text: string) => unknown;
   private readonly timeZone: string;
   private readonly columns: readonly string[] | null;
+  private readonly cells: ((rows: readonly Row[]) => readonly Row[]) | null;
   private lastRows = -1;
 
   /** Use {@link consoleSink}, which validates the options. */
@@ -111,6 +118,7 @@ export class ConsoleSink implements Sink<Row> {
     this.write = options.write;
     this.timeZone = options.timeZone;
     this.columns = options.columns;
+    this.cells = options.cells;
   }
 
   /** Rows of the last batch printed (all of them, also those `numRows` cut off). */
@@ -119,7 +127,9 @@ export class ConsoleSink implements Sink<Row> {
   }
 
   async addBatch(batchId: number, rows: readonly Row[], _info: SinkBatchInfo): Promise<void> {
-    const table = showString(rows, {
+    // Only the rows show prints (and one more, for its "only showing top N rows") become cells.
+    const shown = this.cells === null ? rows : this.cells(rows.length > this.numRows ? rows.slice(0, this.numRows + 1) : rows);
+    const table = showString(shown, {
       numRows: this.numRows,
       truncate: this.truncate,
       timeZone: this.timeZone,

@@ -21,6 +21,8 @@ import { isFileFormat } from '../../formats/fileFormats';
 import type { StructType } from '../types';
 import type { DataFrame } from './DataFrame';
 import { compilePlan } from './planner';
+import { showCells } from './showCells';
+import { isSparkIntervalString } from '../expr/sparkInterval';
 import { OptionsBuilder } from './OptionsBuilder';
 
 /** The sink formats this version of weir has. */
@@ -54,7 +56,23 @@ export class DataStreamWriter extends OptionsBuilder {
     return this;
   }
 
+  /**
+   * PySpark's `trigger(processingTime=..., once=..., availableNow=..., continuous=...)` as one object. Interval
+   * strings are parsed as Spark's (`'10 seconds'`, `'1 minute'`); shorthands such as `'10s'` fail as in Spark.
+   *
+   * @throws WeirError `INVALID_ARGUMENT` (`[INVALID_INTERVAL_FORMAT.INVALID_VALUE]` for an interval Spark cannot parse).
+   */
   trigger(spec: TriggerSpec): this {
+    for (const key of ['processingTime', 'continuous'] as const) {
+      const value = (spec as Record<string, unknown>)[key];
+      if (typeof value === 'string' && !isSparkIntervalString(value)) {
+        throw new WeirError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `[INVALID_INTERVAL_FORMAT.INVALID_VALUE] Error parsing '${value}' to interval. Please ensure that the value provided is in a valid format for defining an interval. You can reference the documentation for the correct format. Invalid value ${value}. SQLSTATE: 22006`,
+          { context: { [key]: value } },
+        );
+      }
+    }
     this.triggerValue = toTrigger(spec);
     return this;
   }
@@ -147,6 +165,7 @@ export class DataStreamWriter extends OptionsBuilder {
           numRows: Number(this.opts.get('numRows') ?? 20),
           truncate: booleanOption(this.opts.get('truncate'), true),
           columns: schemaColumns,
+          cells: (rows) => showCells(rows, schema),
         });
       case 'noop':
         return noopSink();
