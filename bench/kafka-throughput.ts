@@ -11,7 +11,7 @@
  * the median is reported. The output topic is checked to hold exactly the expected number of records.
  *
  * Run: node -r @swc-node/register bench/kafka-throughput.ts   (env: MESSAGES=200000 PARTITIONS=2 RUNS=3
- *      MAX_OFFSETS=50000 KAFKA_BROKERS=host:port)
+ *      MAX_OFFSETS=50000|none KAFKA_BROKERS=host:port)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,8 @@ import { startKafkaBroker, type KafkaBroker } from '../tools/kafka/broker';
 const MESSAGES = Number(process.env.MESSAGES ?? 200_000);
 const PARTITIONS = Number(process.env.PARTITIONS ?? 2);
 const RUNS = Number(process.env.RUNS ?? 3);
-const MAX_OFFSETS = Number(process.env.MAX_OFFSETS ?? 50_000);
+/** maxOffsetsPerTrigger of weir's source; `none` leaves it unset (Spark's default: the whole backlog in one batch). */
+const MAX_OFFSETS = process.env.MAX_OFFSETS === 'none' ? undefined : Number(process.env.MAX_OFFSETS ?? 50_000);
 
 interface Event {
   id: number;
@@ -110,7 +111,7 @@ async function weir(brokers: string, input: string, output: string, exactlyOnce:
   try {
     const t0 = performance.now();
     const query = await startQuery({
-      source: kafka({ 'kafka.bootstrap.servers': brokers, subscribe: input, startingOffsets: 'earliest', maxOffsetsPerTrigger: MAX_OFFSETS }),
+      source: kafka({ 'kafka.bootstrap.servers': brokers, subscribe: input, startingOffsets: 'earliest', ...(MAX_OFFSETS === undefined ? {} : { maxOffsetsPerTrigger: MAX_OFFSETS }) }),
       pipeline: [
         rows(map((r: KafkaRow) => JSON.parse(r.value!.toString()) as Event)),
         rows(filter(keep)),
