@@ -74,8 +74,16 @@ export function window<T extends Row>(
         const structs = new WindowStructs(spec.windowMs);
         const time = new ExtendedColumnReader(column);
         const appended = new AppendedColumn(as);
+        // Rows often share their time value (rate-micro-batch's rows of a batch share one Date): read it once.
+        let lastValue: unknown = time;
+        let lastTs: number | null = null;
         forEachRowExtended(batch, (row, inNames, inValues) => {
-          const ts = toEpochMs(time.read(row, inNames, inValues));
+          const value = time.read(row, inNames, inValues);
+          if (value !== lastValue) {
+            lastValue = value;
+            lastTs = toEpochMs(value);
+          }
+          const ts = lastTs;
           if (ts === null) return;
           const names = appended.names(inNames);
           if (tumbling) {

@@ -9,7 +9,8 @@
  * object) is replaced by a token object interned by its `keyId` string, so equal values share a token and no
  * token equals a primitive. The last object seen per column and its token are memoized by identity, so rows
  * sharing one window struct (what `window()` emits) pay for its identity string once, and a row whose leading
- * key values are identically the previous row's skips those Map levels.
+ * key values are identically the previous row's skips those Map levels. Small non-negative integers are array
+ * indexes of a level instead of Map keys (see Level).
  */
 import { keyId } from './groupKey';
 
@@ -19,7 +20,37 @@ export interface IndexedGroup<P> {
   readonly payload: P;
 }
 
-type Level = Map<unknown, unknown>;
+/**
+ * One level of the index: a Map, plus an array for small non-negative integer keys (`value % 1000` and the like:
+ * an array index costs a fraction of a Map probe). A new integer key goes to the array while that keeps it at most
+ * about twice as long as its entries (so a few scattered large keys cannot make it big), else to the Map; a
+ * lookup tries the array, then the Map, so every key is found where it was put. -0 is stored as 0, as Map's
+ * SameValueZero has it.
+ */
+class Level {
+  readonly map = new Map<unknown, unknown>();
+  private readonly dense: unknown[] = [];
+  private denseCount = 0;
+
+  get(key: unknown): unknown {
+    if (typeof key === 'number' && key >>> 0 === key && key < this.dense.length) {
+      const found = this.dense[key];
+      if (found !== undefined) return found;
+    }
+    return this.map.size === 0 ? undefined : this.map.get(key);
+  }
+
+  /** Adds a key `get` did not find. */
+  set(key: unknown, value: unknown): void {
+    if (typeof key === 'number' && key >>> 0 === key && key < 2 * this.denseCount + 64) {
+      const dense = this.dense;
+      // Grown by push: the array keeps fast elements.
+      while (dense.length <= key) dense.push(undefined);
+      dense[key] = value;
+      this.denseCount += 1;
+    } else this.map.set(key, value);
+  }
+}
 
 const NO_NAMES: readonly string[] = [];
 const NO_VALUES: readonly unknown[] = [];
@@ -28,7 +59,7 @@ const NO_VALUES: readonly unknown[] = [];
 export class GroupIndex<P> {
   /** Groups in first-seen order. */
   readonly groups: IndexedGroup<P>[] = [];
-  private readonly root: Level = new Map();
+  private readonly root = new Level();
   private readonly tokens = new Map<string, object>();
   private readonly n: number;
   /** The previous row's values of the leading columns, and the Map each led to. */
@@ -91,7 +122,7 @@ export class GroupIndex<P> {
         const key = typeof v === 'number' || typeof v === 'string' ? v : this.otherKey(i, v);
         let next = level.get(key) as Level | undefined;
         if (next === undefined) {
-          next = new Map();
+          next = new Level();
           level.set(key, next);
         }
         this.prefixValues[i] = v;
