@@ -5,7 +5,7 @@
  * temporary folder that `stop()` removes; nothing outlives the process tree that started it except the jar cache
  * (`.cache/kafka/libs`, filled from Maven Central by `tools/kafka/pom.xml`). Besides the PLAINTEXT listener it has
  * an SSL listener requiring client certificates, with throw-away TLS material made by `makeTestTls` in the same
- * folder.
+ * folder, and a SASL_PLAINTEXT listener (mechanism PLAIN, one static user: {@link TEST_SASL_USER}).
  *
  * Run by hand: `node -r @swc-node/register tools/kafka/broker.ts` prints the address and runs until Ctrl-C.
  */
@@ -32,6 +32,8 @@ export interface KafkaBroker {
   readonly sslBrokers: string;
   /** The CA, broker and client PEM files of the SSL listener. */
   readonly tls: TestTlsFiles;
+  /** `host:port` of the SASL_PLAINTEXT listener (mechanism PLAIN, user {@link TEST_SASL_USER}). */
+  readonly saslBrokers: string;
   /** The temporary folder holding config, data and the broker's log. */
   readonly dir: string;
   readonly pid: number | undefined;
@@ -120,16 +122,22 @@ const JVM_FLAGS = [
   '-Djava.awt.headless=true',
 ];
 
-function serverProperties(opts: { port: number; sslPort: number; controllerPort: number; dataDir: string; tls: TestTlsFiles }): string {
+/** The one user of the test broker's SASL/PLAIN listener (throw-away credentials of a loopback test broker). */
+export const TEST_SASL_USER = { username: 'weir', password: 'weir-test-secret' } as const;
+
+function serverProperties(opts: { port: number; sslPort: number; saslPort: number; controllerPort: number; dataDir: string; tls: TestTlsFiles }): string {
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${opts.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${opts.port},SSL://127.0.0.1:${opts.sslPort},CONTROLLER://127.0.0.1:${opts.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${opts.port},SSL://127.0.0.1:${opts.sslPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${opts.port},SSL://127.0.0.1:${opts.sslPort},SASL_PLAINTEXT://127.0.0.1:${opts.saslPort},CONTROLLER://127.0.0.1:${opts.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${opts.port},SSL://127.0.0.1:${opts.sslPort},SASL_PLAINTEXT://127.0.0.1:${opts.saslPort}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT',
+    // The SASL listener: PLAIN with one static user.
+    'sasl.enabled.mechanisms=PLAIN',
+    `listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${TEST_SASL_USER.username}="${TEST_SASL_USER.password}";`,
     // The SSL listener: PEM key and trust stores (KIP-651), client certificates required.
     'ssl.keystore.type=PEM',
     `ssl.keystore.location=${opts.tls.brokerKeystore}`,
@@ -235,6 +243,7 @@ export async function startKafkaBroker(options: { startTimeoutMs?: number } = {}
   };
   const controllerPort = await otherPort();
   const sslPort = await otherPort();
+  const saslPort = await otherPort();
   let tls: TestTlsFiles;
   try {
     tls = makeTestTls(path.join(dir, 'tls'));
@@ -243,7 +252,7 @@ export async function startKafkaBroker(options: { startTimeoutMs?: number } = {}
     throw new KafkaBrokerSetupError((e as Error).message);
   }
   const propsFile = path.join(dir, 'server.properties');
-  fs.writeFileSync(propsFile, serverProperties({ port, sslPort, controllerPort, dataDir, tls }));
+  fs.writeFileSync(propsFile, serverProperties({ port, sslPort, saslPort, controllerPort, dataDir, tls }));
   const log4jFile = path.join(dir, 'log4j.properties');
   fs.writeFileSync(log4jFile, LOG4J);
   const classpath = `${libs}${path.sep}*`;
@@ -304,7 +313,7 @@ export async function startKafkaBroker(options: { startTimeoutMs?: number } = {}
     await stop(2000);
     throw e;
   }
-  return { brokers, sslBrokers: `127.0.0.1:${sslPort}`, tls, dir, pid: child.pid, stop };
+  return { brokers, sslBrokers: `127.0.0.1:${sslPort}`, saslBrokers: `127.0.0.1:${saslPort}`, tls, dir, pid: child.pid, stop };
 }
 
 function tail(logsDir: string): string {
@@ -325,7 +334,7 @@ if (require.main === module) {
   startKafkaBroker()
     .then((broker) => {
       process.stdout.write(
-        `Kafka broker at ${broker.brokers}, SSL listener at ${broker.sslBrokers} (CA ${broker.tls.ca}; started in ${Date.now() - t0} ms, dir ${broker.dir})\n`,
+        `Kafka broker at ${broker.brokers}, SSL listener at ${broker.sslBrokers}, SASL/PLAIN listener at ${broker.saslBrokers} (CA ${broker.tls.ca}; started in ${Date.now() - t0} ms, dir ${broker.dir})\n`,
       );
       const shutdown = (): void => {
         void broker.stop().then(() => process.exit(0));
