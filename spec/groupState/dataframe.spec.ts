@@ -46,6 +46,36 @@ describe('GroupedData.flatMapGroupsWithState', () => {
     }
   });
 
+  it('initialState: [key row, state] pairs applied in batch 0; a key with only initial state is called with no rows', async () => {
+    const input = new MemoryStream(spark, 'user STRING, amount INT');
+    const name = table();
+    const df = input
+      .toDF()
+      .groupBy('user')
+      .flatMapGroupsWithState(
+        (key: Row, rows: readonly Row[], state: GroupState<number>) => {
+          const total = (state.getOption() ?? 0) + rows.reduce((a, r) => a + (r.amount as number), 0);
+          state.update(total);
+          return [{ user: key.user, total }];
+        },
+        { outputMode: 'update', outputSchema: 'user STRING, total BIGINT', initialState: [[{ user: 'a' }, 100], [{ user: 'z' }, 7]] },
+      );
+    const q = await df.writeStream.format('memory').queryName(name).outputMode('update').start();
+    try {
+      input.addData({ user: 'a', amount: 1 });
+      await q.processAllAvailable();
+      input.addData({ user: 'z', amount: 1 });
+      await q.processAllAvailable();
+      expect(await spark.table(name).collect()).toEqual([
+        { user: 'a', total: 101 },
+        { user: 'z', total: 7 },
+        { user: 'z', total: 8 },
+      ]);
+    } finally {
+      await q.stop();
+    }
+  });
+
   it("rejects output modes as Spark does (operation mode vs query mode; mapGroupsWithState only in update)", async () => {
     const input = new MemoryStream(spark, 'user STRING');
     const fm = input.toDF().groupBy('user').flatMapGroupsWithState(() => [], { outputMode: 'append', outputSchema: 'user STRING' });

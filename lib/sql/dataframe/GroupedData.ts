@@ -19,6 +19,11 @@ export interface GroupsWithStateOptions {
   readonly outputSchema: StructType | string;
   /** `'NoTimeout'` (default), `'ProcessingTimeTimeout'` or `'EventTimeTimeout'`. */
   readonly timeout?: GroupStateTimeout | string;
+  /**
+   * Scala's `initialState`, as `[key row, state]` pairs (key rows with the grouping columns): applied in batch 0
+   * only; keys without rows are called with none; a key given twice fails with Spark's message.
+   */
+  readonly initialState?: Iterable<readonly [Row, unknown]>;
 }
 
 /** `fn(column)` as an expression; the column name is quoted, so any name is taken literally. */
@@ -138,6 +143,7 @@ export class GroupedData {
         outputMode: mode,
         timeout: parseGroupStateTimeout(options.timeout ?? 'NoTimeout'),
         outputSchema,
+        ...(options.initialState !== undefined ? { initialState: options.initialState } : {}),
       },
     });
   }

@@ -57,6 +57,8 @@ export interface GroupsWithStateSpec {
   readonly outputMode: 'append' | 'update';
   readonly timeout: GroupStateTimeout;
   readonly outputSchema: StructType;
+  /** `[key row, state]` pairs applied in batch 0 (Scala's `initialState`). */
+  readonly initialState?: Iterable<readonly [Row, unknown]>;
 }
 
 /** True when a streaming source is below `plan`. */

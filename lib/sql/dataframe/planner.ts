@@ -311,7 +311,7 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
           for (const r of list) out.push(normalizeRow(r, outputSchema));
           return out;
         },
-        { batchQuery: !streaming },
+        { batchQuery: !streaming, ...(plan.spec.initialState !== undefined ? { initialState: plan.spec.initialState } : {}) },
       );
       return { ...child, ...appendOp(child, op), schema: outputSchema };
     }
