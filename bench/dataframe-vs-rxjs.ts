@@ -29,6 +29,7 @@ import { count, groupByKey, rows, window as windowOp, withColumn, withWatermark 
 import { noopSink } from '../sinks';
 import { rateMicroBatch } from '../sources';
 import { col, window } from '../lib/sql/functions';
+import { median, untilBatch } from './support/stats';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const BATCHES = Number(process.env.BATCHES ?? 30);
@@ -36,25 +37,13 @@ const ROWS = Number(process.env.ROWS ?? 100_000);
 const QUERIES = (process.env.QUERIES ?? 'project,window').split(',');
 const WARMUP = Number(process.env.WARMUP ?? 5);
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** One run: wall ms from start() to the last batch, and steady ms per batch (sum batchDuration / batches after WARMUP). */
 async function timed(start: (checkpoint: string) => Promise<StreamingQuery>): Promise<{ wallMs: number; steadyMsPerBatch: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'weir-bench-df-'));
   const t0 = process.hrtime.bigint();
   const query = await start(dir);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (query.exception) reject(query.exception);
-      if ((query.lastProgress?.batchId ?? -1) >= BATCHES - 1) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 1);
-  });
+  await untilBatch(query, BATCHES - 1, 1);
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const steady = query.recentProgress.filter((p) => p.batchId >= WARMUP && p.batchId < BATCHES);
   await query.stop();

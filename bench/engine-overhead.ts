@@ -17,16 +17,13 @@ import { startQuery, type Row, type Source } from '../index';
 import { rows } from '../operators';
 import { noopSink } from '../sinks';
 import { rateMicroBatch } from '../sources';
+import { median } from './support/stats';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const BATCHES = Number(process.env.BATCHES ?? 50);
 const ROWS = Number(process.env.ROWS ?? 100_000);
 const EMPTY_BATCHES = Number(process.env.EMPTY_BATCHES ?? 300);
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const percentile = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;

@@ -23,6 +23,7 @@ import * as path from 'node:path';
 import { Session } from '../lib/sql/dataframe/Session';
 import { col, window } from '../lib/sql/functions';
 import type { StreamingQueryProgress } from '../lib/query/StreamingQueryProgress';
+import { median } from './support/stats';
 
 const FILES = Number(process.env.FILES ?? 100);
 const LINES = Number(process.env.LINES ?? 20_000);
@@ -33,10 +34,6 @@ const INPUT = process.env.INPUT ?? path.join(tmpdir(), `weir-bench-files-input-$
 const T0 = Date.UTC(2024, 0, 1);
 const LEVELS = ['info', 'warn', 'error'];
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 function writeInput(): void {
   if (existsSync(INPUT) && readdirSync(INPUT).filter((f) => f.endsWith('.json')).length === FILES) return;

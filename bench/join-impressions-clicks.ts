@@ -33,6 +33,7 @@ import { withWatermark } from '../operators/withWatermark';
 import { rateMicroBatch } from '../sources/rateMicroBatch';
 import { LevelStateStoreProvider } from '../lib/state/LevelStateStoreProvider';
 import { MemoryStateStoreProvider } from '../lib/state/MemoryStateStoreProvider';
+import { untilBatch } from './support/stats';
 
 const IMPRESSIONS = Number(process.env.IMPRESSIONS ?? 10_000_000);
 const CLICKS = Number(process.env.CLICKS ?? 1_000_000);
@@ -94,15 +95,7 @@ async function main(): Promise<void> {
     logger: { warn: () => undefined },
   });
   const progress: StreamingQueryProgress[] = [];
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (query.exception) reject(query.exception);
-      if ((query.lastProgress?.batchId ?? -1) >= BATCHES - 1) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 2);
-  });
+  await untilBatch(query, BATCHES - 1, 2);
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;

@@ -24,6 +24,7 @@ import { kafkaSink } from '../sinks/kafka';
 import { kafka, type KafkaRow } from '../sources/kafka';
 import { kafkajsClient } from '../lib/kafka/KafkajsClient';
 import { startKafkaBroker, type KafkaBroker } from '../tools/kafka/broker';
+import { median } from './support/stats';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 200_000);
 const PARTITIONS = Number(process.env.PARTITIONS ?? 2);
@@ -43,10 +44,6 @@ const transform = (e: Event): { key: string; value: string } => ({
 });
 const EXPECTED = Array.from({ length: MESSAGES }, (_, i) => i).filter((i) => i % 4 !== 0).length;
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function countRecords(brokers: string, topic: string): Promise<number> {
   const client = kafkajsClient({ brokers: [brokers] });

@@ -35,6 +35,7 @@ import { count, groupByKey, window, withColumn, withWatermark } from '../operato
 import { foreachBatchSink, noopSink } from '../sinks';
 import { rateMicroBatch } from '../sources';
 import { operatorKeys } from '../lib/state/levelLayout';
+import { median } from './support/stats';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const BATCHES = Number(process.env.BATCHES ?? 60);
@@ -48,10 +49,6 @@ const WINDOW_MS = 10_000;
 const DELAY_MS = 10_000;
 const ADVANCE_MS = 1000;
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const percentile = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;

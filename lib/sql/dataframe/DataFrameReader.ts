@@ -57,20 +57,4 @@ export class DataFrameReader extends ReaderOptionsBuilder {
     });
     return new DataFrame(this.session, { kind: 'localRelation', rows: () => readFiles(scan, files), schema: scan.schema, name: `${format.name} ${p}` });
   }
-
-  text(path: string): DataFrame {
-    return this.format('text').load(path);
-  }
-
-  csv(path: string): DataFrame {
-    return this.format('csv').load(path);
-  }
-
-  json(path: string): DataFrame {
-    return this.format('json').load(path);
-  }
-
-  parquet(path: string): DataFrame {
-    return this.format('parquet').load(path);
-  }
 }

@@ -15,7 +15,7 @@ import { isFileFormat } from '../../formats/fileFormats';
 import { toSchema } from '../types';
 import { DataFrame } from './DataFrame';
 import type { SessionLike } from './SessionLike';
-import { ReaderOptionsBuilder } from './OptionsBuilder';
+import { optionValue, ReaderOptionsBuilder } from './OptionsBuilder';
 
 /** The source formats this version of weir has. */
 export const STREAM_SOURCE_FORMATS = ['rate', 'rate-micro-batch', 'socket', 'text', 'csv', 'json', 'parquet', 'kafka'] as const;
@@ -119,31 +119,8 @@ export class DataStreamReader extends ReaderOptionsBuilder {
     return new DataFrame(this.session, { kind: 'streamingSource', source, schema: toSchema(schema), name: format, normalize: false });
   }
 
-  /** `text(path)`: the text file source (one `value` row per line). */
-  text(path: string): DataFrame {
-    return this.format('text').load(path);
-  }
-
-  /** `csv(path)`: the CSV file source. */
-  csv(path: string): DataFrame {
-    return this.format('csv').load(path);
-  }
-
-  /** `json(path)`: the JSON-lines file source (`multiLine` for one document per file). */
-  json(path: string): DataFrame {
-    return this.format('json').load(path);
-  }
-
-  /** `parquet(path)`: the Parquet file source. */
-  parquet(path: string): DataFrame {
-    return this.format('parquet').load(path);
-  }
-
   private loadFiles(format: string): DataFrame {
-    const opt = (key: string): string | undefined => {
-      for (const [k, v] of this.opts) if (k.toLowerCase() === key.toLowerCase()) return v;
-      return undefined;
-    };
+    const opt = (key: string): string | undefined => optionValue(this.opts, key);
     const path = opt('path');
     if (path === undefined) {
       throw new WeirError(ErrorCodes.MISSING_OPTION, "'path' is not specified", { context: { format, option: 'path' } });

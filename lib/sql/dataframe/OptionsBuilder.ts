@@ -1,4 +1,12 @@
 import { toSchema, type StructType } from '../types';
+import type { DataFrame } from './DataFrame';
+
+/** The value of option `name`, whatever the case it was set in (Spark's options are case-insensitive). */
+export function optionValue(options: ReadonlyMap<string, string>, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of options) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
 
 /**
  * `format(...)`, `option(k, v)`, `options({...})`: what Spark's readers and writers share; readers add `schema()`.
@@ -26,7 +34,7 @@ export abstract class OptionsBuilder {
   }
 }
 
-/** What Spark's batch and streaming readers share beyond the options: a user-specified schema. */
+/** What Spark's batch and streaming readers share beyond the options: a user-specified schema, the shorthands. */
 export abstract class ReaderOptionsBuilder extends OptionsBuilder {
   protected userSchema: StructType | undefined;
 
@@ -34,5 +42,28 @@ export abstract class ReaderOptionsBuilder extends OptionsBuilder {
   schema(schema: StructType | string): this {
     this.userSchema = toSchema(schema);
     return this;
+  }
+
+  /** The DataFrame of the configured format (at `path`, for files). */
+  abstract load(path?: string): DataFrame;
+
+  /** `text(path)`: text files (one `value` row per line). */
+  text(path: string): DataFrame {
+    return this.format('text').load(path);
+  }
+
+  /** `csv(path)`: CSV files. */
+  csv(path: string): DataFrame {
+    return this.format('csv').load(path);
+  }
+
+  /** `json(path)`: JSON-lines files (`multiLine` for one document per file). */
+  json(path: string): DataFrame {
+    return this.format('json').load(path);
+  }
+
+  /** `parquet(path)`: Parquet files. */
+  parquet(path: string): DataFrame {
+    return this.format('parquet').load(path);
   }
 }

@@ -12,6 +12,7 @@ import { ErrorCodes, WeirError } from '../../errors';
 import { kafkaSourceFromOptions } from '../../../sources/kafka';
 import { toSchema } from '../types';
 import type { LogicalPlan } from './LogicalPlan';
+import { optionValue } from './OptionsBuilder';
 
 const LATEST = -1;
 const EARLIEST = -2;
@@ -20,11 +21,6 @@ function invalid(message: string, option: string): WeirError {
   return new WeirError(ErrorCodes.INVALID_ARGUMENT, message, { context: { option } });
 }
 
-/** The value of `name` in `options`, whatever its case (Spark's options are case-insensitive). */
-function optionValue(options: ReadonlyMap<string, string>, name: string): string | undefined {
-  for (const [k, v] of options) if (k.toLowerCase() === name.toLowerCase()) return v;
-  return undefined;
-}
 
 /** Per-partition offsets of a JSON offsets option (`{"topic":{"0":23}}`); undefined for a keyword. */
 function partitionOffsets(value: string): Array<[string, number]> | undefined {
