@@ -18,6 +18,7 @@
 import type { MaybePromise, Row, StateStore } from '../contracts';
 import { decodeKey, encodeKey, type KeyPart } from '../state/keyEncoding';
 import { toBinaryString } from '../state/binaryString';
+import { all, then } from '../util/maybe';
 
 /** One buffered row. */
 export interface JoinEntry {
@@ -345,8 +346,12 @@ export class JoinSideState {
 /** The side's state from its store: the memo when the store still holds it, else rebuilt from the layout. */
 export function loadJoinSide(store: StateStore, keyColumns: readonly string[], recordMatches: boolean): MaybePromise<JoinSideState> {
   return store.memo(() => {
-    const read = [store.get(THRESHOLD_KEY), store.range({ gte: BLOCK_START, lt: BLOCK_END }), store.range({ gte: MARK_START, lt: MARK_END })] as const;
-    const build = ([threshold, blocks, marks]: [unknown, Array<[Uint8Array, unknown]>, Array<[Uint8Array, unknown]>]): JoinSideState => {
+    const read = all<[unknown, Array<[Uint8Array, unknown]>, Array<[Uint8Array, unknown]>]>([
+      store.get(THRESHOLD_KEY),
+      store.range({ gte: BLOCK_START, lt: BLOCK_END }),
+      store.range({ gte: MARK_START, lt: MARK_END }),
+    ]);
+    return then(read, ([threshold, blocks, marks]) => {
       const side = new JoinSideState(recordMatches, (threshold as number | undefined) ?? null);
       const marksByBlock = new Map<number, Set<number>>();
       for (const [key] of marks) {
@@ -360,9 +365,7 @@ export function loadJoinSide(store: StateStore, keyColumns: readonly string[], r
         side.restoreBlock(id, value as StoredBlock, marksByBlock.get(id) ?? new Set(), keyColumns);
       }
       return side;
-    };
-    if (read.some((x) => x instanceof Promise)) return Promise.all(read).then(build);
-    return build(read as unknown as [unknown, Array<[Uint8Array, unknown]>, Array<[Uint8Array, unknown]>]);
+    });
   });
 }
 

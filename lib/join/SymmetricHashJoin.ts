@@ -14,6 +14,7 @@
  *   entry per batch (see there for the layout and its cost).
  */
 import type { MaybePromise, Row, StateStore } from '../contracts';
+import { then } from '../util/maybe';
 import { toEpochMs } from '../window/TimeWindow';
 import { boundHolds, type JoinCondition, type StateCleanup, type TimeBound } from './joinCondition';
 import type { JoinedRowBuilder } from './joinedRow';
@@ -71,10 +72,6 @@ function boundsHold(bounds: readonly TimeBound[], left: Row, right: Row): boolea
     if (!boundHolds(b, toEpochMs(left[b.leftColumn]), toEpochMs(right[b.rightColumn]))) return false;
   }
   return true;
-}
-
-function then<A, B>(x: MaybePromise<A>, f: (a: A) => MaybePromise<B>): MaybePromise<B> {
-  return typeof (x as { then?: unknown } | null)?.then === 'function' ? (x as Promise<A>).then(f) : f(x as A);
 }
 
 /** A side's rows that passed the late and pre-join filters, with their join keys (parallel arrays). */

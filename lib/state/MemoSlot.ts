@@ -8,6 +8,9 @@
  * commit or is superseded leaves no memo behind and the next batch rebuilds it from the committed state. Only a
  * successful commit of N puts the (possibly mutated) value back, as version N.
  */
+import type { MaybePromise } from '../contracts';
+import { then } from '../util/maybe';
+
 export class MemoSlot {
   private held: { readonly value: unknown; readonly version: number } | undefined;
 
@@ -38,7 +41,7 @@ export class BatchMemo {
   ) {}
 
   /** The memo of version `version - 1` (taken from the slot), else `build()`'s; the same object on every call. */
-  get<T>(build: () => T | Promise<T>): T | Promise<T> {
+  get<T>(build: () => MaybePromise<T>): MaybePromise<T> {
     if (this.held !== undefined) return this.held.value as T;
     const taken = this.slot.take(this.version);
     if (taken !== undefined) {
@@ -50,7 +53,7 @@ export class BatchMemo {
       this.held = { value };
       return value;
     };
-    return built instanceof Promise ? built.then(hold) : hold(built);
+    return then(built, hold);
   }
 
   /** The store committed `version`: the memo (if this batch had one) describes it now. */

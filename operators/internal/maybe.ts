@@ -1,21 +1,12 @@
 /**
- * Chaining values that may or may not be promises, so an operator runs synchronously on a synchronous state
- * store (virtual-time tests) and asynchronously on LevelDB, with one code path.
- *
- * Invariant: `then(x, f)` calls `f` synchronously when `x` is not a promise-like, and after it resolves
- * otherwise; errors propagate as throws or rejections respectively.
+ * Values that may or may not be promises, for operators: lib/util/maybe's chaining, and `fromMaybe`, an Observable
+ * of one such value (synchronous when it is plain).
  */
 import { Observable } from 'rxjs';
 import type { MaybePromise } from '../../lib/contracts';
+import { isPromiseLike } from '../../lib/util/maybe';
 
-export function isPromiseLike<T>(x: MaybePromise<T>): x is Promise<T> {
-  return typeof (x as { then?: unknown } | null)?.then === 'function';
-}
-
-/** `f(x)` now or after `x` resolves. */
-export function then<A, B>(x: MaybePromise<A>, f: (a: A) => MaybePromise<B>): MaybePromise<B> {
-  return isPromiseLike(x) ? x.then(f) : f(x);
-}
+export { isPromiseLike, then } from '../../lib/util/maybe';
 
 /** An Observable of one value: synchronous when `x` is a plain value. */
 export function fromMaybe<T>(make: () => MaybePromise<T>): Observable<T> {
