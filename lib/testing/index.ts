@@ -19,4 +19,5 @@ export {
 export type { StreamAction, StreamTestQuery, StreamTestState, AddableSource } from './StreamTest';
 export { ManualClock } from '../time/ManualClock';
 export { OperatorHarness } from './OperatorHarness';
+export { untilBatch } from './untilBatch';
 export type { HarnessSnapshot, OperatorHarnessOptions } from './OperatorHarness';

@@ -14,6 +14,13 @@ afterAll(() => spark.stop());
 let n = 0;
 const table = () => `gws_df_${(n += 1)}`;
 
+/** Keeps each user's running total of `amount` and emits it on every call. */
+const runningTotal = (key: Row, rows: readonly Row[], state: GroupState<number>): Row[] => {
+  const total = (state.getOption() ?? 0) + rows.reduce((a, r) => a + (r.amount as number), 0);
+  state.update(total);
+  return [{ user: key.user, total }];
+};
+
 describe('GroupedData.flatMapGroupsWithState', () => {
   it('runs the function per group with the key columns as an object; output rows take the output schema', async () => {
     const input = new MemoryStream(spark, 'user STRING, amount INT');
@@ -22,11 +29,7 @@ describe('GroupedData.flatMapGroupsWithState', () => {
       .toDF()
       .groupBy('user')
       .flatMapGroupsWithState(
-        (key: Row, rows: readonly Row[], state: GroupState<number>) => {
-          const total = (state.getOption() ?? 0) + rows.reduce((a, r) => a + (r.amount as number), 0);
-          state.update(total);
-          return [{ user: key.user, total }];
-        },
+        runningTotal,
         { outputMode: 'update', outputSchema: 'user STRING, total BIGINT' },
       );
     expect(df.columns).toEqual(['user', 'total']);
@@ -53,11 +56,7 @@ describe('GroupedData.flatMapGroupsWithState', () => {
       .toDF()
       .groupBy('user')
       .flatMapGroupsWithState(
-        (key: Row, rows: readonly Row[], state: GroupState<number>) => {
-          const total = (state.getOption() ?? 0) + rows.reduce((a, r) => a + (r.amount as number), 0);
-          state.update(total);
-          return [{ user: key.user, total }];
-        },
+        runningTotal,
         { outputMode: 'update', outputSchema: 'user STRING, total BIGINT', initialState: [[{ user: 'a' }, 100], [{ user: 'z' }, 7]] },
       );
     const q = await df.writeStream.format('memory').queryName(name).outputMode('update').start();

@@ -10,6 +10,7 @@ import { rateMicroBatch } from '../../../sources';
 import { count, groupByKey, rows, window, withWatermark } from '../../../operators';
 import type { Failpoint } from '../../../index';
 import { durableTestSink } from '../../support/durableTestSink';
+import { untilBatch } from '../../../lib/testing/untilBatch';
 
 async function main(): Promise<void> {
   const checkpoint = process.env.CHECKPOINT!;
@@ -56,16 +57,7 @@ async function main(): Promise<void> {
     manager: undefined,
   });
   process.stdout.write(`started ${query.id}\n`);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (query.exception) reject(query.exception);
-      const last = query.lastProgress;
-      if (last && last.batchId >= batches - 1) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 5);
-  });
+  await untilBatch(query, batches - 1, 5);
   await query.stop();
   process.stdout.write('done\n');
 }

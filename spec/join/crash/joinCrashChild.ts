@@ -12,6 +12,7 @@ import { joinStream } from '../../../operators/joinStream';
 import { rows } from '../../../operators/rows';
 import { withWatermark } from '../../../operators/withWatermark';
 import { durableTestSink } from '../../support/durableTestSink';
+import { untilBatch } from '../../../lib/testing/untilBatch';
 
 async function main(): Promise<void> {
   const checkpoint = process.env.CHECKPOINT!;
@@ -61,16 +62,7 @@ async function main(): Promise<void> {
     },
   });
   process.stdout.write(`started ${query.id}\n`);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (query.exception) reject(query.exception);
-      const last = query.lastProgress;
-      if (last && last.batchId >= batches - 1) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 5);
-  });
+  await untilBatch(query, batches - 1, 5);
   await query.stop();
   process.stdout.write('done\n');
 }
