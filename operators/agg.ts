@@ -11,7 +11,8 @@
  *   every key every batch and never evicts or drops.
  * - Eviction and emission are decided by the event time of the key (window end, session end, or the timestamp
  *   itself), which leads the state key's bytes, so eviction is one range scan.
- * - All state lives in the batch context's state store; the operator keeps nothing between batches.
+ * - All state lives in the batch context's state store; the operator keeps nothing between batches but what the
+ *   store's memo holds for it (its groups decoded, see internal/DecodedStateCache), dropped with the memo.
  */
 import { concatMap, type OperatorFunction } from 'rxjs';
 import type { BatchMetadata, MaybePromise, MicroBatch, OutputMode, Row, StateStore } from '../lib/contracts';
@@ -20,6 +21,7 @@ import type { AggregateFunction } from '../lib/aggregate';
 import { count as countFunction } from '../lib/aggregate';
 import { toEpochMs } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
+import { DecodedStateCache } from './internal/DecodedStateCache';
 import { GroupIndex } from './internal/groupIndex';
 import { forEachLazyRow, forEachLazyRowExtended, withChanges } from './internal/lazyRows';
 import { fromMaybe, then } from './internal/maybe';
@@ -266,29 +268,47 @@ function aggregateBatch(batch: MicroBatch<Row>, names: readonly string[], fns: r
   }
 
   return then(context.stateStore(operatorId), (store) =>
-    then(store.getMany(live.map((l) => l.key)), (stored) => {
-      // 3. Merge partials into state.
-      const updated: Row[] = [];
+    then(DecodedStateCache.of<StoredGroup>(store), (decoded) => {
+      // The groups of the previous batches come from the decoded cache; only the others are read from the store.
+      const ids = new Array<string>(live.length);
+      const previous = new Array<StoredGroup | undefined>(live.length);
+      const misses: number[] = [];
       for (let i = 0; i < live.length; i += 1) {
-        const { p, key } = live[i]!;
-        const previous = stored[i] as StoredGroup | undefined;
-        const buffers = previous === undefined ? p.b : fns.map((f, j) => f.merge(previous.b[j], p.b[j]));
-        store.put(key, { k: p.k, b: buffers } satisfies StoredGroup);
-        if (outputMode === 'update') updated.push(outputRow(p.k, buffers, names, fns));
+        const id = DecodedStateCache.id(live[i]!.key);
+        ids[i] = id;
+        const cached = decoded.get(id);
+        if (cached !== undefined) previous[i] = cached;
+        else misses.push(i);
       }
-      // 4. Output by mode.
-      if (outputMode === 'complete') {
-        return then(store.range(), (all) => emit(all.map(([, g]) => outputRow((g as StoredGroup).k, (g as StoredGroup).b, names, fns))));
-      }
-      if (!timeKeyed) return emit(updated);
-      return then(store.range({ lt: timePrefix(batch.watermarkMs + 1) }), (expired) => {
-        const out = outputMode === 'update' ? updated : [];
-        for (const [key, value] of expired) {
-          const g = value as StoredGroup;
-          if (outputMode === 'append') out.push(outputRow(g.k, g.b, names, fns));
-          store.delete(key);
+      const read = misses.length === 0 ? [] : store.getMany(misses.map((i) => live[i]!.key));
+      return then(read, (stored) => {
+        for (let m = 0; m < misses.length; m += 1) previous[misses[m]!] = stored[m] as StoredGroup | undefined;
+        // 3. Merge partials into state.
+        const updated: Row[] = [];
+        for (let i = 0; i < live.length; i += 1) {
+          const { p, key } = live[i]!;
+          const before = previous[i];
+          const buffers = before === undefined ? p.b : fns.map((f, j) => f.merge(before.b[j], p.b[j]));
+          const group: StoredGroup = { k: p.k, b: buffers };
+          store.put(key, group);
+          decoded.set(ids[i]!, group);
+          if (outputMode === 'update') updated.push(outputRow(p.k, buffers, names, fns));
         }
-        return emit(out);
+        // 4. Output by mode.
+        if (outputMode === 'complete') {
+          return then(store.range(), (all) => emit(all.map(([, g]) => outputRow((g as StoredGroup).k, (g as StoredGroup).b, names, fns))));
+        }
+        if (!timeKeyed) return emit(updated);
+        return then(store.range({ lt: timePrefix(batch.watermarkMs + 1) }), (expired) => {
+          const out = outputMode === 'update' ? updated : [];
+          for (const [key, value] of expired) {
+            const g = value as StoredGroup;
+            if (outputMode === 'append') out.push(outputRow(g.k, g.b, names, fns));
+            store.delete(key);
+            decoded.delete(DecodedStateCache.id(key));
+          }
+          return emit(out);
+        });
       });
     }),
   );

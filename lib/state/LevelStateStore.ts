@@ -11,6 +11,7 @@
 import type { Level } from 'level';
 import type { MaybePromise, StateStore, StateStoreMetrics } from '../contracts';
 import { toBinaryString } from './binaryString';
+import { OffHeapSlab } from './OffHeapSlab';
 import { dataKey, encodeMarker, encodeUndo, type OperatorKeys } from './levelLayout';
 import { BatchMemo, type MemoSlot } from './MemoSlot';
 import type { ReadCache } from './ReadCache';
@@ -322,6 +323,10 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
       // A chained batch hands each operation to LevelDB's WriteBatch at once (cheaper than an operations array,
       // which abstract-level clones and re-validates); write() applies it atomically.
       const batch = this.host.db.batch();
+      const prefix = state.keys.dataPrefix;
+      let slabBytes = 0;
+      for (const write of writes) slabBytes += prefix.length + write.key.length + (write.bytes?.length ?? 0);
+      const slab = new OffHeapSlab(slabBytes);
       let numRows = state.numRows;
       let updated = 0;
       let removed = 0;
@@ -333,11 +338,11 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
           const before = previous[i] as Uint8Array | null;
           if (write.bytes === null) {
             if (before === null) continue; // deleting an absent key changes nothing
-            batch.del(dataKey(state.keys, write.key));
+            batch.del(slab.concat(prefix, write.key));
             removed += 1;
             numRows -= 1;
           } else {
-            batch.put(dataKey(state.keys, write.key), write.bytes);
+            batch.put(slab.concat(prefix, write.key), slab.copy(write.bytes));
             updated += 1;
             if (before === null) numRows += 1;
           }

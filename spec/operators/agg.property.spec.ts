@@ -35,7 +35,9 @@ function cut<T>(rows: T[], cuts: number[]): T[][] {
 }
 
 const key = (r: Row): string => JSON.stringify([(r.window as { start: Date }).start.getTime(), r.word]);
-const spec = () => ({ n: A.count(), total: A.sum('v'), hi: A.max('v') });
+// Buffers of several shapes (numbers, nullable numbers, arrays, { value, set } objects): the operator keeps them
+// decoded between batches (internal/DecodedStateCache), so a buffer shared where it must be copied would show.
+const spec = () => ({ n: A.count(), total: A.sum('v'), hi: A.max('v'), all: A.collect_list('v'), firstV: A.first('v') });
 const ops = (delay: string) => [withWatermark('ts', delay), window('ts', '10 seconds'), groupByKey('window', 'word'), agg(spec())];
 
 function batchOracle(rows: Row[]): Map<string, Row> {
