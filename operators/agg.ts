@@ -23,6 +23,7 @@ import { toEpochMs } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
 import { DecodedStateCache } from './internal/DecodedStateCache';
 import { GroupIndex } from './internal/groupIndex';
+import { statefulOperatorHandle } from './internal/statefulOperatorHandle';
 import { forEachLazyRow, forEachLazyRowExtended, withChanges } from './internal/lazyRows';
 import { fromMaybe, then } from './internal/maybe';
 import { keyId, readTimePrefix, sessionKey, sessionKeyPrefix, stateKey, timePrefix } from './internal/groupKey';
@@ -222,6 +223,12 @@ function partialAggregate(
   return out;
 }
 
+interface AggregateCounters {
+  droppedByWatermark: number;
+}
+
+const aggregateMetrics = (c: AggregateCounters) => ({ numRowsDroppedByWatermark: c.droppedByWatermark });
+
 function aggregateBatch(batch: MicroBatch<Row>, names: readonly string[], fns: readonly AggregateFunction[]): MaybePromise<MicroBatch<Row>> {
   const { context, outputMode } = batch;
   const operatorId = context.nextOperatorId('aggregate');
@@ -230,14 +237,17 @@ function aggregateBatch(batch: MicroBatch<Row>, names: readonly string[], fns: r
   const grouping = batch.metadata?.grouping ?? { columns: [] as string[] };
   const timeKeyed = timeKeyIndex >= 0;
 
-  let droppedByWatermark = 0;
-  context.registerStatefulOperator({
-    operatorId,
-    operatorName: isSession ? 'sessionWindowStateStoreSaveExec' : 'stateStoreSave',
-    shouldRunAnotherBatch: (newWatermarkMs) =>
-      timeKeyed && outputMode !== 'complete' && newWatermarkMs > batch.watermarkMs,
-    metrics: () => ({ numRowsDroppedByWatermark: droppedByWatermark }),
-  });
+  const counters: AggregateCounters = { droppedByWatermark: 0 };
+  context.registerStatefulOperator(
+    statefulOperatorHandle({
+      operatorId,
+      operatorName: isSession ? 'sessionWindowStateStoreSaveExec' : 'stateStoreSave',
+      batchWatermarkMs: batch.watermarkMs,
+      noDataBatch: timeKeyed && outputMode !== 'complete' ? 'watermarkAdvance' : 'never',
+      counters,
+      metricsOf: aggregateMetrics,
+    }),
+  );
   const emit = (rows: Row[]): MicroBatch<Row> => withChanges(batch, { rows, metadata: metadataAfter(plan) });
   const dropLate = timeKeyed && outputMode !== 'complete';
 
@@ -245,7 +255,7 @@ function aggregateBatch(batch: MicroBatch<Row>, names: readonly string[], fns: r
     return then(context.stateStore(operatorId), (store) =>
       then(
         sessionBatch(batch, store, columns, eventTimeColumn === SESSION_WINDOW_COLUMN, names, fns, (n) => {
-          droppedByWatermark += n;
+          counters.droppedByWatermark += n;
         }),
         emit,
       ),
@@ -261,7 +271,7 @@ function aggregateBatch(batch: MicroBatch<Row>, names: readonly string[], fns: r
     const time = timeKeyed ? keyEventTime(p.values[timeKeyIndex]) : undefined;
     if (timeKeyed && time === null) continue; // null event time: no window, no group (Spark drops it too)
     if (dropLate && time !== undefined && time !== null && time <= batch.lateEventsWatermarkMs) {
-      droppedByWatermark += 1;
+      counters.droppedByWatermark += 1;
       continue;
     }
     live.push({ p, key: stateKey(p.values, time ?? undefined), time: time ?? undefined });

@@ -14,10 +14,11 @@
  */
 import { concatMap, type OperatorFunction } from 'rxjs';
 import type { MicroBatch, Row } from '../lib/contracts';
-import { checkColumns, deduplicateRows, plainKey, type DedupCounts } from '../lib/dedup/deduplicate';
+import { checkColumns, deduplicateRows, plainKey, dedupMetrics, type DedupCounts } from '../lib/dedup/deduplicate';
 import { stateKey, timePrefix } from './internal/groupKey';
 import { fromMaybe, then } from './internal/maybe';
 import { withChanges } from './internal/lazyRows';
+import { statefulOperatorHandle } from './internal/statefulOperatorHandle';
 import { describeOperator, type AnalysisState } from './describeOperator';
 
 /** Where keys with a NULL event time sort: after every real time, so they are never evicted (as in Spark). */
@@ -69,15 +70,16 @@ function dedupBatch(batch: MicroBatch<Row>, keys: readonly string[] | undefined)
   const operatorId = context.nextOperatorId('dedupe');
   const evicts = timeKeyed(keys, batch.metadata?.eventTimeColumn);
   const counts: DedupCounts = { droppedDuplicates: 0, droppedByWatermark: 0 };
-  context.registerStatefulOperator({
-    operatorId,
-    operatorName: 'dedupe',
-    shouldRunAnotherBatch: (newWatermarkMs) => newWatermarkMs > batch.watermarkMs,
-    metrics: () => ({
-      numRowsDroppedByWatermark: counts.droppedByWatermark,
-      customMetrics: { numDroppedDuplicateRows: counts.droppedDuplicates },
+  context.registerStatefulOperator(
+    statefulOperatorHandle({
+      operatorId,
+      operatorName: 'dedupe',
+      batchWatermarkMs: batch.watermarkMs,
+      noDataBatch: 'watermarkAdvance',
+      counters: counts,
+      metricsOf: dedupMetrics,
     }),
-  });
+  );
   const keyOf = evicts
     ? (values: unknown[], time: number | null) => stateKey(values, time ?? NULL_TIME)
     : (values: unknown[]) => plainKey(values);

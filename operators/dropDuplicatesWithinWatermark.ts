@@ -13,9 +13,10 @@
 import { concatMap, type OperatorFunction } from 'rxjs';
 import type { BatchMetadata, MicroBatch, Row } from '../lib/contracts';
 import { ErrorCodes, WeirError } from '../lib/errors';
-import { WITHIN_WATERMARK_WITHOUT_WATERMARK, checkColumns, deduplicateRows, plainKey, type DedupCounts } from '../lib/dedup/deduplicate';
+import { WITHIN_WATERMARK_WITHOUT_WATERMARK, checkColumns, deduplicateRows, plainKey, dedupMetrics, type DedupCounts } from '../lib/dedup/deduplicate';
 import { fromMaybe, then } from './internal/maybe';
 import { withChanges } from './internal/lazyRows';
+import { statefulOperatorHandle } from './internal/statefulOperatorHandle';
 import { describeOperator } from './describeOperator';
 import { dedupAnalysis } from './dropDuplicates';
 
@@ -73,15 +74,16 @@ function withinWatermarkBatch(batch: MicroBatch<Row>, keys: readonly string[] | 
   requireWatermark(batch.metadata?.eventTimeColumn, { operatorId, batchId: batch.batchId });
   const delayMs = requireDelay(batch.metadata, { operatorId, batchId: batch.batchId });
   const counts: DedupCounts = { droppedDuplicates: 0, droppedByWatermark: 0 };
-  context.registerStatefulOperator({
-    operatorId,
-    operatorName: 'dedupeWithinWatermark',
-    shouldRunAnotherBatch: (newWatermarkMs) => newWatermarkMs > batch.watermarkMs,
-    metrics: () => ({
-      numRowsDroppedByWatermark: counts.droppedByWatermark,
-      customMetrics: { numDroppedDuplicateRows: counts.droppedDuplicates },
+  context.registerStatefulOperator(
+    statefulOperatorHandle({
+      operatorId,
+      operatorName: 'dedupeWithinWatermark',
+      batchWatermarkMs: batch.watermarkMs,
+      noDataBatch: 'watermarkAdvance',
+      counters: counts,
+      metricsOf: dedupMetrics,
     }),
-  });
+  );
   return then(context.stateStore(operatorId), (store) =>
     then(
       deduplicateRows(batch, store, keys, (values) => plainKey(values), (key, _row, time) => {

@@ -33,6 +33,7 @@ import { EVENT_TIME_TIMEOUT_WITHOUT_WATERMARK, declareGroupsWithState, modeName 
 import { keyId, stateKey } from './internal/groupKey';
 import { fromMaybe, then } from './internal/maybe';
 import { withChanges } from './internal/lazyRows';
+import { statefulOperatorHandle } from './internal/statefulOperatorHandle';
 import { describeOperator } from './describeOperator';
 
 /**
@@ -59,6 +60,12 @@ interface StoredGroup<S> {
 }
 
 const NO_TIMESTAMP = -1;
+
+interface GroupStateCounters {
+  droppedByWatermark: number;
+}
+
+const groupStateMetrics = (c: GroupStateCounters) => ({ numRowsDroppedByWatermark: c.droppedByWatermark });
 
 /** The pairs of an initial state, checked to be `[key row, state]` pairs. */
 function initialStateEntries<K, S>(name: string, initialState: Iterable<readonly [K, S]>): ReadonlyArray<readonly [K, S]> {
@@ -185,15 +192,22 @@ export function groupsWithState<T extends Row, K extends Row, S, O extends Row>(
         const operatorId = context.nextOperatorId(name);
         const eventTimeColumn = batch.metadata?.eventTimeColumn;
         if (!batchQuery) checkRuntime(eventTimeColumn, batch.outputMode);
-        let droppedByWatermark = 0;
-        context.registerStatefulOperator({
-          operatorId,
-          operatorName: name === 'applyInPandasWithState' ? name : 'flatMapGroupsWithState',
-          shouldRunAnotherBatch: (newWatermarkMs) =>
-            timeout === GroupStateTimeout.ProcessingTimeTimeout ||
-            (timeout === GroupStateTimeout.EventTimeTimeout && eventTimeColumn !== undefined && newWatermarkMs > batch.watermarkMs),
-          metrics: () => ({ numRowsDroppedByWatermark: droppedByWatermark }),
-        });
+        const counters: GroupStateCounters = { droppedByWatermark: 0 };
+        context.registerStatefulOperator(
+          statefulOperatorHandle({
+            operatorId,
+            operatorName: name === 'applyInPandasWithState' ? name : 'flatMapGroupsWithState',
+            batchWatermarkMs: batch.watermarkMs,
+            noDataBatch:
+              timeout === GroupStateTimeout.ProcessingTimeTimeout
+                ? 'always'
+                : timeout === GroupStateTimeout.EventTimeTimeout && eventTimeColumn !== undefined
+                  ? 'watermarkAdvance'
+                  : 'never',
+            counters,
+            metricsOf: groupStateMetrics,
+          }),
+        );
         // 1. Group this batch's rows (late rows dropped first under an event-time timeout).
         const groups = new Map<string, { k: Row; key: Uint8Array; rows: T[] }>();
         const dropLate = timeout === GroupStateTimeout.EventTimeTimeout && eventTimeColumn !== undefined;
@@ -201,7 +215,7 @@ export function groupsWithState<T extends Row, K extends Row, S, O extends Row>(
           if (dropLate) {
             const time = eventTimeOf(row[eventTimeColumn]);
             if (time !== null && time <= batch.lateEventsWatermarkMs) {
-              droppedByWatermark += 1;
+              counters.droppedByWatermark += 1;
               continue;
             }
           }

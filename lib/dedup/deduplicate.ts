@@ -60,6 +60,11 @@ export interface DedupCounts {
   droppedByWatermark: number;
 }
 
+/** Progress fields of a deduplication's counts (Spark's: numDroppedDuplicateRows is a custom metric). */
+export function dedupMetrics(counts: DedupCounts): { numRowsDroppedByWatermark: number; customMetrics: Record<string, number> } {
+  return { numRowsDroppedByWatermark: counts.droppedByWatermark, customMetrics: { numDroppedDuplicateRows: counts.droppedDuplicates } };
+}
+
 /** One candidate row: the first of its key in the batch. */
 interface Candidate {
   readonly index: number;
