@@ -3,7 +3,8 @@
  *
  * Invariants (the batch protocol):
  * 1. `offsets/N` (end offsets, the watermark batch N uses, the frozen batch timestamp, frozen confs) is durable
- *    before any row of batch N is read or written.
+ *    before any operator, state store or sink sees batch N. The sources' rows of batch N are read while it is
+ *    written (a source's read of a logged range is pure: the same rows again after a restart, no effect).
  * 2. The sink gets batch N, then state stores commit version N, then `commits/N` is written, then sources may
  *    forget data up to N's end offsets.
  * 3. A batch found uncommitted at start is re-run with exactly its logged offsets, watermark and timestamp.
@@ -263,6 +264,7 @@ export class MicroBatchExecution {
     this.dataArrived = false;
 
     let batch: PendingBatch | undefined;
+    let reading: Promise<Row[][]> | undefined;
     let isDataBatch = true;
     if (this.pending) {
       batch = this.pending;
@@ -299,6 +301,10 @@ export class MicroBatchExecution {
         batchTimestampMs: triggerStartMs,
       };
       this.status(StatusMessages.writingOffsets, hasNewData, true);
+      // The sources are read while offsets/N is written: reading has no effect a restart could see, and the
+      // write is mostly waiting for fsync. Nothing of the batch runs before the offsets are durable.
+      reading = this.readInputs(batch, this.committed, durations);
+      reading.catch(() => undefined); // awaited below; a failed offsets write must not leave it unhandled
       const t1 = this.o.clock.now();
       const written = await this.o.checkpoint.offsetLog.add(batch.batchId, {
         metadata: {
@@ -320,7 +326,7 @@ export class MicroBatchExecution {
       await this.o.failpoint?.('afterOffsetsWritten', batch.batchId);
     }
     const start = this.committed;
-    const numInputRows = await this.runBatch(batch, start, durations);
+    const numInputRows = await this.runBatch(batch, start, durations, reading);
     durations.triggerExecution = this.o.clock.now() - triggerStartMs;
     this.reportProgress(batch, start, numInputRows, triggerStartMs, durations, isDataBatch);
     this.lastNoExecutionEventMs = this.o.clock.now();
@@ -361,28 +367,39 @@ export class MicroBatchExecution {
   }
 
   /** Executes batch N over (start, end]; returns the input row count. */
-  private async runBatch(batch: PendingBatch, start: readonly Offset[], durations: DurationMs): Promise<number[]> {
+  /** The rows of every source for `batch` (`getBatch` in durations). */
+  private async readInputs(batch: PendingBatch, start: readonly Offset[], durations: DurationMs): Promise<Row[][]> {
+    const t0 = this.o.clock.now();
+    const inputs = await Promise.all(
+      this.sources.map((s, i) =>
+        jsonEqual(start[i]!, batch.end[i]!)
+          ? Promise.resolve([] as Row[])
+          : this.guard('SOURCE_ERROR', () => readRows(s, start[i]!, batch.end[i]!), {
+              batchId: batch.batchId,
+              source: s.description,
+              offset: batch.end[i],
+            }),
+      ),
+    );
+    durations.getBatch = this.o.clock.now() - t0;
+    return inputs;
+  }
+
+  private async runBatch(
+    batch: PendingBatch,
+    start: readonly Offset[],
+    durations: DurationMs,
+    reading?: Promise<Row[][]>,
+  ): Promise<number[]> {
     const { batchId } = batch;
     this._currentBatchId = batchId;
     const context = new EngineBatchContext(this.queryId, this.o.checkpoint.root, batchId, this.stateProvider);
     try {
-      const t0 = this.o.clock.now();
       // The batch's rows are held in `rowsOf` and dropped once used: locals captured by closures in an async
       // function live until it returns, and keeping a batch's rows alive across the state commit made
       // young-generation GC copy them again.
       const rowsOf: { inputs?: Row[][]; output?: readonly Row[] } = {};
-      rowsOf.inputs = await Promise.all(
-        this.sources.map((s, i) =>
-          jsonEqual(start[i]!, batch.end[i]!)
-            ? Promise.resolve([] as Row[])
-            : this.guard('SOURCE_ERROR', () => readRows(s, start[i]!, batch.end[i]!), {
-                batchId,
-                source: s.description,
-                offset: batch.end[i],
-              }),
-        ),
-      );
-      durations.getBatch = this.o.clock.now() - t0;
+      rowsOf.inputs = await (reading ?? this.readInputs(batch, start, durations));
       durations.queryPlanning = 0;
       const inputCounts = rowsOf.inputs.map((rows) => rows.length);
       const t1 = this.o.clock.now();
