@@ -1,7 +1,9 @@
 /**
  * The `csv` file format (Spark's CSV data source): options `sep` (`delimiter`), `header`, `quote`, `escape`,
  * `comment`, `nullValue`, `emptyValue`, `nanValue`, `positiveInf`, `negativeInf`, `ignoreLeadingWhiteSpace`,
- * `ignoreTrailingWhiteSpace`, `lineSep`, `encoding` (`charset`), `quoteAll` (write), `timestampFormat`, `dateFormat`, `inferSchema`, `mode`, `columnNameOfCorruptRecord`.
+ * `ignoreTrailingWhiteSpace`, `lineSep`, `encoding` (`charset`), `quoteAll`, `escapeQuotes` (write),
+ * `charToEscapeQuoteEscaping` (write; on read only its default), `maxColumns`, `maxCharsPerColumn` (read),
+ * `timestampFormat`, `dateFormat`, `inferSchema`, `mode`, `columnNameOfCorruptRecord`.
  * Parsing is csv-parse's; writing follows Spark's (univocity's) quoting rules.
  *
  * Invariant: tokens map to the schema's fields by position (Spark's `enforceSchema`), the corrupt-record column
@@ -40,6 +42,14 @@ interface CsvSettings {
   readonly charset: Charset;
   /** Write every non-null value in quotes (Spark's `quoteAll`, write only). */
   readonly quoteAll: boolean;
+  /** Write values containing the quote character in quotes (Spark's `escapeQuotes`, write only); else only those starting with it. */
+  readonly escapeQuotes: boolean;
+  /** What escapes the escape character inside quotes; `\u0000` = nothing (Spark's `charToEscapeQuoteEscaping`). */
+  readonly charToEscapeQuoteEscaping: string;
+  /** Most tokens in a record (Spark's `maxColumns`, read only). */
+  readonly maxColumns: number;
+  /** Most characters in a token, -1 = no limit (Spark's `maxCharsPerColumn`, read only). */
+  readonly maxCharsPerColumn: number;
 }
 
 /** Spark's CSVOptions.lineSeparator checks. */
@@ -57,11 +67,24 @@ function lineSepOf(options: FormatOptions): string | undefined {
 /** The settings of a read (`write` false) or a write: the whitespace and empty-value defaults differ, as in Spark. */
 function settingsOf(options: FormatOptions, write: boolean): CsvSettings {
   const quote = options.char('quote', '"');
+  const escape = options.char('escape', '\\');
+  // Spark's default: the escape character when it differs from the quote character, else none.
+  const charToEscapeQuoteEscaping = options.char('charToEscapeQuoteEscaping', escape !== quote ? escape : '\u0000');
+  if (!write && charToEscapeQuoteEscaping !== escape && charToEscapeQuoteEscaping !== '\u0000') {
+    throw new WeirError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `Reading CSV with charToEscapeQuoteEscaping '${charToEscapeQuoteEscaping}' other than the escape character ` +
+        `'${escape}' is not supported by weir (writing is)`,
+      { context: { option: 'charToEscapeQuoteEscaping', value: charToEscapeQuoteEscaping } },
+    );
+  }
   return {
     sep: options.has('sep') ? options.char('sep', ',') : options.char('delimiter', ','),
     quote,
-    escape: options.char('escape', '\\'),
-    comment: options.char('comment', '\u0000'),
+    escape,
+    // On write, univocity's own default '#' stays when the option is absent (Spark 4.0.1 quotes a first value
+    // starting with '#').
+    comment: options.char('comment', write ? '#' : '\u0000'),
     header: options.boolean('header', false),
     nullValue: options.string('nullValue', ''),
     // Spark writes `""` whatever the quote character; weir writes two quote characters, which read back as empty.
@@ -71,7 +94,55 @@ function settingsOf(options: FormatOptions, write: boolean): CsvSettings {
     lineSep: lineSepOf(options),
     charset: charsetOf(options),
     quoteAll: write && options.boolean('quoteAll', false),
+    escapeQuotes: options.boolean('escapeQuotes', true),
+    charToEscapeQuoteEscaping,
+    maxColumns: positiveIntegerOption(options, 'maxColumns', 20480),
+    maxCharsPerColumn: options.has('maxCharsPerColumn') ? limitOption(options, 'maxCharsPerColumn') : -1,
   };
+}
+
+function positiveIntegerOption(options: FormatOptions, key: string, fallback: number): number {
+  const raw = options.get(key);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `CSV option '${key}' must be a positive integer, got '${raw}'`, {
+      context: { option: key, value: raw },
+    });
+  }
+  return n;
+}
+
+/** A positive limit, or -1 for none. */
+function limitOption(options: FormatOptions, key: string): number {
+  return options.get(key)?.trim() === '-1' ? -1 : positiveIntegerOption(options, key, -1);
+}
+
+/**
+ * Spark fails the whole read (FAILED_READ_FILE, from univocity's TextParsingException) in every parse mode when a
+ * record passes `maxColumns` or a token `maxCharsPerColumn`: they are limits, not malformed records.
+ */
+function checkLimits(tokens: readonly Token[], s: CsvSettings, path: string, line: number): void {
+  if (tokens.length > s.maxColumns) {
+    throw new WeirError(
+      ErrorCodes.MALFORMED_RECORD,
+      `[FAILED_READ_FILE.NO_HINT] Encountered error while reading file ${path}: the record at line ${line} has ` +
+        `${tokens.length} columns, more than maxColumns (${s.maxColumns})`,
+      { context: { path, line, option: 'maxColumns', limit: s.maxColumns } },
+    );
+  }
+  if (s.maxCharsPerColumn < 0) return;
+  for (const token of tokens) {
+    if (token !== null && token.length > s.maxCharsPerColumn) {
+      throw new WeirError(
+        ErrorCodes.MALFORMED_RECORD,
+        `[FAILED_READ_FILE.NO_HINT] Encountered error while reading file ${path}: Length of parsed input ` +
+          `(${token.length}) at line ${line} exceeds the maximum number of characters defined in your parser ` +
+          `settings (${s.maxCharsPerColumn}) (maxCharsPerColumn)`,
+        { context: { path, line, option: 'maxCharsPerColumn', limit: s.maxCharsPerColumn } },
+      );
+    }
+  }
 }
 
 /** Spark's `nanValue`, `positiveInf`, `negativeInf` (read by FLOAT and DOUBLE fields). */
@@ -139,11 +210,11 @@ function trimEnd(v: string): string {
   return v.slice(0, end);
 }
 
+/** Univocity's rules as Spark configures its writer (checked against Spark 4.0.1's output). */
 function needsQuotes(v: string, s: CsvSettings, first: boolean): boolean {
   return (
     v.includes(s.sep) ||
-    v.includes(s.quote) ||
-    v.includes(s.escape) ||
+    (s.escapeQuotes ? v.includes(s.quote) : v.startsWith(s.quote)) ||
     v.includes('\n') ||
     v.includes('\r') ||
     (s.lineSep !== undefined && v.includes(s.lineSep)) ||
@@ -160,10 +231,15 @@ function writeToken(v: string | null, s: CsvSettings, first: boolean): string {
   if (s.ignoreTrailingWhiteSpace) t = trimEnd(t);
   if (t === '') return s.emptyValue;
   if (!s.quoteAll && !needsQuotes(t, s, first)) return t;
-  // Inside quotes the escape character escapes the quote and itself (Spark's escapeQuotes and
-  // charToEscapeQuoteEscaping, both defaulting to the escape character).
+  // Inside quotes the escape character escapes the quote, and charToEscapeQuoteEscaping (by default the escape
+  // character itself) the escape character. Outside quotes nothing is escaped.
+  const escapeEscape = s.charToEscapeQuoteEscaping;
   let out = s.quote;
-  for (const c of t) out += c === s.quote || c === s.escape ? `${s.escape}${c}` : c;
+  for (const c of t) {
+    if (c === s.quote) out += `${s.escape}${c}`;
+    else if (c === s.escape && escapeEscape !== '\u0000') out += `${escapeEscape}${c}`;
+    else out += c;
+  }
   return `${out}${s.quote}`;
 }
 
@@ -186,6 +262,7 @@ export const csvFormat: FileFormat = {
         if (kept) out.push(kept);
         continue;
       }
+      checkLimits(r.tokens, s, context.path, r.line);
       if (first && s.header) {
         first = false;
         continue;
@@ -246,6 +323,7 @@ export const csvFormat: FileFormat = {
       let first = true;
       for (const r of records(file.bytes, s)) {
         if ('malformed' in r) continue;
+        checkLimits(r.tokens, s, file.path, r.line);
         if (first && s.header) {
           names ??= r.tokens.map((t, i) => t ?? `_c${i}`);
           first = false;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { csvFormat } from '../../lib/formats/csvFormat';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
 import { toSchema } from '../../lib/sql/types';
@@ -167,6 +169,44 @@ describe('csvFormat', () => {
       const bytes = await write([{ id: 1, s: 'a', t: null }, { id: 2, s: '', t: 'x"y' }], ddl, { quoteAll: 'true', header: 'true' });
       expect(bytes.toString()).toBe('"id","s","t"\n"1","a",\n"2","","x\\"y"\n');
       expect(await readWith(csvFormat, bytes, ddl, { header: 'true', nullValue: 'NA' })).toEqual([{ id: 1, s: 'a', t: null }, { id: 2, s: '', t: 'x"y' }]);
+    });
+
+    describe("quoting and escaping on write: Spark 4.0.1's bytes (spec/formats/golden/csvWriteQuoting.json)", () => {
+      // Made by tools/spark-golden/csv_write_quoting.py; each case is one option set.
+      const golden = JSON.parse(readFileSync(path.join(__dirname, 'golden', 'csvWriteQuoting.json'), 'utf8')) as {
+        values: string[];
+        rows: string[][];
+        cases: Array<{ name: string; options: Record<string, string>; single: string[]; multi: string[] }>;
+      };
+      it.each(golden.cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+        const single = await write(golden.values.map((a) => ({ a })), 'a STRING', c.options);
+        expect(single.toString().split('\n').slice(0, -1)).toEqual(c.single);
+        const multi = await write(golden.rows.map(([a, b, c2, d]) => ({ a, b, c: c2, d })), 'a STRING, b STRING, c STRING, d STRING', c.options);
+        expect(multi.toString().split('\n').slice(0, -1)).toEqual(c.multi);
+        // What weir wrote reads back (Spark's own reader trims the whitespace Spark kept unquoted on write).
+        if (c.name !== 'whitespace kept' && c.options.charToEscapeQuoteEscaping === undefined) {
+          const back = await readWith(csvFormat, single, 'a STRING', { ...c.options, mode: 'FAILFAST' });
+          expect(back.map((r) => r.a)).toEqual(golden.values.map((v) => (v === ' "x" ' ? '"x"' : v)));
+        }
+      });
+    });
+
+    it('maxColumns and maxCharsPerColumn fail the read in every parse mode, naming file and line (as Spark)', async () => {
+      const text = '1,2,3\nabcdefghij,1,2\n6,7,8,9\n4,5\n';
+      for (const mode of ['PERMISSIVE', 'DROPMALFORMED', 'FAILFAST']) {
+        const columns = await expectWeirError(() => readWith(csvFormat, text, 'a STRING, b STRING, c STRING', { maxColumns: '3', mode }), 'MALFORMED_RECORD');
+        expect(columns.message).toMatch(/line 3 has 4 columns, more than maxColumns \(3\)/);
+        const chars = await expectWeirError(() => readWith(csvFormat, text, 'a STRING, b STRING, c STRING', { maxCharsPerColumn: '5', mode }), 'MALFORMED_RECORD');
+        expect(chars.message).toMatch(/Length of parsed input \(10\) at line 2 exceeds .*\(5\)/);
+        expect(chars.context).toMatchObject({ line: 2, option: 'maxCharsPerColumn' });
+      }
+      expect(await readWith(csvFormat, text, 'a STRING, b STRING, c STRING', { maxColumns: '4', maxCharsPerColumn: '-1', mode: 'DROPMALFORMED' })).toHaveLength(2);
+      expect((await expectWeirError(() => readWith(csvFormat, text, 'a STRING', { maxColumns: '0' }), 'INVALID_ARGUMENT')).message).toMatch(/maxColumns/);
+    });
+
+    it('charToEscapeQuoteEscaping other than the escape character is refused on read, with the reason', async () => {
+      const e = await expectWeirError(() => readWith(csvFormat, '"a"\n', 'a STRING', { charToEscapeQuoteEscaping: '#' }), 'INVALID_ARGUMENT');
+      expect(e.message).toMatch(/not supported by weir/);
     });
 
     it('dateFormat on read and write', async () => {
