@@ -7,6 +7,7 @@
  * the Kafka instance's private factory) and its internal `Batch` (aborted/control record filtering). kafkajs is
  * pinned to 2.2.x in package.json; these internals have not changed across 2.x.
  */
+import { retryTransient } from './retryTransient';
 import { Kafka, logLevel as KafkaLogLevel, type Admin, type Producer, type SASLOptions } from 'kafkajs';
 import {
   KafkaFencedError,
@@ -69,32 +70,6 @@ async function retryConcurrent<T>(f: () => Promise<T>): Promise<T> {
     } catch (e) {
       if ((e as { type?: string })?.type !== 'CONCURRENT_TRANSACTIONS' || attempt >= 100) throw e;
       await new Promise((r) => setTimeout(r, Math.min(100, 5 * (attempt + 1))));
-    }
-  }
-}
-
-const TRANSIENT_TYPES = new Set([
-  'COORDINATOR_LOAD_IN_PROGRESS',
-  'COORDINATOR_NOT_AVAILABLE',
-  'NOT_COORDINATOR',
-  'UNKNOWN_TOPIC_OR_PARTITION',
-  'LEADER_NOT_AVAILABLE',
-  'NOT_LEADER_FOR_PARTITION',
-  'REQUEST_TIMED_OUT',
-]);
-
-/**
- * Retries `f` on transient broker answers (a coordinator still loading after a broker start, metadata of a
- * topic created a moment ago), for at most ~10 s.
- */
-async function retryTransient<T>(f: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await f();
-    } catch (e) {
-      const type = (e as { type?: string })?.type ?? (e as { originalError?: { type?: string } })?.originalError?.type;
-      if (type === undefined || !TRANSIENT_TYPES.has(type) || attempt >= 50) throw e;
-      await new Promise((r) => setTimeout(r, Math.min(200, 20 * (attempt + 1))));
     }
   }
 }

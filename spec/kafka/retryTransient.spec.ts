@@ -1,0 +1,35 @@
+import { retryTransient } from '../../lib/kafka/retryTransient';
+
+const answer = (type: string) => Object.assign(new Error(type), { type });
+
+describe('retryTransient', () => {
+  it('retries a coordinator that is still loading until it answers', async () => {
+    let calls = 0;
+    const result = await retryTransient(async () => {
+      calls += 1;
+      if (calls < 4) throw answer('COORDINATOR_LOAD_IN_PROGRESS');
+      return 'offsets';
+    });
+    expect([result, calls]).toEqual(['offsets', 4]);
+  });
+
+  it('also reads the type of a wrapped error (kafkajs retries exhausted)', async () => {
+    let calls = 0;
+    await retryTransient(async () => {
+      calls += 1;
+      if (calls < 2) throw Object.assign(new Error('retries exhausted'), { originalError: answer('NOT_COORDINATOR') });
+    });
+    expect(calls).toBe(2);
+  });
+
+  it('throws other errors at once', async () => {
+    let calls = 0;
+    await expect(
+      retryTransient(async () => {
+        calls += 1;
+        throw answer('TOPIC_AUTHORIZATION_FAILED');
+      }),
+    ).rejects.toThrow('TOPIC_AUTHORIZATION_FAILED');
+    expect(calls).toBe(1);
+  });
+});
