@@ -5,9 +5,11 @@
  * topic that does not exist still fails soon).
  */
 export const TRANSIENT_RETRY_MS = new Map<string, number>([
-  ['COORDINATOR_LOAD_IN_PROGRESS', 60_000],
-  ['COORDINATOR_NOT_AVAILABLE', 60_000],
-  ['NOT_COORDINATOR', 60_000],
+  // kafkajs's names for Kafka's COORDINATOR_LOAD_IN_PROGRESS (14), COORDINATOR_NOT_AVAILABLE (15) and
+  // NOT_COORDINATOR (16); the same codes answer for transaction coordinators.
+  ['GROUP_LOAD_IN_PROGRESS', 60_000],
+  ['GROUP_COORDINATOR_NOT_AVAILABLE', 60_000],
+  ['NOT_COORDINATOR_FOR_GROUP', 60_000],
   ['UNKNOWN_TOPIC_OR_PARTITION', 10_000],
   ['LEADER_NOT_AVAILABLE', 10_000],
   ['NOT_LEADER_FOR_PARTITION', 10_000],
