@@ -96,26 +96,21 @@ function settingsOf(options: FormatOptions, write: boolean): CsvSettings {
     quoteAll: write && options.boolean('quoteAll', false),
     escapeQuotes: options.boolean('escapeQuotes', true),
     charToEscapeQuoteEscaping,
-    maxColumns: positiveIntegerOption(options, 'maxColumns', 20480),
-    maxCharsPerColumn: options.has('maxCharsPerColumn') ? limitOption(options, 'maxCharsPerColumn') : -1,
+    maxColumns: limitOption(options, 'maxColumns', 20480),
+    maxCharsPerColumn: limitOption(options, 'maxCharsPerColumn', -1, true),
   };
 }
 
-function positiveIntegerOption(options: FormatOptions, key: string, fallback: number): number {
-  const raw = options.get(key);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n <= 0) {
-    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `CSV option '${key}' must be a positive integer, got '${raw}'`, {
-      context: { option: key, value: raw },
+/** A positive integer option (`fallback` when absent); with `unlimited`, -1 too (no limit). */
+function limitOption(options: FormatOptions, key: string, fallback: number, unlimited = false): number {
+  if (unlimited && options.get(key)?.trim() === '-1') return -1;
+  const n = options.integer(key) ?? fallback;
+  if (n === 0) {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `Invalid value '0' for option '${key}', must be a positive integer`, {
+      context: { option: key, value: '0' },
     });
   }
   return n;
-}
-
-/** A positive limit, or -1 for none. */
-function limitOption(options: FormatOptions, key: string): number {
-  return options.get(key)?.trim() === '-1' ? -1 : positiveIntegerOption(options, key, -1);
 }
 
 /**
