@@ -1,6 +1,7 @@
 /**
  * The Jackson parser features Spark's JSON options switch on (`allowComments`, `allowSingleQuotes`,
- * `allowUnquotedFieldNames`, and `allowNonNumericNumbers`, on by default), as a rewrite of the record text into
+ * `allowUnquotedFieldNames`, `allowNumericLeadingZeros`, `allowBackslashEscapingAnyCharacter`,
+ * `allowUnquotedControlChars`, and `allowNonNumericNumbers`, on by default), as a rewrite of the record text into
  * strict JSON that `JSON.parse` reads. A non-numeric number (`NaN`, `Infinity`, `-INF`, ...) becomes the string
  * Spark's reader takes for it (`"NaN"`, `"Infinity"`, `"-Infinity"`): a DOUBLE/FLOAT field reads the number, a
  * STRING field the text (inference sees a string, where Spark infers DOUBLE).
@@ -22,6 +23,12 @@ export interface JsonFeatures {
   readonly allowUnquotedFieldNames: boolean;
   /** `NaN`, `Infinity`, `+Infinity`, `-Infinity`, `INF`, `+INF`, `-INF` as numbers (Spark's default: true). */
   readonly allowNonNumericNumbers?: boolean;
+  /** Numbers with leading zeros (`007` is 7, `-007.5` is -7.5). */
+  readonly allowNumericLeadingZeros?: boolean;
+  /** A backslash before any character in a string stands for that character (`"\q"` is `q`). */
+  readonly allowBackslashEscapingAnyCharacter?: boolean;
+  /** Characters below U+0020 (tab, newline, ...) unescaped inside strings. */
+  readonly allowUnquotedControlChars?: boolean;
 }
 
 /** The features of `options` (INVALID_ARGUMENT for a value that is not a boolean). */
@@ -31,6 +38,9 @@ export function jsonFeaturesOf(options: FormatOptions): JsonFeatures {
     allowSingleQuotes: options.boolean('allowSingleQuotes', false),
     allowUnquotedFieldNames: options.boolean('allowUnquotedFieldNames', false),
     allowNonNumericNumbers: options.boolean('allowNonNumericNumbers', true),
+    allowNumericLeadingZeros: options.boolean('allowNumericLeadingZeros', false),
+    allowBackslashEscapingAnyCharacter: options.boolean('allowBackslashEscapingAnyCharacter', false),
+    allowUnquotedControlChars: options.boolean('allowUnquotedControlChars', false),
   };
 }
 
@@ -39,7 +49,52 @@ export function jsonFeaturesOf(options: FormatOptions): JsonFeatures {
  * only when `JSON.parse` fails, so strict JSON keeps its fast path).
  */
 export function isRelaxed(f: JsonFeatures): boolean {
-  return f.allowComments || f.allowSingleQuotes || f.allowUnquotedFieldNames;
+  return (
+    f.allowComments ||
+    f.allowSingleQuotes ||
+    f.allowUnquotedFieldNames ||
+    f.allowNumericLeadingZeros === true ||
+    f.allowBackslashEscapingAnyCharacter === true ||
+    f.allowUnquotedControlChars === true
+  );
+}
+
+/** The escapes JSON defines after a backslash. */
+const JSON_ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't', 'u']);
+
+/** `c` as JSON string content (a control character or quote escaped). */
+function jsonChar(c: string): string {
+  return JSON.stringify(c).slice(1, -1);
+}
+
+/**
+ * The body of a string (between its quotes) as strict JSON content under `f`: an escape JSON does not define
+ * becomes its character (allowBackslashEscapingAnyCharacter), a raw control character its `\u` escape
+ * (allowUnquotedControlChars); anything else is kept, so JSON.parse still rejects what `f` does not allow.
+ */
+function stringBody(body: string, f: JsonFeatures, quote: '"' | "'"): string {
+  let out = '';
+  for (let k = 0; k < body.length; k += 1) {
+    const d = body[k] as string;
+    if (d === '\\' && k + 1 < body.length) {
+      const e = body[k + 1] as string;
+      k += 1;
+      if (quote === "'" && e === "'") out += "'";
+      else if (JSON_ESCAPES.has(e)) out += `\\${e}`;
+      else out += f.allowBackslashEscapingAnyCharacter ? jsonChar(e) : `\\${e}`;
+    } else if (d < ' ' && f.allowUnquotedControlChars) out += jsonChar(d);
+    else if (d === '"' && quote === "'") out += '\\"';
+    else out += d;
+  }
+  return out;
+}
+
+/** A number token with leading zeros at `i` (`007`, `-00.5`), or undefined. */
+function leadingZerosAt(text: string, i: number): string | undefined {
+  const c = text[i] as string;
+  if ((c !== '0' && c !== '-') || /[A-Za-z0-9_$.+-]/.test(text[i - 1] ?? ' ')) return undefined;
+  const m = /^-?0+\d[0-9.eE+-]*/.exec(text.slice(i, i + 400));
+  return m === null ? undefined : m[0];
 }
 
 const NON_NUMERIC: Readonly<Record<string, string>> = {
@@ -89,28 +144,22 @@ export function toStrictJson(text: string, f: JsonFeatures): string {
   while (i < n) {
     const c = text[i] as string;
     if (c === '"') {
-      // A strict string: copied as it is.
+      // A strict string: copied as it is, unless escapes or control characters are relaxed.
       let j = i + 1;
       while (j < n && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
+      if (j >= n || !(f.allowBackslashEscapingAnyCharacter || f.allowUnquotedControlChars)) out += text.slice(i, j + 1);
+      else out += `"${stringBody(text.slice(i + 1, j), f, '"')}"`;
       i = j + 1;
     } else if (c === "'" && f.allowSingleQuotes) {
       let j = i + 1;
-      let body = '';
-      while (j < n && text[j] !== "'") {
-        const d = text[j] as string;
-        if (d === '\\' && j + 1 < n) {
-          const e = text[j + 1] as string;
-          body += e === "'" ? "'" : `\\${e}`;
-          j += 2;
-        } else {
-          body += d === '"' ? '\\"' : d;
-          j += 1;
-        }
-      }
+      while (j < n && text[j] !== "'") j += text[j] === '\\' ? 2 : 1;
       if (j >= n) return out + text.slice(i); // unterminated: left for JSON.parse to reject
-      out += `"${body}"`;
+      out += `"${stringBody(text.slice(i + 1, j), f, "'")}"`;
       i = j + 1;
+    } else if (f.allowNumericLeadingZeros && leadingZerosAt(text, i) !== undefined) {
+      const token = leadingZerosAt(text, i) as string;
+      out += token.replace(/^(-?)0+(?=\d)/, '$1');
+      i += token.length;
     } else if (c === '/' && f.allowComments && text[i + 1] === '/') {
       let j = i + 2;
       while (j < n && text[j] !== '\n' && text[j] !== '\r') j++;

@@ -217,6 +217,34 @@ describe('jsonFormat: Spark options', () => {
     await expectWeirError(() => readWith(jsonFormat, text, 'id INT', { allowComments: 'sometimes' }), 'INVALID_ARGUMENT');
   });
 
+  it("allowNumericLeadingZeros, allowBackslashEscapingAnyCharacter, allowUnquotedControlChars: Spark 4.0.1's rows", async () => {
+    // The rows pyspark 4.0.1 read from this file with each option set (schema a DOUBLE, s STRING, _corrupt_record).
+    const text = [
+      '{"a": 007, "s": "x"}',
+      '{"a": -007.5, "s": "y"}',
+      '{"a": 0, "s": "\\q\\w"}',
+      '{"a": 1, "s": "tab\there"}',
+      '{"a": 00, "s": "\\u0041\\/"}',
+      '{"a": 1, "s": "c\\\\d"}',
+    ].join('\n') + '\n';
+    const lines = text.split('\n');
+    const bad = (i: number) => ({ a: null, s: null, _corrupt_record: lines[i] });
+    const ok = (a: number, s: string) => ({ a, s, _corrupt_record: null });
+    const ddl = 'a DOUBLE, s STRING, _corrupt_record STRING';
+    expect(await readWith(jsonFormat, text, ddl, {})).toEqual([bad(0), bad(1), bad(2), bad(3), bad(4), ok(1, 'c\\d')]);
+    expect(await readWith(jsonFormat, text, ddl, { allowNumericLeadingZeros: 'true' })).toEqual([
+      ok(7, 'x'), ok(-7.5, 'y'), bad(2), bad(3), ok(0, 'A/'), ok(1, 'c\\d'),
+    ]);
+    expect(await readWith(jsonFormat, text, ddl, { allowBackslashEscapingAnyCharacter: 'true' })).toEqual([
+      bad(0), bad(1), ok(0, 'qw'), bad(3), bad(4), ok(1, 'c\\d'),
+    ]);
+    expect(await readWith(jsonFormat, text, ddl, { allowUnquotedControlChars: 'true' })).toEqual([
+      bad(0), bad(1), bad(2), ok(1, 'tab\there'), bad(4), ok(1, 'c\\d'),
+    ]);
+    const all = { allowNumericLeadingZeros: 'true', allowBackslashEscapingAnyCharacter: 'true', allowUnquotedControlChars: 'true' };
+    expect(await readWith(jsonFormat, text, ddl, all)).toEqual([ok(7, 'x'), ok(-7.5, 'y'), ok(0, 'qw'), ok(1, 'tab\there'), ok(0, 'A/'), ok(1, 'c\\d')]);
+  });
+
   it('primitivesAsString and dropFieldIfAllNull (inference)', () => {
     const text = '{"a":1,"b":true,"c":{"d":2.5,"e":null},"n":null,"arr":[],"o":{},"l":[1]}\n{"a":2,"n":null}\n';
     expect(infer(text)).toBe('struct<a:bigint,arr:array<string>,b:boolean,c:struct<d:double,e:string>,l:array<bigint>,n:string>');

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { toStrictJson, type JsonFeatures } from '../../lib/formats/relaxedJson';
 
 const ALL: JsonFeatures = { allowComments: true, allowSingleQuotes: true, allowUnquotedFieldNames: true };
@@ -29,5 +30,32 @@ describe('toStrictJson: allowNonNumericNumbers', () => {
     ]);
     expect(JSON.parse(toStrictJson('{NaN: NaN, Infinityx: 1}', { ...ALL, allowNonNumericNumbers: true }))).toEqual({ NaN: 'NaN', Infinityx: 1 });
     expect(toStrictJson('[NaN]', NONE)).toBe('[NaN]');
+  });
+});
+
+describe('toStrictJson: allowNumericLeadingZeros, allowBackslashEscapingAnyCharacter, allowUnquotedControlChars', () => {
+  const ZEROS: JsonFeatures = { ...NONE, allowNumericLeadingZeros: true };
+  const ANY_ESCAPE: JsonFeatures = { ...NONE, allowBackslashEscapingAnyCharacter: true };
+  const CONTROL: JsonFeatures = { ...NONE, allowUnquotedControlChars: true };
+  const EVERY: JsonFeatures = { ...ALL, allowNonNumericNumbers: true, allowNumericLeadingZeros: true, allowBackslashEscapingAnyCharacter: true, allowUnquotedControlChars: true };
+
+  it('each feature rewrites only what it allows', () => {
+    expect(JSON.parse(toStrictJson('[007, -007.5, 00, 0, 0.5, -0, 1e-07, "007"]', ZEROS))).toEqual([7, -7.5, 0, 0, 0.5, -0, 1e-7, '007']);
+    expect(JSON.parse(toStrictJson('{"s": "\\q\\w\\u0041\\/\\\\d\\"", "t": \'\\q\'}', { ...ANY_ESCAPE, allowSingleQuotes: true }))).toEqual({ s: 'qwA/\\d"', t: 'q' });
+    expect(JSON.parse(toStrictJson('{"s": "tab\there\nnl"}', CONTROL))).toEqual({ s: 'tab\there\nnl' });
+    // Off, the same texts stay malformed.
+    expect(() => JSON.parse(toStrictJson('[007]', NONE))).toThrow(SyntaxError);
+    expect(() => JSON.parse(toStrictJson('["\\q"]', { ...NONE, allowUnquotedControlChars: true }))).toThrow(SyntaxError);
+    expect(() => JSON.parse(toStrictJson('["a\tb"]', ANY_ESCAPE))).toThrow(SyntaxError);
+  });
+
+  it('strict JSON means the same with every feature on', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = JSON.stringify(value);
+        expect(JSON.parse(toStrictJson(text, EVERY))).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
