@@ -13,7 +13,8 @@
  * Every click matches exactly one impression, so the output has CLICKS rows (checked). Reported: events/s
  * (impressions + clicks) wall-clock over the whole run and steady-state from progress (sum numInputRows / sum
  * batchDuration after WARMUP batches), the process's CPU time (user + system, all threads: a comparison figure
- * that machine noise disturbs less than wall time), the number of joined rows, and the peak state size (numRowsTotal of the join,
+ * that machine noise disturbs less than wall time; steadyCpuMs and steadyEventsPerCpuSec the same over the batches after
+ * WARMUP, from the sink write of batch WARMUP - 1 to that of the last batch), the number of joined rows, and the peak state size (numRowsTotal of the join,
  * rows buffered on both sides, and its memoryUsedBytes).
  *
  * Run: node -r @swc-node/register bench/join-impressions-clicks.ts
@@ -50,10 +51,15 @@ const CACHE = process.env.CACHE === undefined ? undefined : Number(process.env.C
 async function main(): Promise<void> {
   const checkpoint = mkdtempSync(path.join(tmpdir(), 'weir-bench-join-'));
   let joined = 0;
+  // CPU time at the sink write of the last warm-up batch and of the last batch: the steady batches' CPU time.
+  let cpuAtWarmup: NodeJS.CpuUsage | undefined;
+  let cpuAtEnd: NodeJS.CpuUsage | undefined;
   const sink: Sink<Row> = {
     description: 'CountingSink',
     addBatch: async (id, out) => {
       if (id < BATCHES) joined += out.length;
+      if (id === WARMUP - 1) cpuAtWarmup = process.cpuUsage();
+      if (id === BATCHES - 1) cpuAtEnd = process.cpuUsage();
     },
   };
   const t0 = process.hrtime.bigint();
@@ -108,6 +114,10 @@ async function main(): Promise<void> {
   const inputRows = progress.reduce((n, p) => n + p.numInputRows, 0);
   const peakRows = Math.max(...progress.map((p) => p.stateOperators[0]?.numRowsTotal ?? 0));
   const peakBytes = Math.max(...progress.map((p) => p.stateOperators[0]?.memoryUsedBytes ?? 0));
+  const steadyCpuMs =
+    cpuAtWarmup !== undefined && cpuAtEnd !== undefined
+      ? (cpuAtEnd.user + cpuAtEnd.system - cpuAtWarmup.user - cpuAtWarmup.system) / 1000
+      : undefined;
   const expectedJoined = progress.length >= BATCHES ? CLICKS : undefined;
   process.stdout.write(
     `${JSON.stringify({
@@ -123,6 +133,8 @@ async function main(): Promise<void> {
       wallMs: Math.round(wallMs),
       wallEventsPerSec: Math.round(inputRows / (wallMs / 1000)),
       cpuMs: Math.round(cpuMs),
+      steadyCpuMs: steadyCpuMs === undefined ? undefined : Math.round(steadyCpuMs),
+      steadyEventsPerCpuSec: steadyCpuMs === undefined ? undefined : Math.round(steadyRows / (steadyCpuMs / 1000)),
       steadyEventsPerSec: Math.round(steadyRows / (steadyMs / 1000)),
       peakStateRows: peakRows,
       peakStateMemoryBytes: peakBytes,

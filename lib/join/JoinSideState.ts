@@ -5,12 +5,19 @@
  * Invariants:
  * - Durable layout in the side's StateStore (keys are lib/state/keyEncoding tuples):
  *   `['b', batchId]` holds the rows that batch stored, sorted by eviction time (stable, nulls last), with their
- *   eviction times and which matched already (columnar when the rows share their columns, see StoredBlock); `['m', batchId, i]` marks row `i` of that block matched in a later batch;
- *   `['w']` is the last eviction threshold applied. A row of a block is buffered iff its eviction time is null or
- *   above `['w']`; a block is deleted (with its marks) once none of its rows is buffered. Everything written is a
- *   function of the previous version and the batch's rows, so a re-run batch writes the same state.
+ *   eviction times and which matched already (columnar when the rows share their columns, see StoredBlock);
+ *   `['m', batchId, i]` marks row `i` of that block matched in a later batch; `['w']` is the last eviction
+ *   threshold applied. A row of a block is buffered iff its eviction time is null or above `['w']`; a block is
+ *   deleted (with its marks) once none of its rows is buffered. Everything written is a function of the previous
+ *   version and the batch's rows, so a re-run batch writes the same state.
  * - The memo holds exactly the buffered rows, indexed by join key; it is rebuilt from the durable layout when the
- *   store has none (restart, rollback, failed batch), see StateStore.memo.
+ *   store has none (restart, rollback, failed batch), see StateStore.memo. It is a list of segments (oldest
+ *   first), each one or more consecutive blocks with its own append-only hash index (ChainTable) and per-row typed
+ *   arrays: a batch's rows go into a fresh, small index; eviction flags rows and a block drops whole, with no
+ *   per-row index delete; beyond MAX_SEGMENTS the two smallest adjacent segments merge, so a lookup probes a
+ *   bounded number of indexes (and skips a segment whose number keys cannot hold it, by their min and max).
+ * - Columnar blocks stay columnar in memory (numbers and Dates as float64 arrays, rows rebuilt when output):
+ *   the garbage collector traces no buffered row.
  * - Cost: a batch writes one entry per side plus one mark per newly matched old row of an outer (or semi) side,
  *   and deletes the blocks the watermark has fully passed; rows are encoded once, when stored. Buffered rows are
  *   held in memory (as Spark's HDFS-backed state store does), so the join's state must fit in the heap.
@@ -19,46 +26,14 @@ import type { MaybePromise, Row, StateStore } from '../contracts';
 import { decodeKey, encodeKey, type KeyPart } from '../state/keyEncoding';
 import { toBinaryString } from '../state/binaryString';
 import { all, then } from '../util/maybe';
-
-/** One buffered row. */
-export interface JoinEntry {
-  readonly r: Row;
-  /** Eviction time (ms), or null when the row is never evicted. */
-  readonly t: number | null;
-  /** Matched at least once. */
-  m: boolean;
-  /** Join key in the index (see {@link JoinKey}); undefined for a row with a null key part (never matched). */
-  readonly k: JoinKey | undefined;
-  /** The block (batch id) and position that stored it. */
-  readonly b: number;
-  readonly i: number;
-  /** Evicted. */
-  gone: boolean;
-  /** Its key maps to a KeyList (else to the entry itself). */
-  listed: boolean;
-}
+import { toEpochMs } from '../window/TimeWindow';
+import { ChainTable, hashNumber, isTableKey } from './ChainTable';
 
 /**
  * A join key as an index key: the value itself for one number or string column (a string only when it does not
  * start with U+0000), else U+0000 followed by the binary string of the encoded tuple; the two never collide.
  */
 export type JoinKey = number | string;
-
-/** Two or more rows of one key (a key with one row maps to its entry: most keys of a join have one row). */
-class KeyList {
-  evicted = 0;
-  constructor(readonly entries: JoinEntry[]) {}
-}
-
-interface Block {
-  readonly id: number;
-  /** Sorted by eviction time, nulls last. */
-  readonly entries: JoinEntry[];
-  /** Entries before it are evicted. */
-  cursor: number;
-  /** Positions marked matched after the block was written (their `['m', id, i]` keys). */
-  readonly marks: number[];
-}
 
 const BLOCK_START = encodeKey(['b']);
 const BLOCK_END = encodeKey(['c']);
@@ -67,26 +42,68 @@ const MARK_END = encodeKey(['n']);
 const THRESHOLD_KEY = encodeKey(['w']);
 
 /**
- * A block as stored. Columnar when every row has the same columns: `c` names, `k` each column's kind (`n` all
- * numbers and `d` all Dates, both as little-endian float64 bytes, `v` any values), `v` the columns. Otherwise `r`
- * the rows themselves. `t` eviction times as float64 bytes (NaN for null), `m` positions matched when written.
+ * A block as stored. Columnar when every row has the same columns in the same order: `c` names, `k` each column's
+ * kind (`n` all numbers and `d` all Dates, both as little-endian float64 bytes, `i` all int32 numbers other than
+ * -0, as little-endian int32 bytes, `v` any values), `v` the columns. Otherwise `r` the rows themselves. `t`
+ * eviction times as float64 bytes (NaN for null), or `tc` the index of a numeric column holding exactly those
+ * (a time column: the bytes are not written twice); `m` positions matched when written.
  */
 interface StoredBlock {
   readonly c?: string[];
-  readonly k?: Array<'n' | 'd' | 'v'>;
+  readonly k?: ColumnKind[];
   readonly v?: Array<Uint8Array | unknown[]>;
   readonly r?: Row[];
-  readonly t: Uint8Array;
+  readonly t?: Uint8Array;
+  readonly tc?: number;
   readonly m: number[];
 }
 
+type ColumnKind = 'n' | 'i' | 'd' | 'v';
+
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
-/** `values` as little-endian float64 bytes. */
+/** `values` as little-endian float64 bytes (a view of them on little-endian machines: never mutated after). */
 function float64Bytes(values: Float64Array): Uint8Array {
   const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  if (!LITTLE_ENDIAN) for (let i = 0; i < bytes.length; i += 8) bytes.subarray(i, i + 8).reverse();
+  if (LITTLE_ENDIAN) return bytes;
+  const copy = bytes.slice();
+  for (let i = 0; i < copy.length; i += 8) copy.subarray(i, i + 8).reverse();
+  return copy;
+}
+
+/** `values` (int32 numbers) as little-endian int32 bytes. */
+function int32Bytes(values: Float64Array): Uint8Array {
+  const ints = Int32Array.from(values);
+  const bytes = new Uint8Array(ints.buffer);
+  if (!LITTLE_ENDIAN) for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
   return bytes;
+}
+
+/** The numbers of {@link int32Bytes}, as float64. */
+function int32s(bytes: Uint8Array): Float64Array {
+  const copy = bytes.slice();
+  if (!LITTLE_ENDIAN) for (let i = 0; i < copy.length; i += 4) copy.subarray(i, i + 4).reverse();
+  return Float64Array.from(new Int32Array(copy.buffer, 0, copy.length / 4));
+}
+
+/** True when every number of `values` is an int32 other than -0 (so int32 bytes hold it exactly). */
+function allInt32(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i += 1) {
+    const v = values[i]!;
+    if ((v | 0) !== v || (v === 0 && 1 / v < 0)) return false;
+  }
+  return true;
+}
+
+/** True when `a` and `b` hold the same numbers (NaN equal to NaN). */
+function sameNumbers(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y && !(x !== x && y !== y)) return false;
+  }
+  return true;
 }
 
 /** The numbers of {@link float64Bytes} (copied: stored bytes need not be 8-byte aligned). */
@@ -96,62 +113,42 @@ function float64s(bytes: Uint8Array): Float64Array {
   return new Float64Array(copy.buffer, 0, copy.length / 8);
 }
 
-/** True when `row` has exactly the columns `names`. */
+/** True when `row` has exactly the columns `names`, in that order (so rebuilt rows list them alike). */
 function hasColumns(row: Row, names: readonly string[]): boolean {
   let n = 0;
-  for (const _ in row) n += 1;
-  if (n !== names.length) return false;
-  for (let i = 0; i < names.length; i += 1) if (!(names[i]! in row)) return false;
-  return true;
+  for (const k in row) {
+    if (names[n] !== k) return false;
+    n += 1;
+  }
+  return n === names.length;
 }
 
-function encodeColumn(entries: readonly JoinEntry[], name: string): { kind: 'n' | 'd' | 'v'; values: Uint8Array | unknown[] } {
-  const first = entries[0]!.r[name];
-  if (typeof first === 'number' || first instanceof Date) {
-    const numbers = new Float64Array(entries.length);
-    const kind = typeof first === 'number' ? 'n' : 'd';
+/** Column `name` of `rows` taken in `order`: float64 numbers (`n`), Dates as epoch ms (`d`), else the values (`v`). */
+function encodeColumn(rows: readonly Row[], order: Int32Array, name: string): { kind: 'n' | 'd' | 'v'; values: Float64Array | unknown[] } {
+  const count = order.length;
+  const first = rows[order[0]!]![name];
+  if (typeof first === 'number') {
+    const numbers = new Float64Array(count);
     let i = 0;
-    for (; i < entries.length; i += 1) {
-      const v = entries[i]!.r[name];
-      if (kind === 'n' ? typeof v !== 'number' : !(v instanceof Date)) break;
-      numbers[i] = kind === 'n' ? (v as number) : (v as Date).getTime();
+    for (; i < count; i += 1) {
+      const v = rows[order[i]!]![name];
+      if (typeof v !== 'number') break;
+      numbers[i] = v;
     }
-    if (i === entries.length) return { kind, values: float64Bytes(numbers) };
+    if (i === count) return { kind: 'n', values: numbers };
+  } else if (first instanceof Date) {
+    const numbers = new Float64Array(count);
+    let i = 0;
+    for (; i < count; i += 1) {
+      const v = rows[order[i]!]![name];
+      if (!(v instanceof Date)) break;
+      numbers[i] = v.getTime();
+    }
+    if (i === count) return { kind: 'd', values: numbers };
   }
-  const values = new Array<unknown>(entries.length);
-  for (let i = 0; i < entries.length; i += 1) values[i] = entries[i]!.r[name];
+  const values = new Array<unknown>(count);
+  for (let i = 0; i < count; i += 1) values[i] = rows[order[i]!]![name];
   return { kind: 'v', values };
-}
-
-function encodeBlock(entries: readonly JoinEntry[]): StoredBlock {
-  const t = new Float64Array(entries.length);
-  const m: number[] = [];
-  for (let i = 0; i < entries.length; i += 1) {
-    const e = entries[i]!;
-    t[i] = e.t ?? NaN;
-    if (e.m) m.push(i);
-  }
-  const names = Object.keys(entries[0]!.r);
-  if (!entries.every((e) => hasColumns(e.r, names))) return { r: entries.map((e) => e.r), t: float64Bytes(t), m };
-  const columns = names.map((name) => encodeColumn(entries, name));
-  return { c: names, k: columns.map((c) => c.kind), v: columns.map((c) => c.values), t: float64Bytes(t), m };
-}
-
-function decodeRows(block: StoredBlock, count: number): Row[] {
-  if (block.r !== undefined) return block.r;
-  const names = block.c!;
-  const columns = block.v!.map((values, c) => (block.k![c] === 'v' ? (values as unknown[]) : float64s(values as Uint8Array)));
-  const dates = block.k!.map((kind) => kind === 'd');
-  const rows = new Array<Row>(count);
-  for (let i = 0; i < count; i += 1) {
-    const row: Row = {};
-    for (let c = 0; c < names.length; c += 1) {
-      const v = columns[c]![i];
-      row[names[c]!] = dates[c] ? new Date(v as number) : v;
-    }
-    rows[i] = row;
-  }
-  return rows;
 }
 
 /** A join key value as a key part: windows and other structs by their canonical text. */
@@ -187,32 +184,258 @@ export function joinKeyOf(row: Row, columns: readonly string[]): JoinKey | undef
   return `\u0000${toBinaryString(encodeKey(parts))}`;
 }
 
-function byEvictionTime(a: JoinEntry, b: JoinEntry): number {
-  if (a.t === b.t) return 0;
-  if (a.t === null) return 1;
-  if (b.t === null) return -1;
-  return a.t - b.t;
+/** A numeric time as the side keeps it: NaN for null (every comparison with it is false, as SQL's with null). */
+function timeValue(v: unknown): number {
+  return toEpochMs(v) ?? NaN;
 }
 
-/** One side's buffered rows. Made by {@link loadJoinSide}. */
+/**
+ * The rows one batch stored (one durable block), in stored order (by eviction time, nulls last). Columnar when
+ * they share their columns (numbers and Dates as float64 arrays, rows rebuilt on demand: the garbage collector
+ * traces none of it), else the row objects. While its batch runs (`pending`), its rows are the batch's row
+ * objects in arrival order and the stored order is not known yet.
+ */
+class Part {
+  /** Stored positions before it are evicted. */
+  cursor = 0;
+  /** Positions marked matched after the block was written (their `['m', id, i]` keys). */
+  readonly marks: number[] = [];
+  /** Eviction time per stored position (NaN: never); empty while pending. */
+  evictAt: Float64Array = new Float64Array(0);
+  /** The segment row of each stored position (-1: evicted before the segment was built). */
+  slots: Int32Array = new Int32Array(0);
+  rows: readonly Row[] | undefined;
+  names: readonly string[] = [];
+  columns: ReadonlyArray<Float64Array | unknown[]> = [];
+  dates: readonly boolean[] = [];
+
+  constructor(
+    readonly id: number,
+    public pending: boolean,
+    rows: readonly Row[] | undefined,
+  ) {
+    this.rows = rows;
+  }
+
+  /** Rows stored. */
+  get length(): number {
+    return this.evictAt.length;
+  }
+
+  /** All stored rows evicted. */
+  get dead(): boolean {
+    return !this.pending && this.cursor >= this.evictAt.length;
+  }
+
+  /** The row at stored position `i` (arrival index while pending); a columnar part rebuilds it (Dates by value). */
+  rowAt(i: number): Row {
+    if (this.rows !== undefined) return this.rows[i]!;
+    const row: Row = {};
+    const { names, columns, dates } = this;
+    for (let c = 0; c < names.length; c += 1) {
+      const v = columns[c]![i];
+      row[names[c]!] = dates[c] ? new Date(v as number) : v;
+    }
+    return row;
+  }
+
+  /** Takes the stored form's rows (columns decoded once). */
+  setStored(stored: StoredBlock): void {
+    if (stored.r !== undefined) {
+      this.rows = stored.r;
+    } else {
+      const kinds = stored.k!;
+      this.rows = undefined;
+      this.names = stored.c!;
+      this.columns = stored.v!.map((values, c) => {
+        const kind = kinds[c]!;
+        if (kind === 'v') return values as unknown[];
+        return kind === 'i' ? int32s(values as Uint8Array) : float64s(values as Uint8Array);
+      });
+      this.dates = kinds.map((k) => k === 'd');
+    }
+    this.evictAt = stored.t !== undefined ? float64s(stored.t) : (this.columns[stored.tc!] as Float64Array);
+    this.slots = new Int32Array(this.evictAt.length).fill(-1);
+  }
+
+  /** Stores the pending rows (`rows` in arrival order) in `order`; returns the stored form. */
+  store(rows: readonly Row[], order: Int32Array, evictAt: Float64Array, matched: number[]): StoredBlock {
+    this.pending = false;
+    this.evictAt = evictAt;
+    this.slots = new Int32Array(order.length);
+    const names = Object.keys(rows[order[0]!]!);
+    let columnar = true;
+    for (let i = 0; i < rows.length && columnar; i += 1) columnar = hasColumns(rows[i]!, names);
+    if (!columnar) {
+      const sorted = Array.from(order, (i) => rows[i]!);
+      this.rows = sorted;
+      return { r: sorted, t: float64Bytes(evictAt), m: matched };
+    }
+    const encoded = names.map((name) => encodeColumn(rows, order, name));
+    this.rows = undefined;
+    this.names = names;
+    this.columns = encoded.map((c) => c.values);
+    this.dates = encoded.map((c) => c.kind === 'd');
+    const kinds: ColumnKind[] = encoded.map((c) => (c.kind === 'n' && allInt32(c.values as Float64Array) ? 'i' : c.kind));
+    const tc = encoded.findIndex((c) => c.kind !== 'v' && sameNumbers(c.values as Float64Array, evictAt));
+    if (tc >= 0) this.evictAt = encoded[tc]!.values as Float64Array;
+    const v = encoded.map((c, i) => {
+      if (c.kind === 'v') return c.values as unknown[];
+      return kinds[i] === 'i' ? int32Bytes(c.values as Float64Array) : float64Bytes(c.values as Float64Array);
+    });
+    return tc >= 0 ? { c: names, k: kinds, v, tc, m: matched } : { c: names, k: kinds, v, t: float64Bytes(evictAt), m: matched };
+  }
+
+  /** Dropped from the store, rows forgotten. */
+  released = false;
+
+  /** Forgets the rows (the part is dead and dropped). */
+  release(): void {
+    this.released = true;
+    this.rows = [];
+    this.columns = [];
+    this.slots = new Int32Array(0);
+  }
+}
+
+/** Row flags of a {@link Segment}: matched at least once, evicted. */
+export const MATCHED = 1;
+export const GONE = 2;
+/** A row with a null key part: in no chain (never matched), kept for the outer row at eviction. */
+const KEYLESS = 4;
+
+/**
+ * The buffered rows of one or more consecutive blocks with one hash index over them. A row is a small integer
+ * (its segment row); per row typed arrays hold its chain link, flags, part, stored position and its times in the
+ * side's bound columns (what the range condition reads), so lookups allocate nothing and the garbage collector
+ * traces no per-row object.
+ *
+ * A segment is append-only: eviction flags rows GONE, and a segment is dropped as a whole when all its rows are
+ * gone (no per-row index delete); merging two segments copies their live rows into a new one.
+ */
+export class Segment {
+  readonly table: ChainTable;
+  /** Segment rows used. */
+  size = 0;
+  /** Rows not GONE. */
+  live = 0;
+  next: Int32Array;
+  /** At the first row of each key's chain, the chain's last row (see ChainTable). */
+  last: Int32Array;
+  /** Each row's key when an int32 (see ChainTable). */
+  intKeys: Int32Array;
+  /** The smallest and largest number key (a lookup of a number outside skips the segment). */
+  minKey = Infinity;
+  maxKey = -Infinity;
+  flags: Uint8Array;
+  /** Index in `parts` of each row's part. */
+  partOf: Int32Array;
+  /** Each row's stored position in its part (arrival index while the part is pending). */
+  position: Int32Array;
+  /** Per bound column of the side, each row's time (NaN for null). */
+  times: Float64Array[];
+  readonly parts: Part[] = [];
+
+  constructor(capacity: number, timeColumns: number, expectedKeys: number) {
+    const n = Math.max(16, capacity);
+    this.table = new ChainTable(expectedKeys);
+    this.next = new Int32Array(n);
+    this.last = new Int32Array(n);
+    this.intKeys = new Int32Array(n);
+    this.flags = new Uint8Array(n);
+    this.partOf = new Int32Array(n);
+    this.position = new Int32Array(n);
+    this.times = Array.from({ length: timeColumns }, () => new Float64Array(n));
+  }
+
+  /** Appends a row (part index `part`, position `position`); returns its segment row. */
+  push(part: number, position: number, flags: number, key: JoinKey | undefined, hash: number, times: readonly Float64Array[], at: number): number {
+    if (this.size === this.next.length) this.grow();
+    const s = this.size++;
+    this.live += 1;
+    this.partOf[s] = part;
+    this.position[s] = position;
+    this.next[s] = -1;
+    for (let c = 0; c < this.times.length; c += 1) this.times[c]![s] = times[c]![at]!;
+    if (key === undefined) this.flags[s] = flags | KEYLESS;
+    else {
+      this.flags[s] = flags;
+      if (typeof key === 'number' && (key | 0) === key) this.intKeys[s] = key;
+      this.table.append(key, hash, s, this.next, this.last, this.intKeys);
+      if (typeof key === 'number') {
+        if (key < this.minKey) this.minKey = key;
+        if (key > this.maxKey) this.maxKey = key;
+      }
+    }
+    return s;
+  }
+
+  /** The row `s`. */
+  row(s: number, pendingRows: readonly Row[]): Row {
+    const part = this.parts[this.partOf[s]!]!;
+    return part.pending ? pendingRows[this.position[s]!]! : part.rowAt(this.position[s]!);
+  }
+
+  private grow(): void {
+    const size = this.next.length * 2;
+    const int32 = (old: Int32Array): Int32Array<ArrayBuffer> => {
+      const a = new Int32Array(size);
+      a.set(old);
+      return a;
+    };
+    this.next = int32(this.next);
+    this.last = int32(this.last);
+    this.intKeys = int32(this.intKeys);
+    this.partOf = int32(this.partOf);
+    this.position = int32(this.position);
+    const flags = new Uint8Array(size);
+    flags.set(this.flags);
+    this.flags = flags;
+    this.times = this.times.map((old) => {
+      const a = new Float64Array(size);
+      a.set(old);
+      return a;
+    });
+  }
+}
+
+/**
+ * At most this many segments per side (a lookup probes each): beyond, the two adjacent segments with the fewest
+ * live rows merge (size-tiered, so a row is copied O(log rows) times when nothing is ever evicted).
+ */
+export const MAX_SEGMENTS = 8;
+
+/**
+ * One side's buffered rows. Made by {@link loadJoinSide}.
+ *
+ * The rows are indexed per segment (see {@link Segment}): one per block while there are few, so the batch's
+ * rows go into a fresh, small hash table and a block the watermark passed drops with its table, without a
+ * delete per row. A lookup visits the segments oldest first, so a key's rows come in buffering order.
+ */
 export class JoinSideState {
-  /** Index of the buffered rows by join key. */
-  private readonly byKey = new Map<JoinKey, JoinEntry | KeyList>();
-  /** What candidates() returns for a key with one row (reused: no allocation per lookup). */
-  private readonly single: JoinEntry[] = [];
-  /** Blocks with buffered rows, by batch id (ascending: insertion order). */
-  private readonly blocks = new Map<number, Block>();
-  private pending: JoinEntry[] = [];
-  private pendingMarks: JoinEntry[] = [];
+  /** Segments, oldest first; the running batch's (pending) last once it stored a row. */
+  readonly segments: Segment[] = [];
+  private pending: Segment | undefined;
+  private pendingRows: Row[] = [];
+  /** Eviction time of each pending row (arrival order). */
+  private pendingTimes: Float64Array = new Float64Array(0);
+  /** Rows of earlier batches matched in this batch (marked durably at commit when `recordMatches`). */
+  private pendingMarks: Array<[Segment, number]> = [];
+  /** Restored blocks with no buffered row left (deleted from the store at the next persist). */
+  private orphans: Part[] = [];
+  /** Rows the running batch is expected to store (sizes its segment). */
+  private expected = 0;
   private rows = 0;
 
   /**
    * @param recordMatches whether a match of an old row must be made durable (an outer side, whose unmatched
    *   rows are emitted at eviction, or the left side of a semi join); inner joins skip those writes.
+   * @param timeColumns the side's columns the range condition reads (segments keep their times in this order).
    */
   constructor(
     readonly recordMatches: boolean,
     private threshold: number | null,
+    readonly timeColumns: readonly string[] = [],
   ) {}
 
   /** Buffered rows. */
@@ -220,131 +443,247 @@ export class JoinSideState {
     return this.rows;
   }
 
-  /** Rows with key `key` in buffering order; skip the ones that are `gone` (evicted). */
-  candidates(key: JoinKey): readonly JoinEntry[] | undefined {
-    const found = this.byKey.get(key);
-    if (found === undefined || found instanceof KeyList) return found?.entries;
-    this.single[0] = found;
-    return this.single;
+  /** The row `s` of `segment`. */
+  row(segment: Segment, s: number): Row {
+    return segment.row(s, this.pendingRows);
   }
 
-  /** Marks `e` matched (durably at commit when `recordMatches`). */
-  markMatched(e: JoinEntry, batchId: number): void {
-    if (e.m) return;
-    e.m = true;
-    if (this.recordMatches && e.b !== batchId) this.pendingMarks.push(e);
+  /** Marks row `s` of `segment` matched (durably at commit when `recordMatches` and an earlier batch stored it). */
+  markMatched(segment: Segment, s: number): void {
+    const f = segment.flags[s]!;
+    if ((f & MATCHED) !== 0) return;
+    segment.flags[s] = f | MATCHED;
+    if (this.recordMatches && segment !== this.pending) this.pendingMarks.push([segment, s]);
   }
 
-  /** Buffers `row` as stored by batch `batchId` (durably at commit, in the batch's block). */
-  add(row: Row, t: number | null, matched: boolean, key: JoinKey | undefined, batchId: number): void {
-    const e: JoinEntry = { r: row, t, m: matched, k: key, b: batchId, i: -1, gone: false, listed: false };
-    this.pending.push(e);
-    this.rows += 1;
-    if (key !== undefined) this.index(e);
+  /** Sizes the running batch's segment for `rows` rows (a hint). */
+  expect(rows: number): void {
+    this.expected = rows;
   }
 
   /**
-   * Evicts every buffered row with eviction time <= `limit`, calling `onEvict` for each (outer rows are emitted
-   * there); returns how many were evicted.
+   * Buffers `row` (durably at commit, in the batch's block): eviction time `t` (NaN: never), join key `key`
+   * (`hash` its hashNumber when a table key), its bound-column times `times[c][at]` (in `timeColumns` order).
    */
-  evict(limit: number, onEvict: (e: JoinEntry) => void): number {
+  add(row: Row, t: number, matched: boolean, key: JoinKey | undefined, hash: number, times: readonly Float64Array[], at: number, batchId: number): void {
+    let segment = this.pending;
+    if (segment === undefined) {
+      segment = this.pending = new Segment(this.expected, this.timeColumns.length, this.expected);
+      segment.parts.push(new Part(batchId, true, undefined));
+      this.segments.push(segment);
+    }
+    const i = this.pendingRows.length;
+    segment.push(0, i, matched ? MATCHED : 0, key, hash, times, at);
+    this.pendingRows.push(row);
+    if (i === this.pendingTimes.length) this.pendingTimes = grown(this.pendingTimes, Math.max(this.expected, 2 * i, 16));
+    this.pendingTimes[i] = t;
+    this.rows += 1;
+  }
+
+  /**
+   * Evicts every buffered row with eviction time <= `limit`, calling `onUnmatched` with each one that never
+   * matched (outer rows are emitted there); returns how many were evicted.
+   */
+  evict(limit: number, onUnmatched: ((row: Row) => void) | undefined): number {
     if (this.threshold !== null && limit <= this.threshold) return 0;
     let removed = 0;
     // Rows stored by this batch are not visited: the caller stores only rows above this batch's limit.
-    for (const block of this.blocks.values()) {
-      const { entries } = block;
-      while (block.cursor < entries.length) {
-        const e = entries[block.cursor]!;
-        if (e.t === null || e.t > limit) break;
-        block.cursor += 1;
-        removed += 1;
-        this.rows -= 1;
-        e.gone = true;
-        if (e.k !== undefined) this.unindex(e);
-        onEvict(e);
+    for (const segment of this.segments) {
+      if (segment === this.pending) continue;
+      const flags = segment.flags;
+      let gone = 0;
+      for (const part of segment.parts) {
+        const { evictAt, slots } = part;
+        let i = part.cursor;
+        for (; i < evictAt.length; i += 1) {
+          if (!(evictAt[i]! <= limit)) break;
+          const s = slots[i]!;
+          if (s < 0) continue;
+          const f = flags[s]!;
+          flags[s] = f | GONE;
+          if (onUnmatched !== undefined && (f & MATCHED) === 0) onUnmatched(part.rowAt(i));
+          gone += 1;
+        }
+        part.cursor = i;
       }
+      segment.live -= gone;
+      removed += gone;
     }
+    this.rows -= removed;
     this.threshold = limit;
     return removed;
   }
 
   /** Records this batch's changes in `store`: the new block, marks, dropped blocks and the threshold. */
   persist(store: StateStore, batchId: number): void {
-    for (const e of this.pendingMarks) {
-      const block = this.blocks.get(e.b);
-      if (block === undefined) continue; // evicted in this batch, block dropped below
-      block.marks.push(e.i);
-      store.put(encodeKey(['m', e.b, e.i]), true);
+    for (const [segment, s] of this.pendingMarks) {
+      if ((segment.flags[s]! & GONE) !== 0) continue; // evicted in this batch: no one reads its mark
+      const part = segment.parts[segment.partOf[s]!]!;
+      const i = segment.position[s]!;
+      part.marks.push(i);
+      store.put(encodeKey(['m', part.id, i]), true);
     }
     this.pendingMarks = [];
-    for (const [id, block] of this.blocks) {
-      if (block.cursor < block.entries.length) continue;
-      store.delete(encodeKey(['b', id]));
-      for (const i of block.marks) store.delete(encodeKey(['m', id, i]));
-      this.blocks.delete(id);
+    const drop = (part: Part): void => {
+      store.delete(encodeKey(['b', part.id]));
+      for (const i of part.marks) store.delete(encodeKey(['m', part.id, i]));
+      part.release();
+    };
+    for (const segment of this.segments) for (const part of segment.parts) if (part.dead && !part.released) drop(part);
+    for (const part of this.orphans) drop(part);
+    this.orphans = [];
+    if (this.pending !== undefined) {
+      store.put(encodeKey(['b', batchId]), storePending(this.pending, this.pendingRows, this.pendingTimes));
+      this.pending = undefined;
+      this.pendingRows = [];
+      this.pendingTimes = new Float64Array(0);
     }
-    if (this.pending.length > 0) {
-      const entries = this.pending.sort(byEvictionTime);
-      for (let i = 0; i < entries.length; i += 1) (entries[i] as { i: number }).i = i;
-      store.put(encodeKey(['b', batchId]), encodeBlock(entries));
-      this.blocks.set(batchId, { id: batchId, entries, cursor: 0, marks: [] });
-      this.pending = [];
-    }
+    for (let i = this.segments.length - 1; i >= 0; i -= 1) if (this.segments[i]!.live === 0) this.segments.splice(i, 1);
+    this.compact();
     if (this.threshold !== null) store.put(THRESHOLD_KEY, this.threshold);
   }
 
   /** Rebuild: buffers block `id` as read from the store. */
-  restoreBlock(id: number, block: StoredBlock, marks: ReadonlySet<number>, keyColumns: readonly string[]): void {
-    const times = float64s(block.t);
-    const rows = decodeRows(block, times.length);
-    const matched = new Set(block.m);
-    const entries = new Array<JoinEntry>(rows.length);
+  restoreBlock(id: number, stored: StoredBlock, marks: ReadonlySet<number>, keyColumns: readonly string[]): void {
+    const part = new Part(id, false, undefined);
+    part.setStored(stored);
+    const { evictAt } = part;
+    const segment = new Segment(evictAt.length, this.timeColumns.length, evictAt.length);
+    segment.parts.push(part);
+    const matched = new Set(stored.m);
+    const columnIndex = this.timeColumns.map((name) => part.names.indexOf(name));
+    const times = this.timeColumns.map(() => new Float64Array(1));
     let cursor = 0;
-    for (let i = 0; i < rows.length; i += 1) {
-      const r = rows[i]!;
-      const t = Number.isNaN(times[i]!) ? null : times[i]!;
-      const m = matched.has(i);
-      const gone = t !== null && this.threshold !== null && t <= this.threshold;
-      const e: JoinEntry = { r, t, m: m || marks.has(i), k: gone ? undefined : joinKeyOf(r, keyColumns), b: id, i, gone, listed: false };
-      entries[i] = e;
-      if (gone) {
+    for (let i = 0; i < evictAt.length; i += 1) {
+      if (this.threshold !== null && evictAt[i]! <= this.threshold) {
         cursor = i + 1;
         continue;
       }
+      const row = part.rowAt(i);
+      for (let c = 0; c < times.length; c += 1) {
+        const column = part.rows === undefined && columnIndex[c]! >= 0 && part.dates[columnIndex[c]!] ? (part.columns[columnIndex[c]!] as Float64Array) : undefined;
+        times[c]![0] = column !== undefined ? column[i]! : timeValue(row[this.timeColumns[c]!]);
+      }
+      const key = joinKeyOf(row, keyColumns);
+      const hash = key !== undefined && isTableKey(key) ? hashNumber(key) : 0;
+      part.slots[i] = segment.push(0, i, matched.has(i) || marks.has(i) ? MATCHED : 0, key, hash, times, 0);
       this.rows += 1;
-      if (e.k !== undefined) this.index(e);
     }
-    this.blocks.set(id, { id, entries, cursor, marks: [...marks] });
+    part.cursor = cursor;
+    part.marks.push(...marks);
+    if (segment.live > 0) this.segments.push(segment);
+    else this.orphans.push(part);
   }
 
-  private index(e: JoinEntry): void {
-    const found = this.byKey.get(e.k!);
-    if (found === undefined) this.byKey.set(e.k!, e);
-    else if (found instanceof KeyList) {
-      e.listed = true;
-      found.entries.push(e);
-    } else {
-      found.listed = true;
-      e.listed = true;
-      this.byKey.set(e.k!, new KeyList([found, e]));
+  /** Merges segments while there are more than MAX_SEGMENTS (the pending one aside). */
+  compact(): void {
+    while (this.segments.length > MAX_SEGMENTS) {
+      let best = 0;
+      for (let i = 1; i + 1 < this.segments.length; i += 1) {
+        if (this.segments[i]!.live + this.segments[i + 1]!.live < this.segments[best]!.live + this.segments[best + 1]!.live) best = i;
+      }
+      this.segments.splice(best, 2, mergeSegments(this.segments[best]!, this.segments[best + 1]!, this.timeColumns.length));
     }
-  }
-
-  private unindex(e: JoinEntry): void {
-    if (!e.listed) {
-      this.byKey.delete(e.k!); // one probe: the key maps to this entry alone
-      return;
-    }
-    const found = this.byKey.get(e.k!) as KeyList;
-    found.evicted += 1;
-    if (found.evicted === found.entries.length) this.byKey.delete(e.k!);
-    // Compact when most are gone (amortized O(1) per eviction).
-    else if (found.evicted * 2 > found.entries.length) this.byKey.set(e.k!, new KeyList(found.entries.filter((x) => !x.gone)));
   }
 }
 
+/** One segment with the live rows of `a` then those of `b` (a key's rows keep their order). */
+function mergeSegments(a: Segment, b: Segment, timeColumns: number): Segment {
+  const merged = new Segment(a.live + b.live, timeColumns, a.table.size + b.table.size);
+  for (const from of [a, b]) {
+    const partIndex = from.parts.map((part) => (part.dead ? -1 : merged.parts.push(part) - 1));
+    const copy = (s: number, key: JoinKey | undefined, hash: number): void => {
+      const f = from.flags[s]!;
+      if ((f & GONE) !== 0) return;
+      const part = from.parts[from.partOf[s]!]!;
+      const position = from.position[s]!;
+      part.slots[position] = merged.push(partIndex[from.partOf[s]!]!, position, f & MATCHED, key, hash, from.times, s);
+    };
+    from.table.forEachChain((key, first) => {
+      const hash = isTableKey(key) ? hashNumber(key) : 0;
+      for (let s = first; s >= 0; s = from.next[s]!) copy(s, key, hash);
+    }, from.intKeys);
+    for (let s = 0; s < from.size; s += 1) if ((from.flags[s]! & KEYLESS) !== 0) copy(s, undefined, 0);
+  }
+  return merged;
+}
+
+/** `a` copied into a larger array of `size`. */
+function grown(a: Float64Array, size: number): Float64Array {
+  const b = new Float64Array(size);
+  b.set(a);
+  return b;
+}
+
+/**
+ * Stores the rows of the running batch (`rows` in arrival order, their eviction times `times`): sorts them into
+ * stored order, makes the pending part a stored one and the segment's rows point at their stored positions;
+ * returns the block to write.
+ */
+function storePending(pending: Segment, rows: readonly Row[], times: Float64Array): StoredBlock {
+  const count = rows.length;
+  const order = evictionOrder(times, count);
+  const evictAt = new Float64Array(count);
+  const matched = inStoredOrder(order, times, pending.flags, evictAt);
+  const part = pending.parts[0]!;
+  const stored = part.store(rows, order, evictAt, matched);
+  placeStored(order, part.slots, pending.position);
+  return stored;
+}
+
+/** Fills `evictAt` with `times` in `order`; returns the stored positions of the rows flagged MATCHED. */
+function inStoredOrder(order: Int32Array, times: Float64Array, flags: Uint8Array, evictAt: Float64Array): number[] {
+  const matched: number[] = [];
+  for (let i = 0; i < order.length; i += 1) {
+    const a = order[i]!;
+    evictAt[i] = times[a]!;
+    if ((flags[a]! & MATCHED) !== 0) matched.push(i);
+  }
+  return matched;
+}
+
+/** The pending segment's row a is arrival a: now at stored position i (with order[i] = a). */
+function placeStored(order: Int32Array, slots: Int32Array, position: Int32Array): void {
+  for (let i = 0; i < order.length; i += 1) {
+    const a = order[i]!;
+    slots[i] = a;
+    position[a] = i;
+  }
+}
+
+/** Positions of `times` in stored order: ascending eviction time, NaN (never evicted) last, ties by position. */
+function evictionOrder(times: Float64Array, count: number): Int32Array {
+  const order = new Int32Array(count);
+  let sorted = true;
+  for (let i = 0; i < count; i += 1) {
+    order[i] = i;
+    if (i > 0 && sorted) {
+      const a = times[i - 1]!;
+      const b = times[i]!;
+      // In order when a <= b, or b is NaN (nulls last); out of order when a is NaN before a number, or a > b.
+      if (Number.isNaN(a) ? !Number.isNaN(b) : a > b) sorted = false;
+    }
+  }
+  if (sorted) return order;
+  const positions = Array.from(order);
+  positions.sort((x, y) => {
+    const a = times[x]!;
+    const b = times[y]!;
+    if (a === b) return x - y;
+    if (Number.isNaN(a)) return Number.isNaN(b) ? x - y : 1;
+    if (Number.isNaN(b)) return -1;
+    return a - b;
+  });
+  return Int32Array.from(positions);
+}
+
 /** The side's state from its store: the memo when the store still holds it, else rebuilt from the layout. */
-export function loadJoinSide(store: StateStore, keyColumns: readonly string[], recordMatches: boolean): MaybePromise<JoinSideState> {
+export function loadJoinSide(
+  store: StateStore,
+  keyColumns: readonly string[],
+  recordMatches: boolean,
+  timeColumns: readonly string[] = [],
+): MaybePromise<JoinSideState> {
   return store.memo(() => {
     const read = all<[unknown, Array<[Uint8Array, unknown]>, Array<[Uint8Array, unknown]>]>([
       store.get(THRESHOLD_KEY),
@@ -352,7 +691,7 @@ export function loadJoinSide(store: StateStore, keyColumns: readonly string[], r
       store.range({ gte: MARK_START, lt: MARK_END }),
     ]);
     return then(read, ([threshold, blocks, marks]) => {
-      const side = new JoinSideState(recordMatches, (threshold as number | undefined) ?? null);
+      const side = new JoinSideState(recordMatches, (threshold as number | undefined) ?? null, timeColumns);
       const marksByBlock = new Map<number, Set<number>>();
       for (const [key] of marks) {
         const [, b, i] = decodeTuple(key);
@@ -364,6 +703,7 @@ export function loadJoinSide(store: StateStore, keyColumns: readonly string[], r
         const [, id] = decodeTuple(key);
         side.restoreBlock(id, value as StoredBlock, marksByBlock.get(id) ?? new Set(), keyColumns);
       }
+      side.compact();
       return side;
     });
   });
