@@ -17,6 +17,7 @@ import { parseJoinType, type JoinType } from '../lib/join/joinType';
 import { joinBatch } from '../lib/join/SymmetricHashJoin';
 import { describeOperator, operatorAnalysis, type AnalysisState } from './describeOperator';
 import { fromMaybe, then } from './internal/maybe';
+import { statefulOperatorHandle } from './internal/statefulOperatorHandle';
 import { withChanges } from './internal/lazyRows';
 import { concatRows } from '../lib/util/concatRows';
 
@@ -63,6 +64,22 @@ export interface StreamJoinPlan {
 }
 
 /** Normalizes {@link JoinStreamOptions}. */
+interface JoinCounters {
+  dropped: number;
+  total: number;
+  updated: number;
+  removed: number;
+  memory: number;
+}
+
+const joinMetrics = (c: JoinCounters) => ({
+  numRowsTotal: c.total,
+  numRowsUpdated: c.updated,
+  numRowsRemoved: c.removed,
+  numRowsDroppedByWatermark: c.dropped,
+  memoryUsedBytes: c.memory,
+});
+
 export function streamJoinPlan(options: JoinStreamOptions): StreamJoinPlan {
   const { how = 'inner', on, leftKeys, rightKeys, between, where, leftWhere, rightWhere, leftColumns, rightColumns, leftInputs = 1, left = [], right = [] } = options;
   const using = on === undefined ? [] : typeof on === 'string' ? [on] : [...on];
@@ -194,20 +211,17 @@ export function streamJoinOperator(plan: StreamJoinPlan): OperatorFunction<Micro
           const info = { leftEventTimeColumn: left.metadata?.eventTimeColumn, rightEventTimeColumn: right.metadata?.eventTimeColumn };
           checkStreamStreamJoin(plan.joinType, plan.condition, info, batch.outputMode);
           const cleanup = stateCleanup(plan.condition, info);
-          const metrics = { dropped: 0, total: 0, updated: 0, removed: 0, memory: 0 };
-          context.registerStatefulOperator({
-            operatorId,
-            operatorName: 'symmetricHashJoin',
-            shouldRunAnotherBatch: (newWatermarkMs) =>
-              (cleanup.left !== undefined || cleanup.right !== undefined) && newWatermarkMs > batch.watermarkMs,
-            metrics: () => ({
-              numRowsTotal: metrics.total,
-              numRowsUpdated: metrics.updated,
-              numRowsRemoved: metrics.removed,
-              numRowsDroppedByWatermark: metrics.dropped,
-              memoryUsedBytes: metrics.memory,
+          const metrics: JoinCounters = { dropped: 0, total: 0, updated: 0, removed: 0, memory: 0 };
+          context.registerStatefulOperator(
+            statefulOperatorHandle({
+              operatorId,
+              operatorName: 'symmetricHashJoin',
+              batchWatermarkMs: batch.watermarkMs,
+              noDataBatch: cleanup.left !== undefined || cleanup.right !== undefined ? 'watermarkAdvance' : 'never',
+              counters: metrics,
+              metricsOf: joinMetrics,
             }),
-          });
+          );
           return fromMaybe(() =>
             then(context.stateStore(`${operatorId}-left`), (leftStore) =>
               then(context.stateStore(`${operatorId}-right`), (rightStore) =>

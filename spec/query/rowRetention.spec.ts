@@ -14,6 +14,7 @@ import {
   dropDuplicatesWithinWatermark,
   flatMapGroupsWithState,
   groupByKey,
+  joinStream,
   rows,
   window,
   withWatermark,
@@ -46,6 +47,50 @@ const stateful: Record<string, () => OperatorFunction<any, any>[]> = {
 };
 
 describe("a batch's rows after the batch", () => {
+  it('are not kept into the next batch: stream-stream join (its state keeps rows column-wise, not the row objects)', async () => {
+    const left = new MemoryStream<Event>();
+    const right = new MemoryStream<{ word: string; rts: Date }>();
+    const firstBatchRows: WeakRef<object>[] = [];
+    let tracking = true;
+    const copy = rows(
+      map((r: Event) => {
+        const row = { word: r.word, ts: r.ts };
+        if (tracking) firstBatchRows.push(new WeakRef(row));
+        return row;
+      }),
+    );
+    const aliveLater: number[] = [];
+    const sink = foreachBatchSink((_rows, batchId) => {
+      if (batchId === 0) {
+        tracking = false;
+        return;
+      }
+      gc();
+      aliveLater.push(firstBatchRows.filter((ref) => ref.deref() !== undefined).length);
+    });
+    const query = await startQuery({
+      inputs: [
+        { source: left, pipeline: [copy, withWatermark('ts', '10 seconds')] },
+        { source: right, pipeline: [withWatermark('rts', '10 seconds')] },
+      ],
+      pipeline: [joinStream({ on: 'word' })],
+      sink,
+    });
+    try {
+      const t = (i: number) => new Date(Date.UTC(2024, 0, 1) + i * 100);
+      left.addData(...Array.from({ length: 50 }, (_, i) => ({ word: `w${i % 5}`, ts: t(i) })));
+      right.addData({ word: 'w1', rts: t(1) });
+      await query.processAllAvailable();
+      left.addData({ word: 'w2', ts: t(60) });
+      await query.processAllAvailable();
+      expect(firstBatchRows).toHaveLength(50);
+      expect(aliveLater.length).toBeGreaterThan(0);
+      expect(aliveLater).toEqual(aliveLater.map(() => 0));
+    } finally {
+      await query.stop();
+    }
+  });
+
   it.each(Object.keys(stateful))('are not kept into the next batch: %s', async (name) => {
     const input = new MemoryStream<Event>();
     const firstBatchRows: WeakRef<object>[] = [];
