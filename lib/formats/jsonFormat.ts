@@ -13,6 +13,7 @@
  * map values and array elements written as null, timestamps as `yyyy-MM-dd'T'HH:mm:ss.SSSXXX`, doubles as Java
  * prints them.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { Row } from '../contracts';
 import {
   ArrayType,
@@ -215,28 +216,30 @@ export const jsonFormat: FileFormat = {
       return out;
     }
     const lineSep = lineSepOf(context.options);
-    const text = body.toString('utf8');
-    if (lineSep === undefined && !relaxed && !text.includes('\r') && !text.includes('\uFFFD')) {
-      // The fast path (LF endings, valid UTF-8): flat records are read in place into rows (jsonLineReader.ts);
-      // other lines take JSON.parse, and the parsed object becomes the row when it can.
-      // An ASCII file's bytes are its characters: long strings are copied from them (see CopyText).
-      const copy = text.length === body.length ? (from: number, to: number) => body.toString('latin1', from, to) : undefined;
-      const reader = compileJsonLineReader(context.schema, conversions, copy);
+    if (lineSep === undefined && !relaxed && body.indexOf(13 /* \r */) < 0 && isUtf8(body)) {
+      // The fast path (LF endings, valid UTF-8): flat records are read in place from the bytes into rows
+      // (jsonLineReader.ts); other lines take JSON.parse, and the parsed object becomes the row when it can.
+      // An ASCII file's bytes are its characters: the reader slices short strings from its text.
+      const text = isAscii(body) ? body.toString('latin1') : undefined;
+      const reader = compileJsonLineReader(context.schema, conversions);
+      const length = body.length;
       let lineNumber = 0;
-      for (let start = 0; start < text.length; ) {
-        let end = text.indexOf('\n', start);
-        if (end < 0) end = text.length;
+      for (let start = 0; start < length; ) {
         lineNumber += 1;
-        const lineStart = start;
-        start = end + 1;
         if (reader !== undefined) {
-          const row = reader(text, lineStart, end);
+          const row = reader.read(body, text, start);
           if (row !== undefined) {
             out.push(row);
+            start = reader.end + 1;
             continue;
           }
         }
-        const line = text.slice(lineStart, end);
+        let end = body.indexOf(10 /* \n */, start);
+        if (end < 0) end = length;
+        const lineStart = start;
+        start = end + 1;
+        // A string of its own (not a slice of the file's text, which a kept corrupt record would keep alive).
+        const line = body.toString('utf8', lineStart, end);
         if (line.charCodeAt(0) === 123 /* { */) {
           let parsed: unknown;
           try {

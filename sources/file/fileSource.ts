@@ -260,7 +260,7 @@ export class FileSource implements Source<Row> {
     const to = this.toLogOffset(end);
     if (to <= from) return [];
     const log = this.requireLog();
-    const out: Row[] = [];
+    const parts: Row[][] = [];
     for (const entry of log.getRange(from + 1, to)) {
       for (const f of entry.entries) {
         const file: InputFile = {
@@ -269,11 +269,11 @@ export class FileSource implements Source<Row> {
           size: f.size ?? 0,
           mtimeMs: f.timestamp,
         };
-        const rows = await readFile(this.scan, file, entry.batchId);
-        for (const r of rows) out.push(r);
+        parts.push(await readFile(this.scan, file, entry.batchId));
       }
     }
-    return out;
+    // One copy of the files' rows into the batch's array (not a push per row).
+    return parts.length === 1 ? (parts[0] as Row[]) : ([] as Row[]).concat(...parts);
   }
 
   async commit(end: Offset): Promise<void> {
