@@ -63,7 +63,7 @@ export interface StreamJoinPlan {
   readonly right: Pipeline;
 }
 
-/** Normalizes {@link JoinStreamOptions}. */
+/** What one batch of the join did, read as progress by {@link joinMetrics}. */
 interface JoinCounters {
   dropped: number;
   total: number;
@@ -80,6 +80,7 @@ const joinMetrics = (c: JoinCounters) => ({
   memoryUsedBytes: c.memory,
 });
 
+/** Normalizes {@link JoinStreamOptions}. */
 export function streamJoinPlan(options: JoinStreamOptions): StreamJoinPlan {
   const { how = 'inner', on, leftKeys, rightKeys, between, where, leftWhere, rightWhere, leftColumns, rightColumns, leftInputs = 1, left = [], right = [] } = options;
   const using = on === undefined ? [] : typeof on === 'string' ? [on] : [...on];

@@ -303,27 +303,34 @@ export class MicroBatchExecution {
       this.status(StatusMessages.writingOffsets, hasNewData, true);
       // The sources are read while offsets/N is written: reading has no effect a restart could see, and the
       // write is mostly waiting for fsync. Nothing of the batch runs before the offsets are durable.
-      reading = this.readInputs(batch, this.committed, durations);
-      reading.catch(() => undefined); // awaited below; a failed offsets write must not leave it unhandled
-      const t1 = this.o.clock.now();
-      const written = await this.o.checkpoint.offsetLog.add(batch.batchId, {
-        metadata: {
-          batchWatermarkMs: batch.watermarkMs,
-          batchTimestampMs: batch.batchTimestampMs,
-          conf: this.frozenConf,
-          queryId: this.queryId,
-        },
-        offsets: [...batch.end],
-      });
-      if (!written) {
-        throw new WeirError(
-          ErrorCodes.CHECKPOINT_INCONSISTENT,
-          `offsets/${batch.batchId} already exists although batch ${batch.batchId - 1} is the last committed one`,
-          { context: { batchId: batch.batchId, path: `offsets/${batch.batchId}` } },
-        );
+      const inFlight = this.readInputs(batch, this.committed, durations);
+      inFlight.catch(() => undefined); // its failure is awaited below (or in runBatch), not unhandled meanwhile
+      reading = inFlight;
+      try {
+        const t1 = this.o.clock.now();
+        const written = await this.o.checkpoint.offsetLog.add(batch.batchId, {
+          metadata: {
+            batchWatermarkMs: batch.watermarkMs,
+            batchTimestampMs: batch.batchTimestampMs,
+            conf: this.frozenConf,
+            queryId: this.queryId,
+          },
+          offsets: [...batch.end],
+        });
+        if (!written) {
+          throw new WeirError(
+            ErrorCodes.CHECKPOINT_INCONSISTENT,
+            `offsets/${batch.batchId} already exists although batch ${batch.batchId - 1} is the last committed one`,
+            { context: { batchId: batch.batchId, path: `offsets/${batch.batchId}` } },
+          );
+        }
+        durations.walCommit = this.o.clock.now() - t1;
+        await this.o.failpoint?.('afterOffsetsWritten', batch.batchId);
+      } catch (e) {
+        // The sources stop after a failed trigger: no read of theirs may still be running then.
+        await inFlight.catch(() => undefined);
+        throw e;
       }
-      durations.walCommit = this.o.clock.now() - t1;
-      await this.o.failpoint?.('afterOffsetsWritten', batch.batchId);
     }
     const start = this.committed;
     const numInputRows = await this.runBatch(batch, start, durations, reading);
@@ -366,8 +373,7 @@ export class MicroBatchExecution {
     return true;
   }
 
-  /** Executes batch N over (start, end]; returns the input row count. */
-  /** The rows of every source for `batch` (`getBatch` in durations). */
+  /** The rows of every source for `batch` (`getBatch` in durations; it overlaps `walCommit` for a new batch). */
   private async readInputs(batch: PendingBatch, start: readonly Offset[], durations: DurationMs): Promise<Row[][]> {
     const t0 = this.o.clock.now();
     const inputs = await Promise.all(
@@ -385,6 +391,7 @@ export class MicroBatchExecution {
     return inputs;
   }
 
+  /** Executes batch N over (start, end] (its rows from `reading` when the read started already); returns the input row count. */
   private async runBatch(
     batch: PendingBatch,
     start: readonly Offset[],

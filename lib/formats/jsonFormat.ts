@@ -69,32 +69,22 @@ type RecordParser = (text: string) => unknown;
 const BLANK = Symbol('blank');
 
 /**
- * The parser of `options`' features, and whether it needs every record rewritten (`relaxed`: the fast path is
- * off). Non-numeric numbers alone are tried only on text `JSON.parse` rejects.
+ * The parser of `options`' features. Every relaxation only admits text `JSON.parse` rejects (comments, single
+ * quotes, unquoted names, leading zeros, other escapes, raw control characters, non-numeric numbers), so strict
+ * JSON means the same under any of them: a record is rewritten (relaxedJson) only when `JSON.parse` fails, and the
+ * fast path stays on whatever the options.
  */
-function recordParserOf(options: FormatOptions): { parse: RecordParser; relaxed: boolean } {
+function recordParserOf(options: FormatOptions): RecordParser {
   const features = jsonFeaturesOf(options);
-  if (isRelaxed(features)) {
-    return {
-      relaxed: true,
-      parse: (text) => {
-        const strict = toStrictJson(text, features);
-        return strict.trim() === '' ? BLANK : JSON.parse(strict);
-      },
-    };
-  }
-  if (!features.allowNonNumericNumbers) return { relaxed: false, parse: JSON.parse };
-  return {
-    relaxed: false,
-    parse: (text) => {
-      try {
-        return JSON.parse(text);
-      } catch (e) {
-        const rewritten = toStrictJson(text, features);
-        if (rewritten === text) throw e;
-        return JSON.parse(rewritten);
-      }
-    },
+  if (!isRelaxed(features) && !features.allowNonNumericNumbers) return JSON.parse;
+  return (text) => {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      const rewritten = toStrictJson(text, features);
+      if (rewritten === text) throw e;
+      return rewritten.trim() === '' ? BLANK : JSON.parse(rewritten);
+    }
   };
 }
 
@@ -205,7 +195,7 @@ export const jsonFormat: FileFormat = {
   read(bytes: Buffer, context: FormatReadContext): Row[] {
     const conversions = conversionOptionsOf(context.options);
     const convert = compileJsonRow(context.schema, conversions);
-    const { parse, relaxed } = recordParserOf(context.options);
+    const parse = recordParserOf(context.options);
     const out: Row[] = [];
     const body = stripBom(toUtf8(bytes, charsetOf(context.options)));
     if (context.options.boolean('multiLine', false)) {
@@ -216,7 +206,7 @@ export const jsonFormat: FileFormat = {
       return out;
     }
     const lineSep = lineSepOf(context.options);
-    if (lineSep === undefined && !relaxed && body.indexOf(13 /* \r */) < 0 && isUtf8(body)) {
+    if (lineSep === undefined && body.indexOf(13 /* \r */) < 0 && isUtf8(body)) {
       // The fast path (LF endings, valid UTF-8): flat records are read in place from the bytes into rows
       // (jsonLineReader.ts); other lines take JSON.parse, and the parsed object becomes the row when it can.
       // An ASCII file's bytes are its characters: the reader slices short strings from its text.
@@ -290,7 +280,7 @@ export const jsonFormat: FileFormat = {
     const multiLine = options.boolean('multiLine', false);
     const lineSep = lineSepOf(options);
     const charset = charsetOf(options);
-    const { parse } = recordParserOf(options);
+    const parse = recordParserOf(options);
     const features = jsonFeaturesOf(options);
     const prefersDecimal = options.boolean('prefersDecimal', false);
     const numberTypes = new Map<string, DataType>();

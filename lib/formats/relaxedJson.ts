@@ -13,7 +13,7 @@
  */
 import type { FormatOptions } from './FormatOptions';
 
-/** The relaxations of one read (all false by default, as in Spark). */
+/** The relaxations of one read (Spark's defaults: single quotes and non-numeric numbers on, the rest off). */
 export interface JsonFeatures {
   /** Java/C++ comments: `// ...` to the end of the line and `/* ... *\/`. */
   readonly allowComments: boolean;
@@ -35,7 +35,7 @@ export interface JsonFeatures {
 export function jsonFeaturesOf(options: FormatOptions): JsonFeatures {
   return {
     allowComments: options.boolean('allowComments', false),
-    allowSingleQuotes: options.boolean('allowSingleQuotes', false),
+    allowSingleQuotes: options.boolean('allowSingleQuotes', true),
     allowUnquotedFieldNames: options.boolean('allowUnquotedFieldNames', false),
     allowNonNumericNumbers: options.boolean('allowNonNumericNumbers', true),
     allowNumericLeadingZeros: options.boolean('allowNumericLeadingZeros', false),
@@ -79,7 +79,8 @@ function stringBody(body: string, f: JsonFeatures, quote: '"' | "'"): string {
     if (d === '\\' && k + 1 < body.length) {
       const e = body[k + 1] as string;
       k += 1;
-      if (quote === "'" && e === "'") out += "'";
+      // Jackson: with single quotes allowed, `\'` is an escape in any string.
+      if (e === "'" && (quote === "'" || f.allowSingleQuotes)) out += "'";
       else if (JSON_ESCAPES.has(e)) out += `\\${e}`;
       else out += f.allowBackslashEscapingAnyCharacter ? jsonChar(e) : `\\${e}`;
     } else if (d < ' ' && f.allowUnquotedControlChars) out += jsonChar(d);
@@ -147,7 +148,7 @@ export function toStrictJson(text: string, f: JsonFeatures): string {
       // A strict string: copied as it is, unless escapes or control characters are relaxed.
       let j = i + 1;
       while (j < n && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      if (j >= n || !(f.allowBackslashEscapingAnyCharacter || f.allowUnquotedControlChars)) out += text.slice(i, j + 1);
+      if (j >= n || !(f.allowBackslashEscapingAnyCharacter || f.allowUnquotedControlChars || f.allowSingleQuotes)) out += text.slice(i, j + 1);
       else out += `"${stringBody(text.slice(i + 1, j), f, '"')}"`;
       i = j + 1;
     } else if (c === "'" && f.allowSingleQuotes) {

@@ -3,12 +3,15 @@
  * the next batch reads them without decoding bytes again (Spark's HDFS-backed store keeps its map in memory the
  * same way).
  *
- * Invariant: an entry, when present, is the committed value of its key, because only the operator that owns the
- * store writes it and records each put and delete here too; the memo is dropped whenever the store's versions do
- * not continue (abort, failed commit, rollback, restart). A missing entry says nothing: the caller reads the
- * store. Values are shared, not copied: the owning operator must treat them as immutable (aggregate buffers
- * are: `merge` never mutates its arguments). At most `limit` entries: a put of a new key into a full cache
- * clears it first (a workload with more keys than that reads the store as it would without the cache).
+ * Invariant: an entry, when present, equals what decoding the key's committed bytes gives, because only the
+ * operator that owns the store writes it and records each put and delete here too, only values the codec gives
+ * back unchanged are kept ({@link isCodecStable}: not `-0`, a Map or a typed array, which decode differently),
+ * and the memo is dropped whenever the store's versions do not continue (abort, failed commit, rollback,
+ * restart). A missing entry says nothing: the caller reads the store. Values are shared, not copied: the owning
+ * operator must treat them as immutable (aggregate buffers are: `merge` never mutates its arguments), and rows
+ * are values (weir's contract: no operator or user function mutates a row it was given). At most `limit`
+ * entries: a put of a new key into a full cache clears it first (a workload with more keys than that reads the
+ * store as it would without the cache).
  */
 import type { MaybePromise, StateStore } from '../../lib/contracts';
 import { toBinaryString } from '../../lib/state/binaryString';
@@ -35,8 +38,15 @@ export class DecodedStateCache<V> {
     return this.entries.get(id);
   }
 
-  /** Records that the key with `id` now holds `value` (call it with every `store.put`). */
+  /**
+   * Records that the key with `id` now holds `value` (call it with every `store.put`); a value the codec would
+   * not give back unchanged is not kept (the next batch reads the store).
+   */
   set(id: string, value: V): void {
+    if (!isCodecStable(value, 0)) {
+      this.entries.delete(id);
+      return;
+    }
     if (this.entries.size >= this.limit && !this.entries.has(id)) this.entries.clear();
     this.entries.set(id, value);
   }
@@ -49,4 +59,45 @@ export class DecodedStateCache<V> {
   get size(): number {
     return this.entries.size;
   }
+}
+
+const MAX_DEPTH = 6;
+
+/**
+ * True when encoding `value` as state (lib/state/valueCodec) and decoding it gives an equal value of the same
+ * kinds: null, strings, booleans, numbers other than `-0`, valid Dates, and plain arrays and objects of those (up
+ * to a small depth). Anything else (`-0`, `undefined`, bigint, Map, Set, typed arrays, class instances) is
+ * reported unstable, which only costs a read.
+ */
+export function isCodecStable(value: unknown, depth: number): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return value !== 0 || 1 / value > 0;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (depth >= MAX_DEPTH) return false;
+  if (value instanceof Date) return Number.isFinite(value.getTime()) && Object.getPrototypeOf(value) === Date.prototype;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+    for (let i = 0; i < value.length; i += 1) if (!(i in value) || !isCodecStable(value[i], depth + 1)) return false;
+    return true;
+  }
+  if (
+    Object.getPrototypeOf(value) !== Object.prototype ||
+    Object.prototype.hasOwnProperty.call(value, '__proto__') ||
+    Object.getOwnPropertySymbols(value).length > 0
+  ) {
+    return false;
+  }
+  for (const key in value) {
+    if (!isCodecStable((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
 }

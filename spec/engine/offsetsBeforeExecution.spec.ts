@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { map } from 'rxjs';
-import type { MicroBatch, Row } from '../../lib/contracts';
+import type { MicroBatch, Row, Source } from '../../lib/contracts';
 import { startQuery } from '../../lib/query/startQuery';
 import { untilBatch } from '../../lib/testing';
 import { foreachBatchSink } from '../../sinks';
@@ -43,5 +43,42 @@ describe('offsets/N and the execution of batch N', () => {
     expect(atOperators.length).toBeGreaterThanOrEqual(5);
     expect(atOperators.every(Boolean)).toBe(true);
     expect(atSink.every(Boolean)).toBe(true);
+  });
+
+  it('a trigger that fails after the read started stops the sources only once the read is over', async () => {
+    const events: string[] = [];
+    const source: Source<Row> = {
+      description: 'slow',
+      async open() {},
+      async initialOffset() {
+        return 0;
+      },
+      async latestOffset() {
+        return 1;
+      },
+      read: () => {
+        throw new Error('readAll is used');
+      },
+      async readAll() {
+        events.push('read started');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        events.push('read ended');
+        return [{ v: 1 }];
+      },
+      async commit() {},
+      async stop() {
+        events.push('stopped');
+      },
+    };
+    const query = await startQuery({
+      source,
+      sink: foreachBatchSink(() => undefined),
+      checkpointLocation: dir,
+      failpoint: (point) => {
+        if (point === 'afterOffsetsWritten') throw new Error('injected');
+      },
+    });
+    await expect(query.awaitTermination()).rejects.toThrow(/injected/);
+    expect(events).toEqual(['read started', 'read ended', 'stopped']);
   });
 });

@@ -199,7 +199,7 @@ describe('jsonFormat: Spark options', () => {
   const infer = (text: string, options: Record<string, string> = {}) =>
     jsonFormat.inferSchema([{ path: 'a.json', bytes: Buffer.from(text) }], new FormatOptions(options)).simpleString();
 
-  it('allowComments, allowSingleQuotes, allowUnquotedFieldNames: off by default (malformed), on as Jackson reads them', async () => {
+  it('allowComments, allowSingleQuotes, allowUnquotedFieldNames: as Jackson reads them (single quotes on by default, as in Spark)', async () => {
     const text = "// a header comment\n{'id': 1, /* inline */ \"s\": 'it\\'s \"x\"'}\n{id: 2, s: 'b'} // trailing\n/* only a comment */\n";
     const all = { allowComments: 'true', allowSingleQuotes: 'true', allowUnquotedFieldNames: 'true' };
     expect(await readWith(jsonFormat, text, 'id INT, s STRING', { ...all, mode: 'FAILFAST' })).toEqual([
@@ -209,7 +209,16 @@ describe('jsonFormat: Spark options', () => {
     // Each feature alone allows only its own syntax.
     expect(await readWith(jsonFormat, text, 'id INT, s STRING', { mode: 'DROPMALFORMED' })).toEqual([]);
     expect(await readWith(jsonFormat, '{"id": 1} // c\n', 'id INT', { allowComments: 'true', mode: 'FAILFAST' })).toEqual([{ id: 1 }]);
-    await expectWeirError(() => readWith(jsonFormat, "{'id': 1}\n", 'id INT', { allowComments: 'true', mode: 'FAILFAST' }), 'MALFORMED_RECORD');
+    await expectWeirError(() => readWith(jsonFormat, "{'id': 1}\n", 'id INT', { allowComments: 'true', allowSingleQuotes: 'false', mode: 'FAILFAST' }), 'MALFORMED_RECORD');
+    // Spark 4.0.1 (pyspark): single quotes are on unless switched off, and then \' is an escape in any string.
+    const quotes = '{"s": "it\\\'s"}\n{\'s\': \'x\'}\n{"s": "a\\qb"}\n';
+    const corrupt = (i: number) => ({ s: null, _corrupt_record: quotes.split('\n')[i] });
+    expect(await readWith(jsonFormat, quotes, 's STRING, _corrupt_record STRING', {})).toEqual([
+      { s: "it's", _corrupt_record: null },
+      { s: 'x', _corrupt_record: null },
+      corrupt(2),
+    ]);
+    expect(await readWith(jsonFormat, quotes, 's STRING, _corrupt_record STRING', { allowSingleQuotes: 'false' })).toEqual([corrupt(0), corrupt(1), corrupt(2)]);
     await expectWeirError(() => readWith(jsonFormat, '{id: 1}\n', 'id INT', { allowSingleQuotes: 'true', mode: 'FAILFAST' }), 'MALFORMED_RECORD');
     // Comment markers inside strings are text.
     expect(await readWith(jsonFormat, '{"s": "a // b /* c */"}\n', 's STRING', { allowComments: 'true' })).toEqual([{ s: 'a // b /* c */' }]);

@@ -15,12 +15,23 @@ import type { Row } from '../../lib/contracts';
 const numRuns = Number(process.env.WEIR_PROPERTY_RUNS ?? 50);
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 
-const rowArb = fc.record({
-  word: fc.constantFrom('a', 'b', 'c'),
-  s: fc.integer({ min: 0, max: 120 }),
-  v: fc.option(fc.integer({ min: -5, max: 5 }), { nil: null }),
-});
-const rowsArb = fc.array(rowArb, { maxLength: 40 }).map((rs) => rs.map((r) => ({ word: r.word, ts: new Date(T0 + r.s * 1000), v: r.v })));
+/** Rows of three words over two minutes; with `negativeZero`, -0 among the values (see property c). */
+const rowsArbOf = (negativeZero: boolean) =>
+  fc
+    .array(
+      fc.record({
+        word: fc.constantFrom('a', 'b', 'c'),
+        s: fc.integer({ min: 0, max: 120 }),
+        v: fc.option(negativeZero ? fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constant(-0)) : fc.integer({ min: -5, max: 5 }), { nil: null }),
+        o: fc.option(fc.oneof(fc.record({ x: fc.integer({ min: 0, max: 3 }) }), fc.constant(negativeZero ? -0 : 0)), { nil: null }),
+      }),
+      { maxLength: 40 },
+    )
+    .map((rs) => rs.map((r) => ({ word: r.word, ts: new Date(T0 + r.s * 1000), v: r.v, o: r.o })));
+const rowsArb = rowsArbOf(false);
+// State values read back as the codec decodes them (-0 as 0, documented in lib/state/valueCodec): values kept
+// decoded between batches must read the same, so a restarted run equals the uninterrupted one (property c).
+const rowsWithNegativeZeroArb = rowsArbOf(true);
 
 /** Cuts `rows` into consecutive batches at the given positions. */
 function cut<T>(rows: T[], cuts: number[]): T[][] {
@@ -37,7 +48,7 @@ function cut<T>(rows: T[], cuts: number[]): T[][] {
 const key = (r: Row): string => JSON.stringify([(r.window as { start: Date }).start.getTime(), r.word]);
 // Buffers of several shapes (numbers, nullable numbers, arrays, { value, set } objects): the operator keeps them
 // decoded between batches (internal/DecodedStateCache), so a buffer shared where it must be copied would show.
-const spec = () => ({ n: A.count(), total: A.sum('v'), hi: A.max('v'), all: A.collect_list('v'), firstV: A.first('v') });
+const spec = () => ({ n: A.count(), total: A.sum('v'), hi: A.max('v'), all: A.collect_list('v'), firstV: A.first('v'), firstO: A.first('o') });
 const ops = (delay: string) => [withWatermark('ts', delay), window('ts', '10 seconds'), groupByKey('window', 'word'), agg(spec())];
 
 function batchOracle(rows: Row[]): Map<string, Row> {
@@ -107,7 +118,7 @@ describe('streaming aggregation properties', () => {
   it('(c) a restart from a snapshot at any batch boundary gives the uninterrupted output', () => {
     fc.assert(
       fc.property(
-        rowsArb,
+        rowsWithNegativeZeroArb,
         fc.array(fc.nat(), { maxLength: 6 }),
         fc.nat(),
         fc.constantFrom('append', 'update', 'complete'),

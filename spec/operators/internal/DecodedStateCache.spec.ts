@@ -1,4 +1,6 @@
-import { DecodedStateCache } from '../../../operators/internal/DecodedStateCache';
+import { DecodedStateCache, isCodecStable } from '../../../operators/internal/DecodedStateCache';
+import { aggregate as A, agg, groupByKey } from '../../../operators';
+import { OperatorHarness } from '../../../lib/testing';
 import { MemoryStateStoreProvider } from '../../../lib/state/MemoryStateStoreProvider';
 import type { StateStore } from '../../../lib/contracts';
 
@@ -33,5 +35,27 @@ describe('DecodedStateCache', () => {
     expect(c2).not.toBe(c0);
     expect(c2.get('k')).toBeUndefined();
     await provider.close();
+  });
+});
+
+describe('the aggregation with its decoded groups', () => {
+  it('gives the same rows uninterrupted and after a restart when a buffer holds a value the codec changes (-0)', () => {
+    const ops = () => [groupByKey('word'), agg({ hi: A.max('v'), f: A.first('o') })];
+    const batches = [[{ word: 'a', v: -0, o: -0 }], [{ word: 'a', v: -1, o: 5 }]];
+    const uninterrupted = new OperatorHarness(ops(), { outputMode: 'update' });
+    const straight = batches.map((b) => uninterrupted.processBatch(b));
+    const first = new OperatorHarness(ops(), { outputMode: 'update' });
+    first.processBatch(batches[0]!);
+    const restored = OperatorHarness.restore(ops(), first.snapshot(), { outputMode: 'update' });
+    const after = restored.processBatch(batches[1]!);
+    expect(Object.is(after[0]!.hi, straight[1]![0]!.hi)).toBe(true);
+    expect(Object.is(after[0]!.f, straight[1]![0]!.f)).toBe(true);
+  });
+
+  it('isCodecStable: what the state codec gives back unchanged', () => {
+    const stable = [null, 'x', true, 1.5, NaN, new Date(0), [1, 'a', { b: [null] }], { window: { start: new Date(1), end: new Date(2) }, key: 3 }];
+    const unstable = [-0, undefined, 1n, new Map(), new Set(), new Uint8Array(1), new Date(NaN), [1, -0], { a: undefined }, new (class X {})(), new Array<number>(2)];
+    expect(stable.map((v) => isCodecStable(v, 0))).toEqual(stable.map(() => true));
+    expect(unstable.map((v) => isCodecStable(v, 0))).toEqual(unstable.map(() => false));
   });
 });
