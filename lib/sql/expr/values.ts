@@ -141,7 +141,7 @@ function kindRank(v: unknown): number {
 
 // ---- LIKE and regular expressions --------------------------------------------------------------------------
 
-const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/-]/g;
+const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/]/g; // the syntax characters: with the u flag nothing else may be escaped
 
 /**
  * Spark's `StringUtils.escapeLikeRegex`: `_` is any one character, `%` any run, the escape character makes the
