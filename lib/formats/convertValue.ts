@@ -87,6 +87,21 @@ export function sameAt(s: string, from: number, part: string): boolean {
   return true;
 }
 
+
+/**
+ * Epoch ms of a UTC minute given as digits (`digits` answers -1 for a non-digit), or undefined when a field is
+ * out of range or the date does not exist; years below 1000 too (`Date.UTC` reads 0..99 as 19xx: early years take
+ * the general parser). Shared by the string and byte ISO-timestamp readers.
+ */
+export function utcMinuteMs(year: number, month: number, day: number, hour: number, minute: number): number | undefined {
+  if (year < 1000 || month < 1 || month > 12 || day < 1) return undefined;
+  if (day > (DAYS_IN_MONTH[month - 1] as number) || (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)))) {
+    return undefined;
+  }
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return undefined;
+  return Date.UTC(year, month - 1, day) + (hour * 60 + minute) * 60_000;
+}
+
 /**
  * {@link isoInstant} of `s.slice(from, to)`, without the slice: the JSON-lines reader parses timestamps in place.
  */
@@ -107,18 +122,9 @@ export function isoInstantAt(s: string, from: number, to: number, cache: IsoMinu
   if (cache.prefix !== '' && sameAt(s, from, cache.prefix)) {
     minuteMs = cache.ms;
   } else {
-    const year = digits(s, from, 4);
-    const month = digits(s, from + 5, 2);
-    const day = digits(s, from + 8, 2);
-    // Date.UTC reads years 0..99 as 19xx: early years take the general parser.
-    if (year < 1000 || month < 1 || month > 12 || day < 1) return undefined;
-    if (day > (DAYS_IN_MONTH[month - 1] as number) || (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)))) {
-      return undefined;
-    }
-    const hour = digits(s, from + 11, 2);
-    const minute = digits(s, from + 14, 2);
-    if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return undefined;
-    minuteMs = Date.UTC(year, month - 1, day) + (hour * 60 + minute) * 60_000;
+    const ms = utcMinuteMs(digits(s, from, 4), digits(s, from + 5, 2), digits(s, from + 8, 2), digits(s, from + 11, 2), digits(s, from + 14, 2));
+    if (ms === undefined) return undefined;
+    minuteMs = ms;
     cache.prefix = s.slice(from, from + 16);
     cache.ms = minuteMs;
   }

@@ -17,7 +17,7 @@
  */
 import type { Row } from '../contracts';
 import { BooleanType, DoubleType, FloatType, IntegralType, StringType, StructType, TimestampNTZType, TimestampType } from '../sql/types';
-import { INT_RANGES, type ConversionOptions } from './convertValue';
+import { INT_RANGES, utcMinuteMs, type ConversionOptions } from './convertValue';
 
 /** A reader of JSON lines into rows of one schema. */
 export interface JsonLineReader {
@@ -82,7 +82,6 @@ function digits(bytes: Buffer, at: number, count: number): number {
   return v;
 }
 
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
  * The last minute prefix (`yyyy-MM-ddTHH:mm`, 16 bytes) read and its UTC ms: rows mostly share their minute. The
@@ -135,18 +134,9 @@ export function isoInstantBytes(bytes: Buffer, from: number, to: number, cache: 
   if (sameMinute(bytes, from, cache)) {
     minuteMs = cache.ms;
   } else {
-    const year = digits(bytes, from, 4);
-    const month = digits(bytes, from + 5, 2);
-    const day = digits(bytes, from + 8, 2);
-    // Date.UTC reads years 0..99 as 19xx: early years take the general parser.
-    if (year < 1000 || month < 1 || month > 12 || day < 1) return undefined;
-    if (day > (DAYS_IN_MONTH[month - 1] as number) || (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)))) {
-      return undefined;
-    }
-    const hour = digits(bytes, from + 11, 2);
-    const minute = digits(bytes, from + 14, 2);
-    if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return undefined;
-    minuteMs = Date.UTC(year, month - 1, day) + (hour * 60 + minute) * 60_000;
+    const ms = utcMinuteMs(digits(bytes, from, 4), digits(bytes, from + 5, 2), digits(bytes, from + 8, 2), digits(bytes, from + 11, 2), digits(bytes, from + 14, 2));
+    if (ms === undefined) return undefined;
+    minuteMs = ms;
     const view = viewOf(bytes, cache);
     cache.w0 = view.getInt32(from, true);
     cache.w1 = view.getInt32(from + 4, true);

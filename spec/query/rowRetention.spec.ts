@@ -7,7 +7,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { map, type OperatorFunction } from 'rxjs';
-import { MemoryStream, startQuery, type Row } from '../../index';
+import { MemoryStream, startQuery, type Row, type Sink, type StreamingQuery } from '../../index';
 import {
   count,
   dropDuplicates,
@@ -46,91 +46,90 @@ const stateful: Record<string, () => OperatorFunction<any, any>[]> = {
   ],
 };
 
+/**
+ * Counts, in the sink of every batch after batch 0 (before the engine replaces what it kept of batch 0), the rows
+ * of batch 0 still alive after a full GC. The rows are the copies `copy` makes, so only the batch holds them (not
+ * a memory source's own log). `start` starts the query with `copy` in front and `sink`; `feed` adds batch 0's 50
+ * rows (processed), then more (processed).
+ */
+async function rowsOfBatch0AliveLater(
+  start: (copy: OperatorFunction<any, any>, sink: Sink<Row>) => Promise<StreamingQuery>,
+  feed: { first(): void; then(): void },
+): Promise<number[]> {
+  const firstBatchRows: WeakRef<object>[] = [];
+  let tracking = true;
+  const copy = rows(
+    map((r: Event) => {
+      const row = { word: r.word, ts: r.ts };
+      if (tracking) firstBatchRows.push(new WeakRef(row));
+      return row;
+    }),
+  );
+  const aliveLater: number[] = [];
+  const sink = foreachBatchSink((_rows, batchId) => {
+    if (batchId === 0) {
+      tracking = false;
+      return;
+    }
+    gc();
+    aliveLater.push(firstBatchRows.filter((ref) => ref.deref() !== undefined).length);
+  });
+  const query = await start(copy, sink);
+  try {
+    feed.first();
+    await query.processAllAvailable();
+    feed.then();
+    await query.processAllAvailable();
+  } finally {
+    await query.stop();
+  }
+  expect(firstBatchRows).toHaveLength(50);
+  expect(aliveLater.length).toBeGreaterThan(0);
+  return aliveLater;
+}
+
+const at = (i: number): Event => ({ word: `w${i % 5}`, ts: new Date(Date.UTC(2024, 0, 1) + i * 100) });
+
 describe("a batch's rows after the batch", () => {
   it('are not kept into the next batch: stream-stream join (its state keeps rows column-wise, not the row objects)', async () => {
     const left = new MemoryStream<Event>();
     const right = new MemoryStream<{ word: string; rts: Date }>();
-    const firstBatchRows: WeakRef<object>[] = [];
-    let tracking = true;
-    const copy = rows(
-      map((r: Event) => {
-        const row = { word: r.word, ts: r.ts };
-        if (tracking) firstBatchRows.push(new WeakRef(row));
-        return row;
-      }),
+    const alive = await rowsOfBatch0AliveLater(
+      (copy, sink) =>
+        startQuery({
+          inputs: [
+            { source: left, pipeline: [copy, withWatermark('ts', '10 seconds')] },
+            { source: right, pipeline: [withWatermark('rts', '10 seconds')] },
+          ],
+          pipeline: [joinStream({ on: 'word' })],
+          sink,
+        }),
+      {
+        first: () => {
+          left.addData(...Array.from({ length: 50 }, (_, i) => at(i)));
+          right.addData({ word: 'w1', rts: at(1).ts });
+        },
+        then: () => left.addData(at(60)),
+      },
     );
-    const aliveLater: number[] = [];
-    const sink = foreachBatchSink((_rows, batchId) => {
-      if (batchId === 0) {
-        tracking = false;
-        return;
-      }
-      gc();
-      aliveLater.push(firstBatchRows.filter((ref) => ref.deref() !== undefined).length);
-    });
-    const query = await startQuery({
-      inputs: [
-        { source: left, pipeline: [copy, withWatermark('ts', '10 seconds')] },
-        { source: right, pipeline: [withWatermark('rts', '10 seconds')] },
-      ],
-      pipeline: [joinStream({ on: 'word' })],
-      sink,
-    });
-    try {
-      const t = (i: number) => new Date(Date.UTC(2024, 0, 1) + i * 100);
-      left.addData(...Array.from({ length: 50 }, (_, i) => ({ word: `w${i % 5}`, ts: t(i) })));
-      right.addData({ word: 'w1', rts: t(1) });
-      await query.processAllAvailable();
-      left.addData({ word: 'w2', ts: t(60) });
-      await query.processAllAvailable();
-      expect(firstBatchRows).toHaveLength(50);
-      expect(aliveLater.length).toBeGreaterThan(0);
-      expect(aliveLater).toEqual(aliveLater.map(() => 0));
-    } finally {
-      await query.stop();
-    }
+    expect(alive).toEqual(alive.map(() => 0));
   });
 
   it.each(Object.keys(stateful))('are not kept into the next batch: %s', async (name) => {
     const input = new MemoryStream<Event>();
-    const firstBatchRows: WeakRef<object>[] = [];
-    let tracking = true;
-    // Rows copied by an operator, so only the batch (not the memory source's own log) holds them.
-    const copy = rows(
-      map((r: Event) => {
-        const row = { word: r.word, ts: r.ts };
-        if (tracking) firstBatchRows.push(new WeakRef(row));
-        return row;
-      }),
+    const alive = await rowsOfBatch0AliveLater(
+      (copy, sink) =>
+        startQuery({
+          source: input,
+          pipeline: [copy, ...stateful[name]!()],
+          sink,
+          outputMode: name === 'windowed count' || name === 'flatMapGroupsWithState' ? 'update' : 'append',
+        }),
+      {
+        first: () => input.addData(...Array.from({ length: 50 }, (_, i) => at(i))),
+        then: () => input.addData(at(50)),
+      },
     );
-    // In the sink of every later batch (before the engine replaces what it kept of batch 0), count the rows of
-    // batch 0 still alive after a full GC.
-    const aliveLater: number[] = [];
-    const sink = foreachBatchSink((_rows, batchId) => {
-      if (batchId === 0) {
-        tracking = false;
-        return;
-      }
-      gc();
-      aliveLater.push(firstBatchRows.filter((ref) => ref.deref() !== undefined).length);
-    });
-    const query = await startQuery({
-      source: input,
-      pipeline: [copy, ...stateful[name]!()],
-      sink,
-      outputMode: name === 'windowed count' || name === 'flatMapGroupsWithState' ? 'update' : 'append',
-    });
-    try {
-      const at = (i: number) => ({ word: `w${i % 5}`, ts: new Date(Date.UTC(2024, 0, 1) + i * 100) });
-      input.addData(...Array.from({ length: 50 }, (_, i) => at(i)));
-      await query.processAllAvailable();
-      input.addData(at(50));
-      await query.processAllAvailable();
-      expect(firstBatchRows).toHaveLength(50);
-      expect(aliveLater.length).toBeGreaterThan(0);
-      expect(aliveLater).toEqual(aliveLater.map(() => 0));
-    } finally {
-      await query.stop();
-    }
+    expect(alive).toEqual(alive.map(() => 0));
   });
 });
