@@ -57,11 +57,15 @@ const batchArb: fc.Arbitrary<BatchSpec> = fc.record({
   rerun: fc.integer({ min: 0, max: 3 }).map((x) => x === 0),
 });
 
-/** Ids and times of the buffered rows of `key`, as a lookup of the join sees them. */
+/**
+ * Ids and times of the buffered rows of `key`, as a lookup of the join sees them: segments whose number keys cannot
+ * hold the key skipped by their min and max, as SymmetricHashJoin does (so wrong bounds lose rows here).
+ */
 function lookup(side: JoinSideState, key: JoinKey): Array<{ id: number; time: number; segment: number; s: number }> {
   const hash = isTableKey(key) ? hashNumber(key) : 0;
   const found: Array<{ id: number; time: number; segment: number; s: number }> = [];
   side.segments.forEach((segment, g) => {
+    if (typeof key === 'number' && (key < segment.minKey || key > segment.maxKey)) return;
     for (let s = segment.table.first(key, hash, segment.intKeys); s >= 0; s = segment.next[s]!) {
       if ((segment.flags[s]! & GONE) !== 0) continue;
       found.push({ id: side.row(segment, s).id as number, time: segment.times[0]![s]!, segment: g, s });
