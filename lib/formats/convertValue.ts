@@ -103,7 +103,9 @@ export function utcMinuteMs(year: number, month: number, day: number, hour: numb
 }
 
 /**
- * {@link isoInstant} of `s.slice(from, to)`, without the slice: the JSON-lines reader parses timestamps in place.
+ * {@link isoInstant} of `s.slice(from, to)`, without the slice. The JSON-lines reader's byte parser
+ * (`isoInstantBytes`) is a second implementation of the same grammar, kept apart for speed and tested against
+ * this one.
  */
 export function isoInstantAt(s: string, from: number, to: number, cache: IsoMinuteCache): number | undefined {
   const n = to - from;

@@ -1,7 +1,7 @@
 /**
  * flatMapGroupsWithState / applyInPandasWithState / mapGroupsWithState on the DataFrame face (GroupedData).
  */
-import { MemoryStream, Session } from '../../index';
+import { MemoryStream, Session, type DataFrame } from '../../index';
 import type { GroupState } from '../../lib/groupState/GroupState';
 import type { Row } from '../../lib/contracts';
 
@@ -21,10 +21,27 @@ const runningTotal = (key: Row, rows: readonly Row[], state: GroupState<number>)
   return [{ user: key.user, total }];
 };
 
+/**
+ * Runs `df` into a memory sink in update mode, one batch per entry of `batches` added to `input`, and returns the
+ * sink's rows.
+ */
+async function memorySinkRowsAfter(df: DataFrame, input: MemoryStream<Row>, batches: Row[][]): Promise<Row[]> {
+  const name = table();
+  const q = await df.writeStream.format('memory').queryName(name).outputMode('update').start();
+  try {
+    for (const rows of batches) {
+      input.addData(...rows);
+      await q.processAllAvailable();
+    }
+    return await spark.table(name).collect();
+  } finally {
+    await q.stop();
+  }
+}
+
 describe('GroupedData.flatMapGroupsWithState', () => {
   it('runs the function per group with the key columns as an object; output rows take the output schema', async () => {
     const input = new MemoryStream(spark, 'user STRING, amount INT');
-    const name = table();
     const df = input
       .toDF()
       .groupBy('user')
@@ -33,25 +50,20 @@ describe('GroupedData.flatMapGroupsWithState', () => {
         { outputMode: 'update', outputSchema: 'user STRING, total BIGINT' },
       );
     expect(df.columns).toEqual(['user', 'total']);
-    const q = await df.writeStream.format('memory').queryName(name).outputMode('update').start();
-    try {
-      input.addData({ user: 'a', amount: 1 }, { user: 'a', amount: 2 }, { user: 'b', amount: 5 });
-      await q.processAllAvailable();
-      input.addData({ user: 'a', amount: 10 });
-      await q.processAllAvailable();
-      expect(await spark.table(name).collect()).toEqual([
-        { user: 'a', total: 3 },
-        { user: 'b', total: 5 },
-        { user: 'a', total: 13 },
-      ]);
-    } finally {
-      await q.stop();
-    }
+    expect(
+      await memorySinkRowsAfter(df, input, [
+        [{ user: 'a', amount: 1 }, { user: 'a', amount: 2 }, { user: 'b', amount: 5 }],
+        [{ user: 'a', amount: 10 }],
+      ]),
+    ).toEqual([
+      { user: 'a', total: 3 },
+      { user: 'b', total: 5 },
+      { user: 'a', total: 13 },
+    ]);
   });
 
   it('initialState: [key row, state] pairs applied in batch 0; a key with only initial state is called with no rows', async () => {
     const input = new MemoryStream(spark, 'user STRING, amount INT');
-    const name = table();
     const df = input
       .toDF()
       .groupBy('user')
@@ -59,20 +71,11 @@ describe('GroupedData.flatMapGroupsWithState', () => {
         runningTotal,
         { outputMode: 'update', outputSchema: 'user STRING, total BIGINT', initialState: [[{ user: 'a' }, 100], [{ user: 'z' }, 7]] },
       );
-    const q = await df.writeStream.format('memory').queryName(name).outputMode('update').start();
-    try {
-      input.addData({ user: 'a', amount: 1 });
-      await q.processAllAvailable();
-      input.addData({ user: 'z', amount: 1 });
-      await q.processAllAvailable();
-      expect(await spark.table(name).collect()).toEqual([
-        { user: 'a', total: 101 },
-        { user: 'z', total: 7 },
-        { user: 'z', total: 8 },
-      ]);
-    } finally {
-      await q.stop();
-    }
+    expect(await memorySinkRowsAfter(df, input, [[{ user: 'a', amount: 1 }], [{ user: 'z', amount: 1 }]])).toEqual([
+      { user: 'a', total: 101 },
+      { user: 'z', total: 7 },
+      { user: 'z', total: 8 },
+    ]);
   });
 
   it("rejects output modes as Spark does (operation mode vs query mode; mapGroupsWithState only in update)", async () => {

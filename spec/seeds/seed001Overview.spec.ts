@@ -10,26 +10,20 @@ import * as path from 'node:path';
 import { Session, type StreamingQueryListener, type StreamingQuery } from '../../index';
 import { window } from '../../lib/sql/functions';
 import { ManualClock } from '../../lib/time/ManualClock';
-import { captureStdout, tempDirs, type StdoutCapture } from './seedSupport';
+import { seedHooks, type StdoutCapture, tempDirs } from './seedSupport';
 
 const dirs = tempDirs('weir-seed001-');
 let spark: Session;
 let out: StdoutCapture;
 
-beforeAll(() => {
+seedHooks({
+  dirs,
   // spark = (SparkSession #(1)!
   //     .builder
   //     .appName("DemoApp")
   //     .getOrCreate())
-  spark = Session.builder().appName('DemoApp').getOrCreate();
-});
-beforeEach(() => {
-  out = captureStdout();
-});
-afterEach(() => out.restore());
-afterAll(async () => {
-  await spark.stop();
-  dirs.cleanup();
+  start: () => (spark = Session.builder().appName('DemoApp').getOrCreate()),
+  capture: (capture) => (out = capture),
 });
 
 /** Lands `rows` in `folder` as one parquet file, moved in atomically (as the guide asks of file sources). */

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { MemoryStream, Session, type StreamingQueryListener } from '../../index';
 import { col, count, explode, split, window } from '../../lib/sql/functions';
 import { StructType } from '../../lib/sql/types';
-import { captureStdout, lineServer, tableSet, tempDirs, waitFor, type StdoutCapture } from './seedSupport';
+import { lineServer, seedHooks, type StdoutCapture, tableSet, tempDirs, waitFor } from './seedSupport';
 
 const dirs = tempDirs('weir-seed002-');
 let spark: Session;
@@ -24,20 +24,14 @@ const DEVICES = [
   { device: 'd2', type: 'thermo', signal: 11.0, time: '2024-01-01 12:01:30' },
 ];
 
-beforeAll(() => {
+seedHooks({
+  dirs,
   // spark = SparkSession\
   //     .builder()\
   //     .appName("StructuredNetworkWordCount")\
   //     .getOrCreate()
-  spark = Session.builder().appName('StructuredNetworkWordCount').getOrCreate();
-});
-beforeEach(() => {
-  out = captureStdout();
-});
-afterEach(() => out.restore());
-afterAll(async () => {
-  await spark.stop();
-  dirs.cleanup();
+  start: () => (spark = Session.builder().appName('StructuredNetworkWordCount').getOrCreate()),
+  capture: (capture) => (out = capture),
 });
 
 describe('seed 002: Structured Streaming Programming Guide', () => {

@@ -15,23 +15,17 @@ import { MemoryStream, Session, type DataFrame, type Row } from '../../index';
 import { avg, col, count, current_timestamp, from_json, max, min, session_window, sum, to_timestamp, window } from '../../lib/sql/functions';
 import { DoubleType, StringType, StructField, StructType } from '../../lib/sql/types';
 import { ManualClock } from '../../lib/time/ManualClock';
-import { captureStdout, lineServer, parseTable, table, tableObjects, tableSet, tempDirs, waitFor, type StdoutCapture } from './seedSupport';
+import { lineServer, parseTable, seedHooks, type StdoutCapture, table, tableObjects, tableSet, tempDirs, waitFor } from './seedSupport';
 
 const dirs = tempDirs('weir-seed004-');
 let spark: Session;
 let out: StdoutCapture;
 
-beforeAll(() => {
+seedHooks({
+  dirs,
   // spark = SparkSession.builder.appName("StreamDemo").getOrCreate()
-  spark = Session.builder().appName('StreamDemo').getOrCreate();
-});
-beforeEach(() => {
-  out = captureStdout();
-});
-afterEach(() => out.restore());
-afterAll(async () => {
-  await spark.stop();
-  dirs.cleanup();
+  start: () => (spark = Session.builder().appName('StreamDemo').getOrCreate()),
+  capture: (capture) => (out = capture),
 });
 
 // schema = StructType([

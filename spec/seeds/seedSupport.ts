@@ -91,6 +91,32 @@ export function captureStdout(): StdoutCapture {
   };
 }
 
+/**
+ * The hooks every seed file shares: `start` (the file's own ported `SparkSession` line, which assigns its
+ * session) before all tests, stdout captured around each test (handed to `capture`), and after all tests the
+ * session stopped and `dirs` removed.
+ */
+export function seedHooks(hooks: {
+  readonly dirs: { cleanup(): void };
+  readonly start: () => { stop(): Promise<void> };
+  readonly capture: (out: StdoutCapture) => void;
+}): void {
+  let session: { stop(): Promise<void> } | undefined;
+  let current: StdoutCapture | undefined;
+  beforeAll(() => {
+    session = hooks.start();
+  });
+  beforeEach(() => {
+    current = captureStdout();
+    hooks.capture(current);
+  });
+  afterEach(() => current?.restore());
+  afterAll(async () => {
+    await session?.stop();
+    hooks.dirs.cleanup();
+  });
+}
+
 /** Polls `done` every 10 ms (running `step` first) until it holds, failing after `timeoutMs`. */
 export async function waitFor(done: () => boolean | Promise<boolean>, step: () => unknown = () => undefined, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
