@@ -241,8 +241,12 @@ export interface BatchContext {
   stateStore(operatorId: string): MaybePromise<StateStore>;
   /** Registers a stateful operator of this batch's plan (idempotent per operatorId). */
   registerStatefulOperator(handle: StatefulOperatorHandle): void;
-  /** A watermark operator reports the max event time it saw in this batch (ms) and its delay. */
-  reportEventTime(operatorId: string, stats: EventTimeStats, delayMs: number): void;
+  /**
+   * A watermark operator reports the event times it saw in this batch (ms) and its delay. `stats` may be a
+   * function: the engine calls it once, after the batch's operators ran (an operator that gathers its stats
+   * while its rows are visited reports that way).
+   */
+  reportEventTime(operatorId: string, stats: EventTimeStats | (() => EventTimeStats), delayMs: number): void;
 }
 
 /** Event-time statistics of one batch (progress `eventTime`). */

@@ -29,6 +29,7 @@ import { fromMaybe, then } from './internal/maybe';
 import { keyId, readTimePrefix, sessionKey, sessionKeyPrefix, stateKey, timePrefix } from './internal/groupKey';
 import { SESSION_WINDOW_COLUMN } from './sessionWindow';
 import { prefixUpperBound } from '../lib/state/keyEncoding';
+import { rememberEncoding } from '../lib/state/valueCodec';
 
 /** Output column name → aggregate function. */
 export type AggregateSpec = Readonly<Record<string, AggregateFunction<any, any, any>>>;
@@ -299,7 +300,11 @@ function aggregateBatch(batch: MicroBatch<Row>, names: readonly string[], fns: r
           const { p, key } = live[i]!;
           const before = previous[i];
           const buffers = before === undefined ? p.b : fns.map((f, j) => f.merge(before.b[j], p.b[j]));
-          const group: StoredGroup = { k: p.k, b: buffers };
+          // The key object of the group's first batch is kept (equal by value to this batch's), so the decoded
+          // cache's stability check and the codec see one object per group rather than one per batch.
+          const k = before === undefined ? p.k : before.k;
+          rememberEncoding(k);
+          const group: StoredGroup = { k, b: buffers };
           store.put(key, group);
           decoded.set(ids[i]!, group);
           if (outputMode === 'update') updated.push(outputRow(p.k, buffers, names, fns));

@@ -74,21 +74,27 @@ export function window<T extends Row>(
         const structs = new WindowStructs(spec.windowMs);
         const time = new ExtendedColumnReader(column);
         const appended = new AppendedColumn(as);
-        // Rows often share their time value (rate-micro-batch's rows of a batch share one Date): read it once.
+        // Rows often share their time value (rate-micro-batch's rows of a batch share one Date): read it, and
+        // for a tumbling window place it, once.
         let lastValue: unknown = time;
         let lastTs: number | null = null;
+        let lastStruct: { start: Date; end: Date } | undefined;
         forEachRowExtended(batch, (row, inNames, inValues) => {
           const value = time.read(row, inNames, inValues);
           if (value !== lastValue) {
             lastValue = value;
             lastTs = toEpochMs(value);
+            lastStruct = undefined;
           }
           const ts = lastTs;
           if (ts === null) return;
           const names = appended.names(inNames);
           if (tumbling) {
-            const r = (ts - spec.startMs) % spec.slideMs;
-            visit(row, names, appended.values(inValues, structs.get(ts - (r < 0 ? r + spec.slideMs : r))));
+            if (lastStruct === undefined) {
+              const r = (ts - spec.startMs) % spec.slideMs;
+              lastStruct = structs.get(ts - (r < 0 ? r + spec.slideMs : r));
+            }
+            visit(row, names, appended.values(inValues, lastStruct));
           } else {
             for (const start of windowStartsFor(ts, spec)) visit(row, names, appended.values(inValues, structs.get(start)));
           }

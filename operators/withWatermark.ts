@@ -12,7 +12,7 @@ import { ErrorCodes, WeirError } from '../lib/errors';
 import { intervalToDelayMs, parseInterval } from '../lib/util/interval';
 import { toEpochMs } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
-import { withChanges } from './internal/lazyRows';
+import { ExtendedColumnReader, forEachRowExtended, type RowsPlan, withLazyRows } from './internal/lazyRows';
 
 /** Parses a watermark delay the way Spark does (months count 31 days); rejects negative delays. */
 export function parseWatermarkDelay(delay: string | number): number {
@@ -25,32 +25,77 @@ export function parseWatermarkDelay(delay: string | number): number {
   return ms;
 }
 
-/** Event-time statistics of `column` over `rows` (nulls ignored). */
-export function eventTimeStats(rows: readonly Row[], column: string): EventTimeStats {
-  let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  let count = 0;
+/** Accumulates event-time statistics (nulls and invalid times ignored). */
+class EventTimeAccumulator {
+  private min = Infinity;
+  private max = -Infinity;
+  private sum = 0;
+  private count = 0;
   // Rows are values: a Date shared by consecutive rows (rate-micro-batch shares one per batch) is read once.
-  let lastDate: unknown;
-  let lastTime: number | null = null;
-  for (let i = 0; i < rows.length; i += 1) {
-    const v = rows[i]![column];
+  private lastDate: unknown = this;
+  private lastTime: number | null = null;
+
+  add(v: unknown): void {
     // Dates first (what sources produce); toEpochMs handles the rest. An invalid Date is null, as there.
     let t: number | null;
-    if (v === lastDate) t = lastTime;
+    if (v === this.lastDate) t = this.lastTime;
     else if (v instanceof Date) {
       t = v.getTime();
-      lastDate = v;
-      lastTime = t;
+      this.lastDate = v;
+      this.lastTime = t;
     } else t = toEpochMs(v);
-    if (t === null || t !== t) continue;
-    if (t < min) min = t;
-    if (t > max) max = t;
-    sum += t;
-    count += 1;
+    if (t === null || t !== t) return;
+    if (t < this.min) this.min = t;
+    if (t > this.max) this.max = t;
+    this.sum += t;
+    this.count += 1;
   }
-  return count === 0 ? { min: 0, max: 0, sum: 0, count: 0 } : { min, max, sum, count };
+
+  stats(): EventTimeStats {
+    const { min, max, sum, count } = this;
+    return count === 0 ? { min: 0, max: 0, sum: 0, count: 0 } : { min, max, sum, count };
+  }
+}
+
+/** Event-time statistics of `column` over `rows` (nulls ignored). */
+export function eventTimeStats(rows: readonly Row[], column: string): EventTimeStats {
+  const acc = new EventTimeAccumulator();
+  for (let i = 0; i < rows.length; i += 1) acc.add(rows[i]![column]);
+  return acc.stats();
+}
+
+/**
+ * The rows of `batch` unchanged, lazily: the first complete visit of them (by the operators after, or by
+ * building them) also gathers their event-time stats, so the watermark costs no pass of its own. `stats()`
+ * gives them, visiting the rows itself when nobody did; it is what the operator reports to the engine.
+ */
+function statsWhileVisited(batch: MicroBatch<unknown>, column: string): { plan: RowsPlan; stats: () => EventTimeStats } {
+  let stats: EventTimeStats | undefined;
+  const plan: RowsPlan = {
+    forEachExtended(visit) {
+      if (stats !== undefined) {
+        forEachRowExtended(batch, visit);
+        return;
+      }
+      const acc = new EventTimeAccumulator();
+      const time = new ExtendedColumnReader(column);
+      forEachRowExtended(batch, (row, names, values) => {
+        acc.add(time.read(row, names, values));
+        visit(row, names, values);
+      });
+      stats ??= acc.stats();
+    },
+    rows() {
+      const rows = batch.rows as Row[];
+      stats ??= eventTimeStats(rows, column);
+      return rows;
+    },
+    forEach(visit) {
+      const rows = plan.rows!();
+      for (let i = 0; i < rows.length; i += 1) visit(rows[i]!);
+    },
+  };
+  return { plan, stats: () => (stats ??= eventTimeStats(plan.rows!(), column)) };
 }
 
 /**
@@ -69,8 +114,9 @@ export function withWatermark<T extends Row>(
     `EventTimeWatermark ${column}, ${typeof delay === 'number' ? `${delay} ms` : delay}`,
     map((batch: MicroBatch<T>) => {
       const id = batch.context.nextOperatorId('watermark');
-      batch.context.reportEventTime(id, eventTimeStats(batch.rows, column), delayMs);
-      return withChanges(batch, { metadata: { ...batch.metadata, eventTimeColumn: column, eventTimeDelayMs: delayMs } });
+      const { plan, stats } = statsWhileVisited(batch, column);
+      batch.context.reportEventTime(id, stats, delayMs);
+      return withLazyRows<T>(batch, { metadata: { ...batch.metadata, eventTimeColumn: column, eventTimeDelayMs: delayMs } }, plan);
     }),
     (state) => ({ ...state, metadata: { ...state.metadata, eventTimeColumn: column, eventTimeDelayMs: delayMs } }),
   );

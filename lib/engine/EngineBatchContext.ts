@@ -19,7 +19,9 @@ import { ErrorCodes, WeirError } from '../errors';
 export class EngineBatchContext implements BatchContext {
   private readonly stores = new Map<string, MaybePromise<StateStore>>();
   readonly statefulOperators = new Map<string, StatefulOperatorHandle>();
-  readonly eventTimeReports = new Map<string, { stats: EventTimeStats; delayMs: number }>();
+  /** Reports as made: a watermark operator may report a function that computes its stats when first asked. */
+  private readonly reports = new Map<string, { parts: Array<EventTimeStats | (() => EventTimeStats)>; delayMs: number }>();
+  private resolvedReports: Map<string, { stats: EventTimeStats; delayMs: number }> | undefined;
 
   constructor(
     readonly queryId: string,
@@ -56,21 +58,38 @@ export class EngineBatchContext implements BatchContext {
     this.statefulOperators.set(handle.operatorId, handle);
   }
 
-  reportEventTime(operatorId: string, stats: EventTimeStats, delayMs: number): void {
-    const previous = this.eventTimeReports.get(operatorId);
-    if (previous === undefined) {
-      this.eventTimeReports.set(operatorId, { stats, delayMs });
-      return;
+  reportEventTime(operatorId: string, stats: EventTimeStats | (() => EventTimeStats), delayMs: number): void {
+    this.resolvedReports = undefined;
+    const previous = this.reports.get(operatorId);
+    if (previous === undefined) this.reports.set(operatorId, { parts: [stats], delayMs });
+    else this.reports.set(operatorId, { parts: [...previous.parts, stats], delayMs });
+  }
+
+  /**
+   * The event-time stats of each watermark operator of the batch (several reports of one operator merged). Read
+   * it once the batch's operators ran: a deferred report is computed then, and its function dropped (it may
+   * hold the batch's rows, which must not outlive the batch).
+   */
+  get eventTimeReports(): ReadonlyMap<string, { stats: EventTimeStats; delayMs: number }> {
+    if (this.resolvedReports !== undefined) return this.resolvedReports;
+    const out = new Map<string, { stats: EventTimeStats; delayMs: number }>();
+    for (const [id, report] of this.reports) {
+      const parts = report.parts.map((part) => (typeof part === 'function' ? part() : part));
+      report.parts = parts;
+      let stats = parts[0]!;
+      for (let i = 1; i < parts.length; i += 1) {
+        const next = parts[i]!;
+        stats = {
+          min: Math.min(stats.min, next.min),
+          max: Math.max(stats.max, next.max),
+          sum: stats.sum + next.sum,
+          count: stats.count + next.count,
+        };
+      }
+      out.set(id, { stats, delayMs: report.delayMs });
     }
-    this.eventTimeReports.set(operatorId, {
-      delayMs,
-      stats: {
-        min: Math.min(previous.stats.min, stats.min),
-        max: Math.max(previous.stats.max, stats.max),
-        sum: previous.stats.sum + stats.sum,
-        count: previous.stats.count + stats.count,
-      },
-    });
+    this.resolvedReports = out;
+    return out;
   }
 
   /** Event-time stats merged over all watermark operators of the batch (progress `eventTime`). */

@@ -70,6 +70,23 @@ const MAX_DEPTH = 6;
  * reported unstable, which only costs a read.
  */
 export function isCodecStable(value: unknown, depth: number): boolean {
+  if (depth === 0 || typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) {
+    return isStableUncached(value, depth);
+  }
+  if (knownStable.has(value)) return true;
+  if (!isStableUncached(value, depth)) return false;
+  knownStable.add(value);
+  return true;
+}
+
+/**
+ * Nested plain objects found stable already. Values are immutable here (see the invariant above), so an object
+ * once stable stays stable: a group key reused from batch to batch (and the window struct its rows share) is
+ * walked once. Top-level values, arrays and Dates (new each batch, or cheap to check) are not remembered.
+ */
+const knownStable = new WeakSet<object>();
+
+function isStableUncached(value: unknown, depth: number): boolean {
   if (value === null) return true;
   switch (typeof value) {
     case 'string':

@@ -25,6 +25,8 @@ export interface RowsPlan {
   forEach(visit: (row: Row) => void): void;
   /** Optional: the same rows in extended form, without building them. */
   forEachExtended?(visit: ExtendedVisit): void;
+  /** Optional: the built rows as an array made already (an operator passing its input's rows through). */
+  rows?(): Row[];
 }
 
 interface LazyState {
@@ -38,6 +40,7 @@ const registry = new WeakMap<object, LazyState>();
 const isEnumerable = Object.prototype.propertyIsEnumerable;
 
 function build(state: LazyState): Row[] {
+  if (state.built === undefined && state.plan.rows !== undefined) state.built = state.plan.rows();
   if (state.built === undefined) {
     const out: Row[] = [];
     state.plan.forEach((row) => {
