@@ -79,6 +79,13 @@ export interface Source<T = Row> {
    * source that has its rows at hand (generated, buffered) skips the per-row Observable delivery.
    */
   readAll?(start: Offset, end: Offset): Promise<readonly T[]>;
+  /**
+   * Optional form of `read` for rows that are costly to hold all at once (parsed files): the promise does the
+   * I/O, and the rows are produced chunk by chunk (a file at a time) as the batch's operators visit them, so a
+   * chunk's rows can be garbage before the next one is made. The same rows, in the same order, as `read`.
+   * The engine prefers it to `readAll`.
+   */
+  readChunks?(start: Offset, end: Offset): Promise<RowChunks<T>>;
   /** Everything up to and including `end` is committed: the source may forget it. */
   commit(end: Offset): Promise<void>;
   /** Release resources. Called once when the query run ends, also after a failure. */
@@ -91,6 +98,17 @@ export interface Source<T = Row> {
   prepareForTriggerAvailableNow?(): Promise<void>;
   /** Source-specific metrics for progress (`sources[i].metrics`). */
   metrics?(latestConsumed: Offset): Record<string, string>;
+}
+
+/**
+ * A source range's rows, produced in chunks when visited (see `Source.readChunks`).
+ *
+ * Invariant: every complete call of `forEachChunk` hands over the same rows in the same order (each call
+ * produces them again, from data read already); producing them may throw (a malformed record under FAILFAST),
+ * and then throws out of `forEachChunk`.
+ */
+export interface RowChunks<T = Row> {
+  forEachChunk(visit: (rows: readonly T[]) => void): void;
 }
 
 /** What a sink learns about the batch it is handed. */

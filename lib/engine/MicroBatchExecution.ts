@@ -24,7 +24,7 @@ import type {
 import { ErrorCodes, WeirError, isWeirError } from '../errors';
 import { Checkpoint } from '../checkpoint/Checkpoint';
 import type { OffsetSeq } from '../checkpoint/OffsetSeqLog';
-import { readRows } from './readRows';
+import { inputRowCount, readBatchInput, type SourceRows } from './readRows';
 import { jsonEqual } from '../util/jsonEqual';
 import { EngineBatchContext } from './EngineBatchContext';
 import type { QueryPlan } from './QueryPlan';
@@ -264,7 +264,7 @@ export class MicroBatchExecution {
     this.dataArrived = false;
 
     let batch: PendingBatch | undefined;
-    let reading: Promise<Row[][]> | undefined;
+    let reading: Promise<SourceRows[]> | undefined;
     let isDataBatch = true;
     if (this.pending) {
       batch = this.pending;
@@ -374,13 +374,13 @@ export class MicroBatchExecution {
   }
 
   /** The rows of every source for `batch` (`getBatch` in durations; it overlaps `walCommit` for a new batch). */
-  private async readInputs(batch: PendingBatch, start: readonly Offset[], durations: DurationMs): Promise<Row[][]> {
+  private async readInputs(batch: PendingBatch, start: readonly Offset[], durations: DurationMs): Promise<SourceRows[]> {
     const t0 = this.o.clock.now();
     const inputs = await Promise.all(
       this.sources.map((s, i) =>
         jsonEqual(start[i]!, batch.end[i]!)
           ? Promise.resolve([] as Row[])
-          : this.guard('SOURCE_ERROR', () => readRows(s, start[i]!, batch.end[i]!), {
+          : this.guard('SOURCE_ERROR', () => readBatchInput(s, start[i]!, batch.end[i]!), {
               batchId: batch.batchId,
               source: s.description,
               offset: batch.end[i],
@@ -396,7 +396,7 @@ export class MicroBatchExecution {
     batch: PendingBatch,
     start: readonly Offset[],
     durations: DurationMs,
-    reading?: Promise<Row[][]>,
+    reading?: Promise<SourceRows[]>,
   ): Promise<number[]> {
     const { batchId } = batch;
     this._currentBatchId = batchId;
@@ -405,10 +405,9 @@ export class MicroBatchExecution {
       // The batch's rows are held in `rowsOf` and dropped once used: locals captured by closures in an async
       // function live until it returns, and keeping a batch's rows alive across the state commit made
       // young-generation GC copy them again.
-      const rowsOf: { inputs?: Row[][]; output?: readonly Row[] } = {};
+      const rowsOf: { inputs?: SourceRows[]; output?: readonly Row[] } = {};
       rowsOf.inputs = await (reading ?? this.readInputs(batch, start, durations));
       durations.queryPlanning = 0;
-      const inputCounts = rowsOf.inputs.map((rows) => rows.length);
       const t1 = this.o.clock.now();
       rowsOf.output = await this.guard(
         'OPERATOR_ERROR',
@@ -424,6 +423,8 @@ export class MicroBatchExecution {
           }),
         { batchId },
       );
+      // Chunked inputs were counted as the operators visited them (or are visited now to count them).
+      const inputCounts = rowsOf.inputs!.map(inputRowCount);
       rowsOf.inputs = undefined;
       await this.guard(
         'SINK_ERROR',

@@ -5,8 +5,9 @@
  * offset ranges; the RxJS face and the DataFrame face both compile to this, so there is one engine.
  */
 import type { BatchContext, OutputMode, Row, Source } from '../contracts';
+import type { SourceRows } from './readRows';
 
-/** The input of one batch, one row array per source (in source order). */
+/** The input of one batch, one row array (or chunks, see Source.readChunks) per source, in source order. */
 export interface BatchInput {
   readonly batchId: number;
   readonly watermarkMs: number;
@@ -14,7 +15,7 @@ export interface BatchInput {
   readonly batchTimestampMs: number;
   readonly outputMode: OutputMode;
   readonly context: BatchContext;
-  readonly inputs: ReadonlyArray<readonly Row[]>;
+  readonly inputs: ReadonlyArray<SourceRows>;
 }
 
 /** An executable query plan. */

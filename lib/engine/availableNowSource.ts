@@ -22,6 +22,7 @@ export async function wrapForAvailableNow(source: Source<Row>, start: Offset): P
     latestOffset: async (from: Offset, _limit: ReadLimit): Promise<Offset> => (jsonEqual(from, cap) ? from : cap),
     read: (from, to) => source.read(from, to),
     ...(source.readAll ? { readAll: (from: Offset, to: Offset) => source.readAll!(from, to) } : {}),
+    ...(source.readChunks ? { readChunks: (from: Offset, to: Offset) => source.readChunks!(from, to) } : {}),
     commit: (end) => source.commit(end),
     stop: () => source.stop(),
     ...(source.metrics ? { metrics: (o: Offset) => source.metrics!(o) } : {}),

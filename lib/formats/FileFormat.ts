@@ -28,6 +28,11 @@ export interface FileFormat {
   extension(options: FormatOptions): string;
   /** The rows of one file. */
   read(bytes: Buffer, context: FormatReadContext): Row[] | Promise<Row[]>;
+  /**
+   * True when `read` always returns its rows at once (never a Promise): a streaming file source then parses each
+   * file when the batch's operators reach it (Source.readChunks), so one file's rows are live at a time.
+   */
+  readonly readsSynchronously?: boolean;
   /** One file holding `rows` (of `schema`). */
   write(rows: readonly Row[], schema: StructType, options: FormatOptions): Uint8Array | Promise<Uint8Array>;
   /** A schema from sample files (Spark's inference for the format). */

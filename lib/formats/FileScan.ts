@@ -139,17 +139,49 @@ function partitionValue(text: string | null, type: DataType): unknown {
  * @throws WeirError MALFORMED_RECORD (FAILFAST) naming the file and line; SOURCE_ERROR when the file cannot be read.
  */
 export async function readFile(scan: FileScan, file: InputFile, batchId?: number): Promise<Row[]> {
-  let bytes: Buffer;
+  const bytes = await readFileBytes(file, batchId);
+  const rows = scan.format.read(bytes, readContext(scan, file, batchId));
+  return withPartitionValues(scan, file, rows instanceof Promise ? await rows : rows);
+}
+
+/**
+ * The bytes of one file.
+ *
+ * @throws WeirError SOURCE_ERROR when the file cannot be read.
+ */
+export async function readFileBytes(file: InputFile, batchId?: number): Promise<Buffer> {
   try {
-    bytes = await fs.readFile(file.path);
+    return await fs.readFile(file.path);
   } catch (e) {
     throw new WeirError(ErrorCodes.SOURCE_ERROR, `Could not read ${file.path}: ${(e as Error).message}`, {
       cause: e,
       context: { path: file.path, ...(batchId !== undefined ? { batchId } : {}) },
     });
   }
-  const handler = new MalformedRecordHandler(scan.mode, scan.dataSchema, scan.corruptColumn, batchId);
-  const rows = await scan.format.read(bytes, { path: file.path, schema: scan.dataSchema, options: scan.options, malformed: handler });
+}
+
+/**
+ * The rows of one file from its bytes, at once, for a format that `readsSynchronously` (see readFile).
+ *
+ * @throws WeirError MALFORMED_RECORD (FAILFAST) naming the file and line.
+ */
+export function parseFileSync(scan: FileScan, file: InputFile, bytes: Buffer, batchId?: number): Row[] {
+  const rows = scan.format.read(bytes, readContext(scan, file, batchId));
+  if (rows instanceof Promise) {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `The ${scan.format.name} format does not read synchronously`, {
+      context: { format: scan.format.name, path: file.path },
+    });
+  }
+  return withPartitionValues(scan, file, rows);
+}
+
+function readContext(scan: FileScan, file: InputFile, batchId: number | undefined) {
+  const malformed = new MalformedRecordHandler(scan.mode, scan.dataSchema, scan.corruptColumn, batchId);
+  return { path: file.path, schema: scan.dataSchema, options: scan.options, malformed };
+}
+
+/** `rows` with the partition values of `file`'s folders set (in place). */
+function withPartitionValues(scan: FileScan, file: InputFile, rows: Row[]): Row[] {
   const partitionFields = scan.partitionSchema.fields;
   if (partitionFields.length === 0) return rows;
   const pairs = new Map(parsePartitionPath(file.relative) ?? []);

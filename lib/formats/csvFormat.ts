@@ -243,6 +243,7 @@ export const csvFormat: FileFormat = {
   name: 'csv',
   extension: () => '.csv',
 
+  readsSynchronously: true,
   read(bytes: Buffer, context: FormatReadContext): Row[] {
     const s = settingsOf(context.options, false);
     const conversion: ConversionOptions = { ...conversionOptionsOf(context.options), ...nonNumberTokensOf(context.options) };

@@ -192,6 +192,7 @@ export const jsonFormat: FileFormat = {
   name: 'json',
   extension: () => '.json',
 
+  readsSynchronously: true,
   read(bytes: Buffer, context: FormatReadContext): Row[] {
     const conversions = conversionOptionsOf(context.options);
     const convert = compileJsonRow(context.schema, conversions);

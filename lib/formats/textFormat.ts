@@ -20,6 +20,7 @@ export const textFormat: FileFormat = {
   name: 'text',
   extension: () => '.txt',
 
+  readsSynchronously: true,
   read(bytes: Buffer, context: FormatReadContext): Row[] {
     const column = context.schema.fields[0]?.name ?? 'value';
     if (context.options.boolean('wholetext', false)) return [{ [column]: bytes.toString('utf8') }];

@@ -21,6 +21,8 @@ import { checkGroupsWithState, type TracedStep } from '../groupState/analysis';
 import { StreamingQuery } from './StreamingQuery';
 import { StreamingQueryManager } from './StreamingQueryManager';
 import { concatRows } from '../util/concatRows';
+import { isRowChunks, type SourceRows } from '../engine/readRows';
+import { chunksPlan, withLazyRows } from '../../operators/internal/lazyRows';
 
 /** Options of `startQuery`. Every default is visible here. */
 /** One input of a multi-input query: a source and the operators applied to it before the union. */
@@ -110,6 +112,12 @@ function operatorList(pipeline: Pipeline): ReadonlyArray<OperatorFunction<any, a
   return pipeline === undefined ? [] : Array.isArray(pipeline) ? pipeline : [pipeline as OperatorFunction<any, any>];
 }
 
+/** The first batch of an input: its rows, or a batch whose rows are the chunks' rows, made when visited. */
+function inputBatch(base: Omit<MicroBatch<Row>, 'rows'>, rows: SourceRows): MicroBatch<Row> {
+  if (!isRowChunks(rows)) return { ...base, rows };
+  return withLazyRows<Row>({ ...base, rows: [] }, {}, chunksPlan(rows));
+}
+
 /** Runs `operators` over one batch, enforcing one batch out per batch in. */
 async function runOperators(
   operators: ReadonlyArray<OperatorFunction<any, any>>,
@@ -146,7 +154,7 @@ export function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeli
       // Inputs run one after another, in order, so stateful operator ids are the same every batch.
       const parts: MicroBatch<Row>[] = [];
       for (let i = 0; i < inputs.length; i += 1) {
-        parts.push(await runOperators(inputOperators[i]!, { ...base, rows: input.inputs[i] ?? [] }));
+        parts.push(await runOperators(inputOperators[i]!, inputBatch(base, input.inputs[i] ?? [])));
       }
       const eventTimeColumns = new Set(parts.map((p) => p.metadata?.eventTimeColumn));
       const unioned: MicroBatch<Row> =

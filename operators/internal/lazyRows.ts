@@ -11,7 +11,7 @@
  * operator's input when they are built or visited, not when that operator ran: code that mutates those input rows
  * in between, through a reference kept from before (no weir operator does), would be seen.
  */
-import type { MicroBatch, Row } from '../../lib/contracts';
+import type { MicroBatch, Row, RowChunks } from '../../lib/contracts';
 
 /**
  * A row in extended form: `row` plus columns, standing for `{ ...row, [names[0]]: values[0], ... }` (a later name
@@ -202,4 +202,20 @@ export function forEachLazyRow(batch: MicroBatch<unknown>, visit: (row: Row) => 
   if (state === undefined || state.built !== undefined) return false;
   state.plan.forEach(visit);
   return true;
+}
+
+/** A plan whose rows are `chunks`' rows (a source's, made chunk by chunk as they are visited). */
+export function chunksPlan(chunks: RowChunks): RowsPlan {
+  return {
+    forEach(visit) {
+      chunks.forEachChunk((rows) => {
+        for (let i = 0; i < rows.length; i += 1) visit(rows[i]!);
+      });
+    },
+    forEachExtended(visit) {
+      chunks.forEachChunk((rows) => {
+        for (let i = 0; i < rows.length; i += 1) visit(rows[i]!, NO_NAMES, NO_VALUES);
+      });
+    },
+  };
 }

@@ -11,11 +11,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Observable } from 'rxjs';
-import type { Offset, ReadLimit, Row, Source, SourceContext } from '../../lib/contracts';
+import type { Offset, ReadLimit, Row, RowChunks, Source, SourceContext } from '../../lib/contracts';
 import { ErrorCodes, WeirError } from '../../lib/errors';
 import { mkdirsDurably } from '../../lib/checkpoint/durableWrite';
 import { fileUri, localPathOf } from '../../lib/formats/FileStreamSinkLog';
-import { readFile, resolveFileScan, type FileScan } from '../../lib/formats/FileScan';
+import { parseFileSync, readFile, readFileBytes, resolveFileScan, type FileScan } from '../../lib/formats/FileScan';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
 import { listInputFiles, type InputFile } from '../../lib/formats/listInputFiles';
 import { timeStringAsMs } from '../../lib/formats/timeStringAsMs';
@@ -173,6 +173,7 @@ export class FileSource implements Source<Row> {
       schemaInference: o.schemaInference ?? false,
     });
     this.description = `FileStreamSource[${fileUri(this.root)}]`;
+    this.readChunks = this.scan.format.readsSynchronously ? (start, end) => this.readFileChunks(start, end) : undefined;
   }
 
   /** The schema of the rows (data columns, then partition columns). */
@@ -256,12 +257,38 @@ export class FileSource implements Source<Row> {
   }
 
   async readAll(start: Offset, end: Offset): Promise<Row[]> {
+    const parts: Row[][] = [];
+    for (const { file, batchId } of this.filesOf(start, end)) parts.push(await readFile(this.scan, file, batchId));
+    // One copy of the files' rows into the batch's array (not a push per row).
+    return parts.length === 1 ? (parts[0] as Row[]) : ([] as Row[]).concat(...parts);
+  }
+
+  /**
+   * For formats that parse synchronously (text, CSV, JSON): the files are read now, and each one is parsed when
+   * the batch's operators reach it, so only one file's rows are live at a time (a streaming query filtering and
+   * aggregating them then never holds the batch's rows). Other formats: undefined, the engine uses readAll.
+   */
+  readonly readChunks: ((start: Offset, end: Offset) => Promise<RowChunks>) | undefined;
+
+  private async readFileChunks(start: Offset, end: Offset): Promise<RowChunks> {
+    const files = this.filesOf(start, end);
+    const bytes: Buffer[] = [];
+    for (const { file, batchId } of files) bytes.push(await readFileBytes(file, batchId));
+    const scan = this.scan;
+    return {
+      forEachChunk(visit) {
+        for (let i = 0; i < files.length; i += 1) visit(parseFileSync(scan, files[i]!.file, bytes[i]!, files[i]!.batchId));
+      },
+    };
+  }
+
+  /** The files of `(start, end]` in log order, each with the batch that logged it. */
+  private filesOf(start: Offset, end: Offset): Array<{ file: InputFile; batchId: number }> {
     const from = this.toLogOffset(start);
     const to = this.toLogOffset(end);
     if (to <= from) return [];
-    const log = this.requireLog();
-    const parts: Row[][] = [];
-    for (const entry of log.getRange(from + 1, to)) {
+    const out: Array<{ file: InputFile; batchId: number }> = [];
+    for (const entry of this.requireLog().getRange(from + 1, to)) {
       for (const f of entry.entries) {
         const file: InputFile = {
           path: localPathOf(f.path),
@@ -269,11 +296,10 @@ export class FileSource implements Source<Row> {
           size: f.size ?? 0,
           mtimeMs: f.timestamp,
         };
-        parts.push(await readFile(this.scan, file, entry.batchId));
+        out.push({ file, batchId: entry.batchId });
       }
     }
-    // One copy of the files' rows into the batch's array (not a push per row).
-    return parts.length === 1 ? (parts[0] as Row[]) : ([] as Row[]).concat(...parts);
+    return out;
   }
 
   async commit(end: Offset): Promise<void> {

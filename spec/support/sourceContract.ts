@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { firstValueFrom, take, toArray, type Observable } from 'rxjs';
-import type { Offset, ReadLimit, Source, SourceContext } from '../../lib/contracts';
+import type { Offset, ReadLimit, RowChunks, Source, SourceContext } from '../../lib/contracts';
 import { ManualClock } from './ManualClock';
 
 /** One source under test, with a way to make more data available. */
@@ -175,6 +175,22 @@ export function sourceContract<T>(
       if (f.source.readAll === undefined) return;
       expect(await f.source.readAll(o0, o2)).toEqual(await collect(f.source.read(o0, o2)));
       expect(await f.source.readAll(o1, o1)).toEqual([]);
+    });
+
+    it('gives the same rows from readChunks (when it has chunks) as from read, again on every visit', async () => {
+      const f = await openFixture();
+      const [o0, o1, o2] = await threeOffsets(f);
+      if (f.source.readChunks === undefined) return;
+      const rowsOf = (chunks: RowChunks<unknown>): unknown[] => {
+        const out: unknown[] = [];
+        chunks.forEachChunk((rows) => out.push(...rows));
+        return out;
+      };
+      const chunks = await f.source.readChunks(o0, o2);
+      const expected = await collect(f.source.read(o0, o2));
+      expect(rowsOf(chunks)).toEqual(expected);
+      expect(rowsOf(chunks)).toEqual(expected);
+      expect(rowsOf(await f.source.readChunks(o1, o1))).toEqual([]);
     });
 
     it('reads nothing for an empty range', async () => {

@@ -23,6 +23,7 @@ import {
 } from '../../../operators';
 import { groupsWithState } from '../../../operators/flatMapGroupsWithState';
 import { withColumnsOf } from '../../../operators/withColumn';
+import { filterRowsOf } from '../../../operators/filterRows';
 import { WITHIN_WATERMARK_ON_BATCH } from '../../dedup/deduplicate';
 import type { QueryInput } from '../../query/startQuery';
 import type { Expr } from '../expr/Expr';
@@ -242,18 +243,10 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
         return compilePlan(rewritten, options);
       }
       const test = cond.evaluate;
-      const op = mapRows(`Filter ${cond.name}`, (rows, batch) => {
+      // Lazy: over a file source's chunks, the rows are filtered (and aggregated after) as each file is parsed.
+      const op = filterRowsOf(`Filter ${cond.name}`, (batch) => {
         const ctx = evalContext(batch);
-        // Sized for every row, then cut to the rows kept: no regrowth of a large array while filling it.
-        const out: Row[] = new Array<Row>(rows.length);
-        let kept = 0;
-        for (let r = 0; r < rows.length; r += 1) {
-          const row = rows[r]!;
-          if (row === undefined && !(r in rows)) continue; // a hole, skipped as Array.prototype.filter does
-          if (test(row, ctx) === true) out[kept++] = row;
-        }
-        out.length = kept;
-        return out;
+        return (row) => test(row, ctx) === true;
       });
       return { ...child, ...appendOp(child, op) };
     }
