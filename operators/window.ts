@@ -43,6 +43,15 @@ class WindowStructs {
   }
 }
 
+/** The time value last read in a traversal, its epoch ms (NaN: none) and, for a tumbling window, its struct. */
+class LastTime {
+  ts = NaN;
+  /** The start of `struct` (tumbling windows). */
+  start = NaN;
+  struct: { start: Date; end: Date } | undefined = undefined;
+  constructor(public value: unknown) {}
+}
+
 /** Options beyond Spark's arguments. */
 export interface WindowOptions {
   /** Output column name (Spark: `window`). */
@@ -75,26 +84,29 @@ export function window<T extends Row>(
         const time = new ExtendedColumnReader(column);
         const appended = new AppendedColumn(as);
         // Rows often share their time value (rate-micro-batch's rows of a batch share one Date): read it, and
-        // for a tumbling window place it, once.
-        let lastValue: unknown = time;
-        let lastTs: number | null = null;
-        let lastStruct: { start: Date; end: Date } | undefined;
+        // for a tumbling window place it, once. The last time is a field of an object (NaN for no time), not a
+        // mutated closure variable: V8 keeps the field unboxed, so a new time per row allocates nothing.
+        const last = new LastTime(time);
         forEachRowExtended(batch, (row, inNames, inValues) => {
           const value = time.read(row, inNames, inValues);
-          if (value !== lastValue) {
-            lastValue = value;
-            lastTs = toEpochMs(value);
-            lastStruct = undefined;
+          if (value !== last.value) {
+            last.value = value;
+            const t = toEpochMs(value) ?? NaN;
+            last.ts = t;
+            // A new time in the same tumbling window keeps its struct (no division per row).
+            if (!(t >= last.start && t < last.start + spec.slideMs)) last.struct = undefined;
           }
-          const ts = lastTs;
-          if (ts === null) return;
+          const ts = last.ts;
+          if (ts !== ts) return;
           const names = appended.names(inNames);
           if (tumbling) {
-            if (lastStruct === undefined) {
+            let struct = last.struct;
+            if (struct === undefined) {
               const r = (ts - spec.startMs) % spec.slideMs;
-              lastStruct = structs.get(ts - (r < 0 ? r + spec.slideMs : r));
+              last.start = ts - (r < 0 ? r + spec.slideMs : r);
+              struct = last.struct = structs.get(last.start);
             }
-            visit(row, names, appended.values(inValues, lastStruct));
+            visit(row, names, appended.values(inValues, struct));
           } else {
             for (const start of windowStartsFor(ts, spec)) visit(row, names, appended.values(inValues, structs.get(start)));
           }

@@ -33,18 +33,19 @@ class EventTimeAccumulator {
   private count = 0;
   // Rows are values: a Date shared by consecutive rows (rate-micro-batch shares one per batch) is read once.
   private lastDate: unknown = this;
-  private lastTime: number | null = null;
+  // A number field (NaN for none), so V8 keeps it unboxed: a per-row store allocates nothing.
+  private lastTime = NaN;
 
   add(v: unknown): void {
-    // Dates first (what sources produce); toEpochMs handles the rest. An invalid Date is null, as there.
-    let t: number | null;
+    // Dates first (what sources produce); toEpochMs handles the rest. An invalid Date (NaN) or null is skipped.
+    let t: number;
     if (v === this.lastDate) t = this.lastTime;
     else if (v instanceof Date) {
       t = v.getTime();
       this.lastDate = v;
       this.lastTime = t;
-    } else t = toEpochMs(v);
-    if (t === null || t !== t) return;
+    } else t = toEpochMs(v) ?? NaN;
+    if (t !== t) return;
     if (t < this.min) this.min = t;
     if (t > this.max) this.max = t;
     this.sum += t;

@@ -729,6 +729,15 @@ function compileComparison(expr: BinaryExpr, cx: Cx): Node {
     evaluate = compareWithConstant(op, le, rc, general);
   } else if (numeric) {
     evaluate = fastCompare(op, le, re, general);
+  } else if (isString(type) && typeof rc === 'string' && (op === '=' || op === '==' || op === '!=' || op === '<>')) {
+    // `x = 'literal'` / `x != 'literal'` over strings: equality needs no ordering (what a filter on a level or a
+    // host column does per row).
+    const equal = op === '=' || op === '==';
+    evaluate = (row, ctx) => {
+      const a = le(row, ctx);
+      if (a === null || a === undefined) return null;
+      return typeof a === 'string' ? (a === rc) === equal : general(a, rc);
+    };
   } else {
     evaluate = (row, ctx) => {
       const a = le(row, ctx);

@@ -13,6 +13,7 @@ import {
   projectionSchema,
   toAggregateFunction,
 } from '../../../lib/sql/expr/analyze';
+import fc from 'fast-check';
 import { parseExpression } from '../../../lib/sql/expr/parseExpression';
 import { StructType } from '../../../lib/sql/types';
 import { WeirError } from '../../../lib/errors';
@@ -511,5 +512,21 @@ describe('projectionSchema', () => {
     const small = StructType.fromDDL('a INT, s STRING');
     const out = projectionSchema([parseExpression('*'), parseExpression('upper(s) AS u'), parseExpression('a + 1')], small);
     expect(out.fieldNames()).toEqual(['a', 's', 'u', '(a + 1)']);
+  });
+});
+
+describe('string (in)equality with a literal', () => {
+  it('is what ordering-based comparison gives: nulls null, any string', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('info', 'INFO', 'info ', '', null, undefined)), fc.constantFrom('info', '', 'é', '𝄞'), (s, lit) => {
+        const quoted = `'${lit}'`;
+        const expectedEq = s === null || s === undefined ? null : s === lit;
+        expect(evalOn(`s = ${quoted}`, { s })).toBe(expectedEq);
+        expect(evalOn(`s == ${quoted}`, { s })).toBe(expectedEq);
+        expect(evalOn(`s != ${quoted}`, { s })).toBe(expectedEq === null ? null : !expectedEq);
+        expect(evalOn(`s <> ${quoted}`, { s })).toBe(expectedEq === null ? null : !expectedEq);
+        expect(evalOn(`${quoted} = s`, { s })).toBe(expectedEq);
+      }),
+    );
   });
 });
