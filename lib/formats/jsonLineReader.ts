@@ -279,10 +279,18 @@ export function compileJsonLineReader(schema: StructType, options: ConversionOpt
               let q = p + 1;
               let h = FNV_OFFSET;
               let ascii = true;
-              for (let x = bytes[q] as number; x !== 34; x = bytes[q] as number) {
+              let x = bytes[q] as number;
+              // Hashed while it may still be short (only a short value is looked up by its hash)...
+              for (; x !== 34 && q - p <= SLICE_MIN; x = bytes[q] as number) {
                 if (!(x >= 32) || x === 92) return undefined;
                 if (x >= 128) ascii = false;
                 h = Math.imul(h ^ x, FNV_PRIME);
+                q++;
+              }
+              // ...the rest of a long one only checked.
+              for (; x !== 34; x = bytes[q] as number) {
+                if (!(x >= 32) || x === 92) return undefined;
+                if (x >= 128) ascii = false;
                 q++;
               }
               const length = q - p - 1;

@@ -251,7 +251,14 @@ const fieldValueArb: Record<string, fc.Arbitrary<string>> = {
     fc.date({ min: new Date(-62_000_000_000_000), max: new Date(250_000_000_000_000), noInvalidDate: true }).map((d) => JSON.stringify(d.toISOString())),
     fc.constantFrom('"2024-01-01T00:00:00.000Z"', '"2024-01-01T00:00:59.999Z"', '"2024-01-01T00:00:00.000+01:00"', '"2024-01-01T00:00:00.0001Z"', '"2024-01-01T00:00:60.000Z"', '"2024-01-01T00:00:00.000z"', '"2024-01-01T00:00:00.000Z\\"'),
   ),
-  level: fc.oneof(trickyStringArb.map((v) => JSON.stringify(v)), trickyStringArb.map((v) => `"${v.replace(/"/g, '')}"`), fc.string({ unit: 'grapheme', maxLength: 30 }).map((v) => JSON.stringify(v))),
+  level: fc.oneof(
+    trickyStringArb.map((v) => JSON.stringify(v)),
+    trickyStringArb.map((v) => `"${v.replace(/"/g, '')}"`),
+    fc.string({ unit: 'grapheme', maxLength: 30 }).map((v) => JSON.stringify(v)),
+    // Long values whose escapes, raw control characters and non-ASCII come after the hashed first bytes.
+    fc.tuple(fc.nat({ max: 40 }), trickyStringArb).map(([k, v]) => JSON.stringify('a'.repeat(k) + v)),
+    fc.tuple(fc.nat({ max: 40 }), trickyStringArb).map(([k, v]) => `"${'a'.repeat(k)}${v.replace(/"/g, '')}"`),
+  ),
   n: fc.oneof(fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }).map(String), fc.constantFrom('-0', '0', '1.0', '1e2', '9007199254740993')),
   i: fc.oneof(fc.integer().map(String), fc.constantFrom('2147483647', '2147483648', '-2147483649')),
   d: fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)), fc.constantFrom('1e400', '-0.0', '0.1', '5e-324', '1.7976931348623157e308')),
