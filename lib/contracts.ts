@@ -191,7 +191,8 @@ export interface StateStore<V = unknown> {
    * the one this operator left at version `version - 1` when the provider still holds it, else `build()`. The
    * operator may mutate it during the batch; `commit()` keeps it for batch `version + 1`, while `abort()`, a
    * failed commit, a rollback or a restart drop it, so it always describes committed state plus this batch.
-   * Calling it again in the same batch returns the same object.
+   * Calling it again in the same batch returns the same object. A memo with a `memoryBytes(): number` method
+   * (an estimate of its heap bytes) is counted in the store's `memoryUsedBytes`.
    */
   memo<T>(build: () => MaybePromise<T>): MaybePromise<T>;
 }

@@ -223,7 +223,7 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
       numRowsUpdated: updated,
       numRowsRemoved: removed,
       commitTimeMs: 0,
-      memoryUsedBytes: cache.memoryBytes + this.writes.memoryBytes(),
+      memoryUsedBytes: cache.memoryBytes + this.writes.memoryBytes() + this.memoHandle.memoryBytes(),
       customMetrics: this.cacheMetrics(),
     };
   }
@@ -379,7 +379,7 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
         numRowsUpdated: updated,
         numRowsRemoved: removed,
         commitTimeMs: performance.now() - started,
-        memoryUsedBytes: state.cache.memoryBytes,
+        memoryUsedBytes: state.cache.memoryBytes + this.memoHandle.memoryBytes(),
         customMetrics: this.cacheMetrics(),
       };
       return this.version;

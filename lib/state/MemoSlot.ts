@@ -56,6 +56,12 @@ export class BatchMemo {
     return then(built, hold);
   }
 
+  /** The memo's estimate of its heap bytes (a memo object with a `memoryBytes()` method), else 0. */
+  memoryBytes(): number {
+    const value = this.held?.value as { memoryBytes?: unknown } | null | undefined;
+    return typeof value === 'object' && value !== null && typeof value.memoryBytes === 'function' ? Number(value.memoryBytes()) || 0 : 0;
+  }
+
   /** The store committed `version`: the memo (if this batch had one) describes it now. */
   committed(): void {
     if (this.held !== undefined) this.slot.keep(this.held.value, this.version);

@@ -120,7 +120,7 @@ export class MemoryStateStore<V = unknown> implements StateStore<V> {
       numRowsUpdated: updated,
       numRowsRemoved: removed,
       commitTimeMs: performance.now() - started,
-      memoryUsedBytes: state.memoryBytes,
+      memoryUsedBytes: state.memoryBytes + this.memoHandle.memoryBytes(),
     };
     return Promise.resolve(this.version);
   }
@@ -156,7 +156,7 @@ export class MemoryStateStore<V = unknown> implements StateStore<V> {
       numRowsUpdated: updated,
       numRowsRemoved: removed,
       commitTimeMs: 0,
-      memoryUsedBytes: this.state.memoryBytes + this.writes.memoryBytes(),
+      memoryUsedBytes: this.state.memoryBytes + this.writes.memoryBytes() + this.memoHandle.memoryBytes(),
     };
   }
 

@@ -59,6 +59,50 @@ export class DecodedStateCache<V> {
   get size(): number {
     return this.entries.size;
   }
+
+  /**
+   * An estimate of the entries' heap bytes (counted in the store's memoryUsedBytes, see StateStore.memo): the
+   * first entries, up to {@link SIZE_SAMPLE}, are measured and the average scaled to all, as Spark's
+   * SizeEstimator samples large collections. Values shared between entries are counted with each.
+   */
+  memoryBytes(): number {
+    const n = this.entries.size;
+    if (n === 0) return 0;
+    let sampled = 0;
+    let bytes = 0;
+    for (const [id, value] of this.entries) {
+      bytes += MAP_ENTRY_BYTES + stringBytes(id) + estimateBytes(value, 0);
+      sampled += 1;
+      if (sampled === SIZE_SAMPLE) break;
+    }
+    return Math.round((bytes / sampled) * n);
+  }
+}
+
+const SIZE_SAMPLE = 64;
+const MAP_ENTRY_BYTES = 32;
+
+function stringBytes(s: string): number {
+  return 16 + 2 * s.length;
+}
+
+/** A rough heap size of a decoded state value (headers and slots of 8 bytes; bounded depth). */
+function estimateBytes(value: unknown, depth: number): number {
+  if (typeof value === 'string') return stringBytes(value);
+  if (typeof value !== 'object' || value === null) return 8;
+  if (depth >= MAX_DEPTH) return 16;
+  if (value instanceof Date) return 56;
+  if (Array.isArray(value)) {
+    let bytes = 16 + 8 * value.length;
+    for (let i = 0; i < value.length; i += 1) {
+      const v: unknown = value[i];
+      if (typeof v === 'object' || typeof v === 'string') bytes += estimateBytes(v, depth + 1);
+    }
+    return bytes;
+  }
+  let bytes = 24;
+  for (const key in value) bytes += 8 + estimateBytes((value as Record<string, unknown>)[key], depth + 1);
+  return bytes;
 }
 
 const MAX_DEPTH = 6;

@@ -2,7 +2,11 @@ import { DecodedStateCache, isCodecStable } from '../../../operators/internal/De
 import { aggregate as A, agg, groupByKey } from '../../../operators';
 import { OperatorHarness } from '../../../lib/testing';
 import { MemoryStateStoreProvider } from '../../../lib/state/MemoryStateStoreProvider';
+import { LevelStateStoreProvider } from '../../../lib/state/LevelStateStoreProvider';
 import type { StateStore } from '../../../lib/contracts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 
 describe('DecodedStateCache', () => {
   it('clears itself when a new key would pass the limit, and keeps updating known keys', () => {
@@ -15,6 +19,43 @@ describe('DecodedStateCache', () => {
     expect([cache.size, cache.get('a'), cache.get('c')]).toEqual([1, undefined, 4]);
     cache.delete('c');
     expect(cache.get('c')).toBeUndefined();
+  });
+
+  it("estimates its heap bytes, and the store counts them in memoryUsedBytes (LevelDB and memory)", async () => {
+    const group = (i: number) => ({ k: { window: { start: new Date(0), end: new Date(10_000) }, key: `user-${i}` }, b: [i] });
+    const small = new DecodedStateCache<unknown>();
+    expect(small.memoryBytes()).toBe(0);
+    for (let i = 0; i < 10; i += 1) small.set(`id-${i}`, group(i));
+    const large = new DecodedStateCache<unknown>();
+    for (let i = 0; i < 1000; i += 1) large.set(`id-${i}`, group(i));
+    expect(small.memoryBytes()).toBeGreaterThan(10 * 200);
+    // Sampled and scaled: same-shaped entries give a proportional estimate.
+    const ratio = large.memoryBytes() / small.memoryBytes();
+    expect(ratio).toBeGreaterThan(95);
+    expect(ratio).toBeLessThan(106);
+    const before = large.memoryBytes();
+    large.delete('id-500');
+    expect(large.memoryBytes()).toBeLessThan(before);
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'weir-decoded-bytes-'));
+    try {
+      for (const provider of [new MemoryStateStoreProvider(), new LevelStateStoreProvider(dir)]) {
+        const s0 = (await provider.open('agg', 0)) as StateStore;
+        s0.put(Uint8Array.of(1), 'x');
+        await s0.commit();
+        const without = s0.metrics().memoryUsedBytes;
+        const s1 = (await provider.open('agg', 1)) as StateStore;
+        const cache = await DecodedStateCache.of<unknown>(s1);
+        for (let i = 0; i < 100; i += 1) cache.set(`id-${i}`, group(i));
+        s1.put(Uint8Array.of(1), 'x');
+        expect(s1.metrics().memoryUsedBytes).toBeGreaterThanOrEqual(without + cache.memoryBytes());
+        await s1.commit();
+        expect(s1.metrics().memoryUsedBytes).toBe(without + cache.memoryBytes());
+        await provider.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lives in the store memo: kept while versions continue, gone after an aborted batch', async () => {
