@@ -21,7 +21,7 @@ import type { AggregateFunction } from '../lib/aggregate';
 import { count as countFunction } from '../lib/aggregate';
 import { toEpochMs } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
-import { DecodedStateCache } from './internal/DecodedStateCache';
+import { DecodedStateCache, isCodecStable } from './internal/DecodedStateCache';
 import { GroupIndex } from './internal/groupIndex';
 import { statefulOperatorHandle } from './internal/statefulOperatorHandle';
 import { forEachLazyRow, forEachLazyRowExtended, withChanges } from './internal/lazyRows';
@@ -306,7 +306,8 @@ function aggregateBatch(batch: MicroBatch<Row>, names: readonly string[], fns: r
           rememberEncoding(k);
           const group: StoredGroup = { k, b: buffers };
           store.put(key, group);
-          decoded.set(ids[i]!, group);
+          // A plain {k, b} literal is as stable as its two parts (no symbols, no other keys, Object's prototype).
+          decoded.set(ids[i]!, group, isCodecStable(k, 1) && isCodecStable(buffers, 1));
           if (outputMode === 'update') updated.push(outputRow(p.k, buffers, names, fns));
         }
         // 4. Output by mode.

@@ -40,10 +40,11 @@ export class DecodedStateCache<V> {
 
   /**
    * Records that the key with `id` now holds `value` (call it with every `store.put`); a value the codec would
-   * not give back unchanged is not kept (the next batch reads the store).
+   * not give back unchanged is not kept (the next batch reads the store). `stable` is {@link isCodecStable} of
+   * the value, for a caller that knows it more cheaply (from the parts it built the value of).
    */
-  set(id: string, value: V): void {
-    if (!isCodecStable(value, 0)) {
+  set(id: string, value: V, stable: boolean = isCodecStable(value, 0)): void {
+    if (!stable) {
       this.entries.delete(id);
       return;
     }
