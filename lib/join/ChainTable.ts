@@ -61,6 +61,11 @@ export class ChainTable {
     this.intMask = size - 1;
   }
 
+  /** An estimate of the table's heap bytes (its typed arrays, and the Map of other keys at ~64 bytes an entry). */
+  memoryBytes(): number {
+    return this.ints.byteLength + this.floats.byteLength + 64 * this.others.size;
+  }
+
   /** Keys in the table. */
   get size(): number {
     return this.intCount + this.floatCount + this.others.size;

@@ -195,6 +195,24 @@ function timeValue(v: unknown): number {
  * traces none of it), else the row objects. While its batch runs (`pending`), its rows are the batch's row
  * objects in arrival order and the stored order is not known yet.
  */
+/** A rough size of a row object held as is (header, a few fields). */
+const ROW_BYTES = 64;
+
+/** A value column's bytes: a slot per value, plus strings and objects estimated from a sample of up to 32. */
+function valuesBytes(values: readonly unknown[]): number {
+  const n = values.length;
+  if (n === 0) return 16;
+  const step = Math.max(1, Math.floor(n / 32));
+  let sampled = 0;
+  let extra = 0;
+  for (let i = 0; i < n; i += step) {
+    const v = values[i];
+    extra += typeof v === 'string' ? 16 + 2 * v.length : typeof v === 'object' && v !== null ? ROW_BYTES : 0;
+    sampled += 1;
+  }
+  return 16 + 8 * n + Math.round((extra / sampled) * n);
+}
+
 class Part {
   /** Stored positions before it are evicted. */
   cursor = 0;
@@ -290,6 +308,14 @@ class Part {
   released = false;
 
   /** Forgets the rows (the part is dead and dropped). */
+  /** An estimate of the block's heap bytes (typed columns exactly, value columns and pending rows estimated). */
+  memoryBytes(): number {
+    let bytes = 64 + this.evictAt.byteLength + this.slots.byteLength + 8 * this.marks.length;
+    for (const column of this.columns) bytes += ArrayBuffer.isView(column) ? column.byteLength : valuesBytes(column);
+    if (this.rows !== undefined) bytes += ROW_BYTES * this.rows.length;
+    return bytes;
+  }
+
   release(): void {
     this.released = true;
     this.rows = [];
@@ -371,6 +397,14 @@ export class Segment {
   }
 
   /** The row `s`. */
+  /** An estimate of the segment's heap bytes: its index, time columns and blocks. */
+  memoryBytes(): number {
+    let bytes = this.table.memoryBytes();
+    for (const a of [this.next, this.last, this.intKeys, this.flags, this.partOf, this.position, ...this.times]) bytes += a.byteLength;
+    for (const part of this.parts) bytes += part.memoryBytes();
+    return bytes;
+  }
+
   row(s: number, pendingRows: readonly Row[]): Row {
     const part = this.parts[this.partOf[s]!]!;
     return part.pending ? pendingRows[this.position[s]!]! : part.rowAt(this.position[s]!);
@@ -439,6 +473,18 @@ export class JoinSideState {
   ) {}
 
   /** Buffered rows. */
+  /**
+   * An estimate of the buffered rows' heap bytes (the memo's, counted in the store's memoryUsedBytes, see
+   * StateStore.memo).
+   */
+  memoryBytes(): number {
+    let bytes = this.pendingTimes.byteLength + ROW_BYTES * this.pendingRows.length;
+    for (const segment of this.segments) bytes += segment.memoryBytes();
+    if (this.pending !== undefined && !this.segments.includes(this.pending)) bytes += this.pending.memoryBytes();
+    for (const part of this.orphans) bytes += part.memoryBytes();
+    return bytes;
+  }
+
   get size(): number {
     return this.rows;
   }
