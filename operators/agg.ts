@@ -303,7 +303,7 @@ function aggregateBatch(batch: MicroBatch<Row>, names: readonly string[], fns: r
           // The key object of the group's first batch is kept (equal by value to this batch's), so the decoded
           // cache's stability check and the codec see one object per group rather than one per batch.
           const k = before === undefined ? p.k : before.k;
-          rememberEncoding(k);
+          if (typeof k === 'object' && k !== null) rememberEncoding(k);
           const group: StoredGroup = { k, b: buffers };
           store.put(key, group);
           // A plain {k, b} literal is as stable as its two parts (no symbols, no other keys, Object's prototype).

@@ -12,7 +12,7 @@ import { ErrorCodes, WeirError } from '../lib/errors';
 import { intervalToDelayMs, parseInterval } from '../lib/util/interval';
 import { toEpochMs } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
-import { ExtendedColumnReader, forEachRowExtended, type RowsPlan, withLazyRows } from './internal/lazyRows';
+import { ExtendedColumnReader, extendRow, forEachRowExtended, type RowsPlan, withLazyRows } from './internal/lazyRows';
 
 /** Parses a watermark delay the way Spark does (months count 31 days); rejects negative delays. */
 export function parseWatermarkDelay(delay: string | number): number {
@@ -92,8 +92,8 @@ function statsWhileVisited(batch: MicroBatch<unknown>, column: string): { plan: 
       return rows;
     },
     forEach(visit) {
-      const rows = plan.rows!();
-      for (let i = 0; i < rows.length; i += 1) visit(rows[i]!);
+      // Visited, not built: a lazy input (a source's chunks, a lazy filter) stays unmaterialized.
+      plan.forEachExtended!((row, names, values) => visit(names.length === 0 ? row : extendRow(row, names, values)));
     },
   };
   return { plan, stats: () => (stats ??= eventTimeStats(plan.rows!(), column)) };

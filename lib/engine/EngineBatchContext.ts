@@ -71,6 +71,11 @@ export class EngineBatchContext implements BatchContext {
    * hold the batch's rows, which must not outlive the batch).
    */
   get eventTimeReports(): ReadonlyMap<string, { stats: EventTimeStats; delayMs: number }> {
+    return this.resolveEventTimeReports();
+  }
+
+  /** Computes the deferred reports now (see {@link eventTimeReports}); the engine calls it when the operators ran. */
+  resolveEventTimeReports(): ReadonlyMap<string, { stats: EventTimeStats; delayMs: number }> {
     if (this.resolvedReports !== undefined) return this.resolvedReports;
     const out = new Map<string, { stats: EventTimeStats; delayMs: number }>();
     for (const [id, report] of this.reports) {

@@ -409,10 +409,11 @@ export class MicroBatchExecution {
       rowsOf.inputs = await (reading ?? this.readInputs(batch, start, durations));
       durations.queryPlanning = 0;
       const t1 = this.o.clock.now();
+      let inputCounts: number[] = [];
       rowsOf.output = await this.guard(
         'OPERATOR_ERROR',
-        () =>
-          this.o.plan.execute({
+        async () => {
+          const output = await this.o.plan.execute({
             batchId,
             watermarkMs: batch.watermarkMs,
             lateEventsWatermarkMs: batch.lateEventsWatermarkMs,
@@ -420,11 +421,16 @@ export class MicroBatchExecution {
             outputMode: this.o.outputMode,
             context,
             inputs: rowsOf.inputs!,
-          }),
+          });
+          // Still in the batch's guard, before the sink: deferred event-time stats are computed now and their
+          // functions (which hold the batch's rows) dropped, and chunked inputs were counted as the operators
+          // visited them (or are visited now to count them).
+          context.resolveEventTimeReports();
+          inputCounts = rowsOf.inputs!.map(inputRowCount);
+          return output;
+        },
         { batchId },
       );
-      // Chunked inputs were counted as the operators visited them (or are visited now to count them).
-      const inputCounts = rowsOf.inputs!.map(inputRowCount);
       rowsOf.inputs = undefined;
       await this.guard(
         'SINK_ERROR',

@@ -9,7 +9,7 @@
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import type { Row } from '../contracts';
-import { ErrorCodes, WeirError } from '../errors';
+import { ErrorCodes, WeirError, isWeirError } from '../errors';
 import { DataType, StringType, StructField, StructType } from '../sql/types';
 import { BadValue, csvToValue } from './convertValue';
 import type { FileFormat } from './FileFormat';
@@ -166,7 +166,17 @@ export async function readFileBytes(file: InputFile, batchId?: number): Promise<
  * @throws WeirError MALFORMED_RECORD (FAILFAST) naming the file and line.
  */
 export function parseFileSync(scan: FileScan, file: InputFile, bytes: Buffer, batchId?: number): Row[] {
-  const rows = scan.format.read(bytes, readContext(scan, file, batchId));
+  let rows: Row[] | Promise<Row[]>;
+  try {
+    rows = scan.format.read(bytes, readContext(scan, file, batchId));
+  } catch (e) {
+    // Parsed while the operators visit the rows: an unexpected parser failure keeps the code the eager read gave it.
+    if (isWeirError(e)) throw e;
+    throw new WeirError(ErrorCodes.SOURCE_ERROR, `Could not read ${file.path}: ${(e as Error)?.message ?? String(e)}`, {
+      cause: e,
+      context: { path: file.path, ...(batchId !== undefined ? { batchId } : {}) },
+    });
+  }
   if (rows instanceof Promise) {
     throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `The ${scan.format.name} format does not read synchronously`, {
       context: { format: scan.format.name, path: file.path },

@@ -189,12 +189,6 @@ function timeValue(v: unknown): number {
   return toEpochMs(v) ?? NaN;
 }
 
-/**
- * The rows one batch stored (one durable block), in stored order (by eviction time, nulls last). Columnar when
- * they share their columns (numbers and Dates as float64 arrays, rows rebuilt on demand: the garbage collector
- * traces none of it), else the row objects. While its batch runs (`pending`), its rows are the batch's row
- * objects in arrival order and the stored order is not known yet.
- */
 /** A rough size of a row object held as is (header, a few fields). */
 const ROW_BYTES = 64;
 
@@ -213,6 +207,12 @@ function valuesBytes(values: readonly unknown[]): number {
   return 16 + 8 * n + Math.round((extra / sampled) * n);
 }
 
+/**
+ * The rows one batch stored (one durable block), in stored order (by eviction time, nulls last). Columnar when
+ * they share their columns (numbers and Dates as float64 arrays, rows rebuilt on demand: the garbage collector
+ * traces none of it), else the row objects. While its batch runs (`pending`), its rows are the batch's row
+ * objects in arrival order and the stored order is not known yet.
+ */
 class Part {
   /** Stored positions before it are evicted. */
   cursor = 0;
@@ -307,7 +307,6 @@ class Part {
   /** Dropped from the store, rows forgotten. */
   released = false;
 
-  /** Forgets the rows (the part is dead and dropped). */
   /** An estimate of the block's heap bytes (typed columns exactly, value columns and pending rows estimated). */
   memoryBytes(): number {
     let bytes = 64 + this.evictAt.byteLength + this.slots.byteLength + 8 * this.marks.length;
@@ -316,6 +315,7 @@ class Part {
     return bytes;
   }
 
+  /** Forgets the rows (the part is dead and dropped). */
   release(): void {
     this.released = true;
     this.rows = [];
@@ -396,7 +396,6 @@ export class Segment {
     return s;
   }
 
-  /** The row `s`. */
   /** An estimate of the segment's heap bytes: its index, time columns and blocks. */
   memoryBytes(): number {
     let bytes = this.table.memoryBytes();
@@ -405,6 +404,7 @@ export class Segment {
     return bytes;
   }
 
+  /** The row `s`. */
   row(s: number, pendingRows: readonly Row[]): Row {
     const part = this.parts[this.partOf[s]!]!;
     return part.pending ? pendingRows[this.position[s]!]! : part.rowAt(this.position[s]!);
@@ -472,7 +472,6 @@ export class JoinSideState {
     readonly timeColumns: readonly string[] = [],
   ) {}
 
-  /** Buffered rows. */
   /**
    * An estimate of the buffered rows' heap bytes (the memo's, counted in the store's memoryUsedBytes, see
    * StateStore.memo).
@@ -485,6 +484,7 @@ export class JoinSideState {
     return bytes;
   }
 
+  /** Buffered rows. */
   get size(): number {
     return this.rows;
   }

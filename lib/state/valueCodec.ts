@@ -69,7 +69,8 @@ const KEY_ENCODINGS_MAX = 4096;
  * Declares `value` immutable from now on: when it is a property of a plain object given to {@link encodeValue},
  * its bytes are computed once and reused. The bytes are exactly msgpackr's (the value is the same). Only for
  * values nobody mutates (an aggregation's group keys, made of row values, which are immutable in weir); a user
- * state object must never be declared so.
+ * state object must never be declared so. Mutating a declared value later (against weir's rows-are-values
+ * contract) would store its old bytes.
  */
 export function rememberEncoding(value: object): void {
   if (!immutableEncodings.has(value)) immutableEncodings.set(value, null);

@@ -115,6 +115,44 @@ describe("a batch's rows after the batch", () => {
     expect(alive).toEqual(alive.map(() => 0));
   });
 
+  it("are garbage by the batch's own sink: withWatermark's deferred stats are computed, and dropped, before it", async () => {
+    const input = new MemoryStream<Event>();
+    const tracked: WeakRef<object>[] = [];
+    const copy = rows(
+      map((r: Event) => {
+        const row = { word: r.word, ts: r.ts };
+        tracked.push(new WeakRef(row));
+        return row;
+      }),
+    );
+    const aliveInOwnSink: number[] = [];
+    const sink = foreachBatchSink(async () => {
+      if (tracked.length === 0) return; // a no-data batch
+      // A new macrotask first: a WeakRef keeps its target alive until the end of the job that made it.
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+      aliveInOwnSink.push(tracked.filter((ref) => ref.deref() !== undefined).length);
+      tracked.length = 0;
+    });
+    const query = await startQuery({
+      source: input,
+      pipeline: [copy, withWatermark('ts', '10 seconds'), window('ts', '5 seconds'), groupByKey('window', 'word'), count()],
+      sink,
+      outputMode: 'update',
+    });
+    try {
+      input.addData(...Array.from({ length: 50 }, (_, i) => at(i)));
+      await query.processAllAvailable();
+      input.addData(...Array.from({ length: 50 }, (_, i) => at(50 + i)));
+      await query.processAllAvailable();
+      input.addData(...Array.from({ length: 50 }, (_, i) => at(100 + i)));
+      await query.processAllAvailable();
+    } finally {
+      await query.stop();
+    }
+    expect(aliveInOwnSink).toEqual([0, 0, 0]);
+  });
+
   it.each(Object.keys(stateful))('are not kept into the next batch: %s', async (name) => {
     const input = new MemoryStream<Event>();
     const alive = await rowsOfBatch0AliveLater(

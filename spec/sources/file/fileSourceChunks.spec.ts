@@ -4,14 +4,15 @@
  * withWatermark, window, count) holds one file's rows at a time, and the batch's rows are never all alive. The
  * results, progress counts and FAILFAST errors stay those of the eager read.
  */
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Row } from '../../../lib/contracts';
+import { map } from 'rxjs';
+import type { MicroBatch, Row } from '../../../lib/contracts';
 import { startQuery } from '../../../lib/query/startQuery';
-import { count, groupByKey, window, withColumn, withWatermark } from '../../../operators';
+import { agg, aggregate as A, count, groupByKey, window, withColumn, withWatermark } from '../../../operators';
 import { files } from '../../../sources/file/fileSource';
 import { memorySink } from '../../../sinks';
 import { expectWeirError } from '../../support/expectWeirError';
@@ -45,7 +46,19 @@ function input(nFiles: number, lines: number, bad?: { file: number; line: number
 }
 
 describe('file source chunks: one file of rows alive at a time', () => {
-  it('rows of earlier files of the batch are garbage while a later one is visited; counts as the eager read', async () => {
+  const pipelines = {
+    'withColumn → groupByKey → count': (probe: (row: Row) => number) => [withColumn('file', probe), groupByKey('file'), count()],
+    // A sum is not count(*): the aggregation visits plain rows (forEachLazyRow), through withWatermark's plain visit.
+    'withColumn → withWatermark → groupByKey → sum': (probe: (row: Row) => number) => [
+      withColumn('file', probe),
+      withColumn('ts', () => new Date(0)),
+      withWatermark('ts', '1 second'),
+      groupByKey('file'),
+      agg({ count: A.sum('file') }),
+    ],
+  };
+
+  it.each(Object.keys(pipelines))('rows of earlier files of the batch are garbage while a later one is visited: %s', async (name) => {
     // Text files whose lines are ~8 MB of strings per file: an eager read would hold all three files' at once.
     const lines = 4000;
     const width = 2000;
@@ -73,7 +86,7 @@ describe('file source chunks: one file of rows alive at a time', () => {
     baseline = getHeapStatistics().used_heap_size;
     const query = await startQuery({
       source: files({ path: path.join(root, 'in'), format: 'text' }),
-      pipeline: [withColumn('file', probe), groupByKey('file'), count()],
+      pipeline: pipelines[name as keyof typeof pipelines](probe),
       sink,
       outputMode: 'update',
       checkpointLocation: path.join(root, 'cp'),
@@ -84,15 +97,27 @@ describe('file source chunks: one file of rows alive at a time', () => {
     expect(heldAtLastFile).toBeDefined();
     expect(heldAtLastFile!).toBeLessThan(2 * oneFile);
     expect(query.recentProgress[0]!.sources[0]!.numInputRows).toBe(3 * lines);
-    expect((sink.rows() as Row[]).map((r) => [r.file, r.count])).toEqual([[0, lines], [1, lines], [2, lines]]);
+    const expected = name.endsWith('count') ? [[0, lines], [1, lines], [2, lines]] : [[0, 0], [1, lines], [2, 2 * lines]];
+    expect((sink.rows() as Row[]).map((r) => [r.file, r.count])).toEqual(expected);
   });
 
-  it('counts the input rows even when no operator visits them', async () => {
+  /** An operator that drops the batch's rows without reading them (no spread: that reads `rows`). */
+  const dropRowsUnread = map((b: MicroBatch<Row>): MicroBatch<Row> => ({
+    batchId: b.batchId,
+    watermarkMs: b.watermarkMs,
+    lateEventsWatermarkMs: b.lateEventsWatermarkMs,
+    batchTimestampMs: b.batchTimestampMs,
+    outputMode: b.outputMode,
+    context: b.context,
+    rows: [],
+  }));
+
+  it('counts the input rows when no operator visits them (the engine visits the chunks to count)', async () => {
     const root = input(2, 10);
     const sink = memorySink({ name: 'chunks' });
     const query = await startQuery({
       source: files({ path: path.join(root, 'in'), format: 'json', schema: 'f INT, ts TIMESTAMP, k STRING' }),
-      pipeline: [withColumn('x', () => 1)],
+      pipeline: [dropRowsUnread],
       sink,
       outputMode: 'append',
       checkpointLocation: path.join(root, 'cp'),
@@ -100,6 +125,25 @@ describe('file source chunks: one file of rows alive at a time', () => {
     });
     await query.awaitTermination();
     expect(query.recentProgress[0]!.sources[0]!.numInputRows).toBe(20);
+    expect(sink.rows()).toEqual([]);
+  });
+
+  it('FAILFAST found by that count fails the batch as the eager read did, committing nothing', async () => {
+    const root = input(2, 5, { file: 1, line: 2 });
+    const sink = memorySink({ name: 'chunks' });
+    const query = await startQuery({
+      source: files({ path: path.join(root, 'in'), format: 'json', schema: 'f INT, ts TIMESTAMP, k STRING', formatOptions: { mode: 'FAILFAST' } }),
+      pipeline: [dropRowsUnread],
+      sink,
+      outputMode: 'append',
+      checkpointLocation: path.join(root, 'cp'),
+      trigger: { availableNow: true },
+    });
+    const e = await expectWeirError(() => query.awaitTermination(), 'STREAMING_QUERY_EXCEPTION');
+    expect((e.cause as WeirError).code).toBe('MALFORMED_RECORD');
+    expect((e.cause as WeirError).context).toMatchObject({ path: path.join(root, 'in', 'part-1.json'), line: 2, batchId: 0 });
+    expect(query.recentProgress).toHaveLength(0);
+    expect(existsSync(path.join(root, 'cp', 'commits', '0'))).toBe(false);
   });
 
   it('FAILFAST in a later file fails the batch naming file and line, and commits nothing', async () => {
