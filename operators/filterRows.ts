@@ -10,7 +10,7 @@
 import { map, type OperatorFunction } from 'rxjs';
 import type { MicroBatch, Row } from '../lib/contracts';
 import { describeOperator, passThrough } from './describeOperator';
-import { extendRow, forEachRowExtended, withLazyRows } from './internal/lazyRows';
+import { extendRow, extendedPlan, forEachRowExtended, withLazyRows } from './internal/lazyRows';
 
 /** Keeps the rows `make(batch)` accepts; `make` runs once per batch (it may read the batch, e.g. its timestamp). */
 export function filterRowsOf(description: string, make: (batch: MicroBatch<Row>) => (row: Row) => boolean): OperatorFunction<MicroBatch<Row>, MicroBatch<Row>> {
@@ -18,18 +18,13 @@ export function filterRowsOf(description: string, make: (batch: MicroBatch<Row>)
     description,
     map((batch: MicroBatch<Row>) => {
       const test = make(batch);
-      const forEachExtended = (visit: (row: Row, names: readonly string[], values: readonly unknown[]) => void): void => {
+      const plan = extendedPlan((visit) => {
         forEachRowExtended(batch, (row, names, values) => {
           if (row === undefined) return; // a hole of a sparse input array, skipped as Array.prototype.filter does
           if (test(names.length === 0 ? row : extendRow(row, names, values))) visit(row, names, values);
         });
-      };
-      return withLazyRows<Row>(batch, {}, {
-        forEachExtended,
-        forEach(visit) {
-          forEachExtended((row, names, values) => visit(names.length === 0 ? row : extendRow(row, names, values)));
-        },
       });
+      return withLazyRows<Row>(batch, {}, plan);
     }),
     passThrough,
   );

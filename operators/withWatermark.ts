@@ -12,7 +12,7 @@ import { ErrorCodes, WeirError } from '../lib/errors';
 import { intervalToDelayMs, parseInterval } from '../lib/util/interval';
 import { toEpochMs } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
-import { ExtendedColumnReader, extendRow, forEachRowExtended, type RowsPlan, withLazyRows } from './internal/lazyRows';
+import { ExtendedColumnReader, extendedPlan, forEachRowExtended, type RowsPlan, withLazyRows } from './internal/lazyRows';
 
 /** Parses a watermark delay the way Spark does (months count 31 days); rejects negative delays. */
 export function parseWatermarkDelay(delay: string | number): number {
@@ -73,7 +73,9 @@ export function eventTimeStats(rows: readonly Row[], column: string): EventTimeS
 function statsWhileVisited(batch: MicroBatch<unknown>, column: string): { plan: RowsPlan; stats: () => EventTimeStats } {
   let stats: EventTimeStats | undefined;
   const plan: RowsPlan = {
-    forEachExtended(visit) {
+    // A plain visit goes through the extended one too: a lazy input (a source's chunks, a lazy filter) is
+    // visited, not built.
+    ...extendedPlan((visit) => {
       if (stats !== undefined) {
         forEachRowExtended(batch, visit);
         return;
@@ -85,15 +87,11 @@ function statsWhileVisited(batch: MicroBatch<unknown>, column: string): { plan: 
         visit(row, names, values);
       });
       stats ??= acc.stats();
-    },
+    }),
     rows() {
       const rows = batch.rows as Row[];
       stats ??= eventTimeStats(rows, column);
       return rows;
-    },
-    forEach(visit) {
-      // Visited, not built: a lazy input (a source's chunks, a lazy filter) stays unmaterialized.
-      plan.forEachExtended!((row, names, values) => visit(names.length === 0 ? row : extendRow(row, names, values)));
     },
   };
   return { plan, stats: () => (stats ??= eventTimeStats(plan.rows!(), column)) };

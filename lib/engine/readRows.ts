@@ -38,12 +38,7 @@ export function isRowChunks(rows: SourceRows): rows is RowChunks {
 /** The number of rows of a batch input (for progress); chunks that were never visited whole are visited to count. */
 export function inputRowCount(rows: SourceRows): number {
   if (!isRowChunks(rows)) return rows.length;
-  if (rows instanceof CountedChunks) return rows.count();
-  let n = 0;
-  rows.forEachChunk((chunk) => {
-    n += chunk.length;
-  });
-  return n;
+  return (rows instanceof CountedChunks ? rows : new CountedChunks(rows)).count();
 }
 
 /** Chunks that count their rows on the first complete visit. */

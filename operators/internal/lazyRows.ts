@@ -145,12 +145,15 @@ export class AppendedColumn {
   }
 }
 
-/** A plan given by its extended form; reading the rows builds each one with {@link extendRow}. */
+/**
+ * A plan given by its extended form; reading the rows builds each one with {@link extendRow}, except a row with
+ * no extra columns, which is itself (an operator that only passes or drops rows shares them, as its eager form).
+ */
 export function extendedPlan(forEachExtended: (visit: ExtendedVisit) => void): RowsPlan {
   return {
     forEachExtended,
     forEach(visit) {
-      forEachExtended((row, names, values) => visit(extendRow(row, names, values)));
+      forEachExtended((row, names, values) => visit(names.length === 0 ? row : extendRow(row, names, values)));
     },
   };
 }
@@ -206,16 +209,9 @@ export function forEachLazyRow(batch: MicroBatch<unknown>, visit: (row: Row) => 
 
 /** A plan whose rows are `chunks`' rows (a source's, made chunk by chunk as they are visited). */
 export function chunksPlan(chunks: RowChunks): RowsPlan {
-  return {
-    forEach(visit) {
-      chunks.forEachChunk((rows) => {
-        for (let i = 0; i < rows.length; i += 1) visit(rows[i]!);
-      });
-    },
-    forEachExtended(visit) {
-      chunks.forEachChunk((rows) => {
-        for (let i = 0; i < rows.length; i += 1) visit(rows[i]!, NO_NAMES, NO_VALUES);
-      });
-    },
-  };
+  return extendedPlan((visit) =>
+    chunks.forEachChunk((rows) => {
+      for (let i = 0; i < rows.length; i += 1) visit(rows[i]!, NO_NAMES, NO_VALUES);
+    }),
+  );
 }

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { map } from 'rxjs';
-import type { MicroBatch, Row } from '../../../lib/contracts';
+import { map, type OperatorFunction } from 'rxjs';
+import type { MicroBatch, Row, Sink } from '../../../lib/contracts';
+import type { StreamingQuery } from '../../../lib/query/StreamingQuery';
 import { startQuery } from '../../../lib/query/startQuery';
 import { agg, aggregate as A, count, groupByKey, window, withColumn, withWatermark } from '../../../operators';
 import { files } from '../../../sources/file/fileSource';
@@ -43,6 +44,25 @@ function input(nFiles: number, lines: number, bad?: { file: number; line: number
     utimesSync(file, 1_700_000_000 + f, 1_700_000_000 + f);
   }
   return root;
+}
+
+/** Starts an AvailableNow query over `root`/in with its checkpoint in `root`/cp, into `sink`. */
+function runOver(
+  root: string,
+  source: { format: 'text' } | { format: 'json'; formatOptions?: Record<string, string> },
+  pipeline: Array<OperatorFunction<any, any>>,
+  sink: Sink<Row>,
+  outputMode: 'append' | 'update',
+): Promise<StreamingQuery> {
+  const options = source.format === 'text' ? { format: 'text' as const } : { ...source, schema: 'f INT, ts TIMESTAMP, k STRING' };
+  return startQuery({
+    source: files({ path: path.join(root, 'in'), ...options }),
+    pipeline,
+    sink,
+    outputMode,
+    checkpointLocation: path.join(root, 'cp'),
+    trigger: { availableNow: true },
+  });
 }
 
 describe('file source chunks: one file of rows alive at a time', () => {
@@ -84,14 +104,7 @@ describe('file source chunks: one file of rows alive at a time', () => {
     const sink = memorySink({ name: 'chunks' });
     gc();
     baseline = getHeapStatistics().used_heap_size;
-    const query = await startQuery({
-      source: files({ path: path.join(root, 'in'), format: 'text' }),
-      pipeline: pipelines[name as keyof typeof pipelines](probe),
-      sink,
-      outputMode: 'update',
-      checkpointLocation: path.join(root, 'cp'),
-      trigger: { availableNow: true },
-    });
+    const query = await runOver(root, { format: 'text' }, pipelines[name as keyof typeof pipelines](probe), sink, 'update');
     await query.awaitTermination();
     const oneFile = lines * width;
     expect(heldAtLastFile).toBeDefined();
@@ -115,14 +128,7 @@ describe('file source chunks: one file of rows alive at a time', () => {
   it('counts the input rows when no operator visits them (the engine visits the chunks to count)', async () => {
     const root = input(2, 10);
     const sink = memorySink({ name: 'chunks' });
-    const query = await startQuery({
-      source: files({ path: path.join(root, 'in'), format: 'json', schema: 'f INT, ts TIMESTAMP, k STRING' }),
-      pipeline: [dropRowsUnread],
-      sink,
-      outputMode: 'append',
-      checkpointLocation: path.join(root, 'cp'),
-      trigger: { availableNow: true },
-    });
+    const query = await runOver(root, { format: 'json' }, [dropRowsUnread], sink, 'append');
     await query.awaitTermination();
     expect(query.recentProgress[0]!.sources[0]!.numInputRows).toBe(20);
     expect(sink.rows()).toEqual([]);
@@ -131,14 +137,7 @@ describe('file source chunks: one file of rows alive at a time', () => {
   it('FAILFAST found by that count fails the batch as the eager read did, committing nothing', async () => {
     const root = input(2, 5, { file: 1, line: 2 });
     const sink = memorySink({ name: 'chunks' });
-    const query = await startQuery({
-      source: files({ path: path.join(root, 'in'), format: 'json', schema: 'f INT, ts TIMESTAMP, k STRING', formatOptions: { mode: 'FAILFAST' } }),
-      pipeline: [dropRowsUnread],
-      sink,
-      outputMode: 'append',
-      checkpointLocation: path.join(root, 'cp'),
-      trigger: { availableNow: true },
-    });
+    const query = await runOver(root, { format: 'json', formatOptions: { mode: 'FAILFAST' } }, [dropRowsUnread], sink, 'append');
     const e = await expectWeirError(() => query.awaitTermination(), 'STREAMING_QUERY_EXCEPTION');
     expect((e.cause as WeirError).code).toBe('MALFORMED_RECORD');
     expect((e.cause as WeirError).context).toMatchObject({ path: path.join(root, 'in', 'part-1.json'), line: 2, batchId: 0 });
@@ -149,14 +148,8 @@ describe('file source chunks: one file of rows alive at a time', () => {
   it('FAILFAST in a later file fails the batch naming file and line, and commits nothing', async () => {
     const root = input(3, 5, { file: 1, line: 4 });
     const sink = memorySink({ name: 'chunks' });
-    const query = await startQuery({
-      source: files({ path: path.join(root, 'in'), format: 'json', schema: 'f INT, ts TIMESTAMP, k STRING', formatOptions: { mode: 'FAILFAST' } }),
-      pipeline: [withWatermark('ts', '0 seconds'), window('ts', '1 hour'), groupByKey('window', 'k'), count()],
-      sink,
-      outputMode: 'update',
-      checkpointLocation: path.join(root, 'cp'),
-      trigger: { availableNow: true },
-    });
+    const pipeline = [withWatermark('ts', '0 seconds'), window('ts', '1 hour'), groupByKey('window', 'k'), count()];
+    const query = await runOver(root, { format: 'json', formatOptions: { mode: 'FAILFAST' } }, pipeline, sink, 'update');
     const e = await expectWeirError(() => query.awaitTermination(), 'STREAMING_QUERY_EXCEPTION');
     expect((e.cause as WeirError).code).toBe('MALFORMED_RECORD');
     expect((e.cause as WeirError).context).toMatchObject({ path: path.join(root, 'in', 'part-1.json'), line: 4, batchId: 0 });
