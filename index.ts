@@ -1,5 +1,5 @@
 /**
- * `weir`: Spark Structured Streaming for TypeScript, built on RxJS.
+ * `weir-streams`: Spark Structured Streaming for TypeScript, built on RxJS.
  *
  * The entry point of the query API: start queries, triggers, query handles and listeners, errors.
  */

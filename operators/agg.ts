@@ -124,7 +124,7 @@ function outputRow(k: Row, buffers: readonly unknown[], names: readonly string[]
  * Aggregates each group (set by `groupByKey`; all rows form one group without it) with the given functions.
  *
  * @example
- * import { agg, aggregate as A, groupByKey, window, withWatermark } from 'weir/operators'
+ * import { agg, aggregate as A, groupByKey, window, withWatermark } from 'weir-streams/operators'
  * pipeline: [withWatermark('ts', '10 seconds'), window('ts', '10 seconds'), groupByKey('window', 'word'),
  *            agg({ n: A.count(), total: A.sum('amount') })]
  */

@@ -304,7 +304,7 @@ export function groupsWithState<T extends Row, K extends Row, S, O extends Row>(
  * (Spark's): 'append' when the rows it emits are final, 'update' otherwise; it must agree with the query's.
  *
  * @example
- * import { flatMapGroupsWithState, GroupStateTimeout, withWatermark } from 'weir/operators'
+ * import { flatMapGroupsWithState, GroupStateTimeout, withWatermark } from 'weir-streams/operators'
  * pipeline: [
  *   withWatermark('ts', '10 seconds'),
  *   flatMapGroupsWithState((r) => ({ user: r.user }), 'append', GroupStateTimeout.EventTimeTimeout,

@@ -1,5 +1,5 @@
 /**
- * `weir/operators`: pipeable operators over `Observable<MicroBatch<Row>>`.
+ * `weir-streams/operators`: pipeable operators over `Observable<MicroBatch<Row>>`.
  */
 export { rows } from './rows';
 export { withColumn } from './withColumn';

@@ -16,7 +16,7 @@ export type MapGroupsWithStateFunction<K, T, S, O> = (key: K, rows: readonly T[]
  * Per group, `fn(key, rows, state)` returns one row and keeps what it wants in `state`.
  *
  * @example
- * import { mapGroupsWithState } from 'weir/operators'
+ * import { mapGroupsWithState } from 'weir-streams/operators'
  * // query outputMode: 'update'
  * pipeline: [mapGroupsWithState(['user'], 'NoTimeout', (key, rows, state: GroupState<number>) => {
  *   const n = (state.getOption() ?? 0) + rows.length

@@ -14,7 +14,7 @@ import { describeOperator, passThrough } from './describeOperator';
  *
  * @example
  * import { map, filter } from 'rxjs'
- * import { rows } from 'weir/operators'
+ * import { rows } from 'weir-streams/operators'
  * pipeline: pipe(rows(filter((r) => r.value % 2 === 0)), rows(map((r) => ({ ...r, double: r.value * 2 }))))
  */
 export function rows<A, B>(op: OperatorFunction<A, B>, name = 'rows'): OperatorFunction<MicroBatch<A>, MicroBatch<B>> {

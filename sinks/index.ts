@@ -1,5 +1,5 @@
 /**
- * `weir/sinks`: the built-in sinks (the RxJS face's sink factories).
+ * `weir-streams/sinks`: the built-in sinks (the RxJS face's sink factories).
  *
  * Invariant: this module only re-exports; every sink lives in its own file named after its factory.
  */

@@ -190,11 +190,11 @@ export class MemoryStream<T = Row> implements Source<T> {
 }
 
 /**
- * Factory form of {@link MemoryStream}, for the RxJS face (`weir/sources`).
+ * Factory form of {@link MemoryStream}, for the RxJS face (`weir-streams/sources`).
  *
  * @example
  * ```ts
- * import { memory } from 'weir/sources';
+ * import { memory } from 'weir-streams/sources';
  * const input = memory<{ n: number }>({ name: 'numbers' });
  * input.addData({ n: 1 });
  * ```

@@ -70,7 +70,7 @@ const INITIAL_OFFSET = -1;
  * @example
  * ```ts
  * import { Subject } from 'rxjs';
- * import { fromObservable } from 'weir/sources';
+ * import { fromObservable } from 'weir-streams/sources';
  * const clicks$ = new Subject<{ user: string; at: Date }>();
  * const source = fromObservable(clicks$, { name: 'clicks' });
  * // start a query on `source`, then:

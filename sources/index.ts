@@ -1,12 +1,12 @@
 /**
- * `weir/sources`: the built-in sources.
+ * `weir-streams/sources`: the built-in sources.
  *
  * Invariant: this entry re-exports the public sources and their option, row and offset types only; helpers under
  * `sources/internal/` stay private.
  *
  * @example
  * ```ts
- * import { memory, rate, rateMicroBatch, fromObservable } from 'weir/sources';
+ * import { memory, rate, rateMicroBatch, fromObservable } from 'weir-streams/sources';
  * ```
  */
 export { MemoryStream, memory } from './MemoryStream';

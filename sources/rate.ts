@@ -65,7 +65,7 @@ const CREATION_TIME_FILE = '0';
  *
  * @example
  * ```ts
- * import { rate } from 'weir/sources';
+ * import { rate } from 'weir-streams/sources';
  * const source = rate({ rowsPerSecond: 100, rampUpTime: '5s', numPartitions: 2 });
  * // rows: { timestamp: Date, value: number }, 100 per second after 5 seconds of ramp-up
  * ```

@@ -68,7 +68,7 @@ export type RateMicroBatchOffset = { offset: number; timestamp: number };
  *
  * @example
  * ```ts
- * import { rateMicroBatch } from 'weir/sources';
+ * import { rateMicroBatch } from 'weir-streams/sources';
  * const source = rateMicroBatch({ rowsPerBatch: 1000, startTimestamp: Date.UTC(2024, 0, 1) });
  * // batch 0: values 0..999 at 2024-01-01T00:00:00Z; batch 1: 1000..1999 at 00:00:01Z; ...
  * ```

@@ -1,6 +1,6 @@
 /**
- * The README's TypeScript examples run as pasted: each ```ts block that imports from 'weir' is run in a child
- * process against this checkout (imports of 'weir', 'weir/operators', ... point at the source tree).
+ * The README's TypeScript examples run as pasted: each ```ts block that imports from 'weir-streams' is run in a child
+ * process against this checkout (imports of 'weir-streams', 'weir-streams/operators', ... point at the source tree).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,18 +8,18 @@ import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..');
 const ENTRY: Record<string, string> = {
-  weir: 'index',
-  'weir/operators': 'operators/index',
-  'weir/sources': 'sources/index',
-  'weir/sinks': 'sinks/index',
-  'weir/testing': 'lib/testing/index',
-  'weir/functions': 'lib/sql/functions/index',
-  'weir/types': 'lib/sql/types/index',
+  'weir-streams': 'index',
+  'weir-streams/operators': 'operators/index',
+  'weir-streams/sources': 'sources/index',
+  'weir-streams/sinks': 'sinks/index',
+  'weir-streams/testing': 'lib/testing/index',
+  'weir-streams/functions': 'lib/sql/functions/index',
+  'weir-streams/types': 'lib/sql/types/index',
 };
 
 const blocks = [...readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)]
   .map((m) => m[1]!)
-  .filter((code) => /from 'weir(\/[a-z]+)?'/.test(code));
+  .filter((code) => /from 'weir-streams(\/[a-z]+)?'/.test(code));
 
 describe('README examples', () => {
   const dir = path.join(ROOT, '.cache', 'readme');
@@ -33,7 +33,7 @@ describe('README examples', () => {
     const imports = lines.filter((l) => l.startsWith('import '));
     const body = lines.filter((l) => !l.startsWith('import '));
     const rewritten = imports.map((l) =>
-      l.replace(/from '(weir(?:\/[a-z]+)?)'/, (_m, spec: string) => `from '${path.join(ROOT, ENTRY[spec] ?? spec)}'`),
+      l.replace(/from '(weir-streams(?:\/[a-z]+)?)'/, (_m, spec: string) => `from '${path.join(ROOT, ENTRY[spec] ?? spec)}'`),
     );
     const file = path.join(dir, `example-${i}.ts`);
     const checkpoints = path.join(dir, `cp-${i}`);

@@ -369,7 +369,7 @@ export const parquetFormat: FileFormat = {
         columnData: columnData as never,
         schema: elements as never,
         codec: (codec === 'NONE' ? 'UNCOMPRESSED' : codec) as never,
-        createdBy: 'weir',
+        createdBy: 'weir-streams',
       });
     } catch (e) {
       // A value that does not fit its column (a null in a NOT NULL field or element, a wrong type).

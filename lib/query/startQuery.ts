@@ -32,7 +32,7 @@ export interface QueryInput {
 }
 
 export interface StartQueryOptions<I = Row, O = Row> {
-  /** Where rows come from (`weir/sources`). Give either `source` or `inputs`. */
+  /** Where rows come from (`weir-streams/sources`). Give either `source` or `inputs`. */
   readonly source?: Source<I>;
   /**
    * Several inputs, each with its own operators (e.g. its own `withWatermark`), unioned (Spark's `union`)
@@ -44,7 +44,7 @@ export interface StartQueryOptions<I = Row, O = Row> {
    * (named in `explain()`). Absent = rows pass through unchanged.
    */
   readonly pipeline?: OperatorFunction<MicroBatch<I>, MicroBatch<O>> | ReadonlyArray<OperatorFunction<any, any>>;
-  /** Where results go (`weir/sinks`). */
+  /** Where results go (`weir-streams/sinks`). */
   readonly sink: Sink<O>;
   /** `'append'` (default), `'update'` or `'complete'` (case-insensitive). */
   readonly outputMode?: OutputMode | string;
@@ -234,10 +234,10 @@ export function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeli
  *
  * @example
  * import { pipe, map } from 'rxjs'
- * import { startQuery, Trigger } from 'weir'
- * import { rateMicroBatch } from 'weir/sources'
- * import { rows } from 'weir/operators'
- * import { consoleSink } from 'weir/sinks'
+ * import { startQuery, Trigger } from 'weir-streams'
+ * import { rateMicroBatch } from 'weir-streams/sources'
+ * import { rows } from 'weir-streams/operators'
+ * import { consoleSink } from 'weir-streams/sinks'
  *
  * const query = await startQuery({
  *   source: rateMicroBatch({ rowsPerBatch: 5 }),

@@ -1,5 +1,5 @@
 /**
- * `weir/testing`: the StreamTest DSL, a manual clock, and fast-check arbitraries for property tests of
+ * `weir-streams/testing`: the StreamTest DSL, a manual clock, and fast-check arbitraries for property tests of
  * streaming logic.
  */
 export {

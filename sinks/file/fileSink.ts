@@ -59,7 +59,7 @@ export interface FileSinkOptions {
  * @throws WeirError INVALID_ARGUMENT for a missing path/schema, DATA_SOURCE_NOT_FOUND for an unknown format.
  * @example
  * ```ts
- * import { fileSink } from 'weir/sinks';
+ * import { fileSink } from 'weir-streams/sinks';
  * const sink = fileSink({ path: '/data/out', format: 'parquet', schema: 'window_start TIMESTAMP, n BIGINT' });
  * ```
  */

@@ -320,7 +320,7 @@ export class KafkaSink implements Sink<Row> {
  *
  * @example
  * ```ts
- * import { kafkaSink } from 'weir/sinks';
+ * import { kafkaSink } from 'weir-streams/sinks';
  * const sink = kafkaSink({ 'kafka.bootstrap.servers': '127.0.0.1:9092', topic: 'out', deliveryGuarantee: 'exactly-once' });
  * ```
  */

@@ -94,7 +94,7 @@ const KNOWN = [
  * `maxFilesPerTrigger` and `maxBytesPerTrigger`.
  * @example
  * ```ts
- * import { files } from 'weir/sources';
+ * import { files } from 'weir-streams/sources';
  * const source = files({ path: '/data/in', format: 'json', schema: 'word STRING, ts TIMESTAMP' });
  * ```
  */

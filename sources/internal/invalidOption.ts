@@ -1,7 +1,7 @@
 /**
  * The one way a built-in source rejects a bad option.
  *
- * Invariant: every option error of `weir/sources` is a `WeirError` with code `INVALID_ARGUMENT`, raised at
+ * Invariant: every option error of `weir-streams/sources` is a `WeirError` with code `INVALID_ARGUMENT`, raised at
  * construction (never at the first trigger), carrying `source`, `option`, `value` and a `hint` as context fields.
  */
 import { ErrorCodes, WeirError } from '../../lib/errors';

@@ -888,7 +888,7 @@ class KafkaMicroBatchSource implements Source<KafkaRow> {
  *
  * @example
  * ```ts
- * import { kafka } from 'weir/sources';
+ * import { kafka } from 'weir-streams/sources';
  * const source = kafka({ 'kafka.bootstrap.servers': '127.0.0.1:9092', subscribe: 'events', startingOffsets: 'earliest' });
  * ```
  */

@@ -1,7 +1,7 @@
 import * as sources from '../../sources';
 import { MemoryStream } from '../../sources/MemoryStream';
 
-describe('weir/sources', () => {
+describe('weir-streams/sources', () => {
   it('exports the built-in sources and nothing internal', () => {
     expect(Object.keys(sources).sort()).toEqual(['FileSource', 'MemoryStream', 'files', 'fromObservable', 'kafka', 'memory', 'rate', 'rateMicroBatch', 'socket']);
     expect(sources.MemoryStream).toBe(MemoryStream);

@@ -3,7 +3,7 @@
  *
  * Invariants: every method returns a new Column and never changes `this`; a method argument that is not a
  * Column is a literal (`col('a').eq('x')` compares with the string 'x', as in PySpark), while the functions in
- * `weir/functions` read a bare string as a column name. `toString()` is Spark's output name of the column.
+ * `weir-streams/functions` read a bare string as a column name. `toString()` is Spark's output name of the column.
  */
 import { exprError, ExprErrorCodes } from './errorCodes';
 import type { BinaryOp, CaseWhenExpr, Expr } from './Expr';

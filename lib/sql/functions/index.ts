@@ -1,5 +1,5 @@
 /**
- * `weir/functions`: PySpark's `pyspark.sql.functions`, with Spark's names, each returning a Column.
+ * `weir-streams/functions`: PySpark's `pyspark.sql.functions`, with Spark's names, each returning a Column.
  *
  * Invariants: a bare string argument where PySpark takes a column is a column name (`upper('word')`), a bare
  * value where PySpark takes a literal (a pattern, a format, a duration) is a literal; the columns built here have
@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * import { col, count, window, explode, split } from 'weir/functions';
+ * import { col, count, window, explode, split } from 'weir-streams/functions';
  * df.select(explode(split(col('value'), ' ')).alias('word'))
  *   .groupBy(window(col('ts'), '10 seconds'), col('word'))
  *   .agg(count('*'));

@@ -1,5 +1,5 @@
 /**
- * `weir/types`: Spark SQL's data types, schemas and value conversions, named as in `pyspark.sql.types` so a
+ * `weir-streams/types`: Spark SQL's data types, schemas and value conversions, named as in `pyspark.sql.types` so a
  * schema ports line by line:
  *
  * ```ts

@@ -1,5 +1,5 @@
 /**
- * `weir/functions` and `Column`: Spark's names for every builder (checked against PySpark 4.0.1's
+ * `weir-streams/functions` and `Column`: Spark's names for every builder (checked against PySpark 4.0.1's
  * `df.select(...).columns`), Column immutability and methods, and evaluation through the analyzer.
  */
 import * as F from '../../../lib/sql/functions';
