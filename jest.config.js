@@ -1,6 +1,7 @@
 /**
- * Two projects: `default` (everything under spec/ except the Kafka suite) and `kafka` (spec/kafka, run against a
- * real Apache Kafka broker that the project's globalSetup starts). Jest runs a project's globalSetup only when a
+ * Three projects: `default` (everything under spec/ except the two below), `kafka` (spec/kafka, run against a
+ * real Apache Kafka broker that the project's globalSetup starts) and `package` (spec/package: the packed tarball
+ * installed into fresh consumer projects by its globalSetup, README blocks run there). Jest runs a project's globalSetup only when a
  * test of that project is selected, so `npx jest spec/util` never starts a JVM. `KAFKA_BROKERS=host:port` points
  * the Kafka suite at an existing cluster instead.
  */
@@ -26,7 +27,13 @@ module.exports = {
       ...shared,
       displayName: 'default',
       roots: ['<rootDir>/spec'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/spec/kafka/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/spec/kafka/', '<rootDir>/spec/package/'],
+    },
+    {
+      ...shared,
+      displayName: 'package',
+      roots: ['<rootDir>/spec/package'],
+      globalSetup: '<rootDir>/spec/package/support/globalSetup.ts',
     },
     {
       ...shared,

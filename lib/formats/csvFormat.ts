@@ -13,7 +13,7 @@
  * the same options and schema gives the rows back (strings keep inner whitespace; Spark trims leading and
  * trailing whitespace on write unless told not to).
  */
-import { parse } from 'csv-parse/sync';
+import type * as CsvParse from 'csv-parse/sync';
 import type { Row } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
 import { DataType, StringType, StructField, StructType } from '../sql/types';
@@ -162,6 +162,9 @@ interface Record_ {
 function records(bytes: Buffer, s: CsvSettings): Array<Record_ | { malformed: string; line: number; reason: string }> {
   const out: Array<Record_ | { malformed: string; line: number; reason: string }> = [];
   const text = decodeText(bytes, s.charset);
+  // csv-parse loads on the first CSV read, not when weir is imported.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load, see above
+  const { parse } = require('csv-parse/sync') as typeof CsvParse;
   const parsed = parse(text, {
     delimiter: s.sep,
     quote: s.quote === '\u0000' ? false : s.quote,

@@ -17,7 +17,7 @@
  * resolved commit survive power loss as well. Measured on the 2-core dev VM (median commit, batches of get+put on every key): 100 keys 0.5–0.7 ms
  * without sync, 0.9 ms with; 1,000 keys 6–8 ms without, 12–18 ms with.
  */
-import { Level } from 'level';
+import type { Level } from 'level';
 import type { StateStoreProvider } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
 import {
@@ -248,7 +248,10 @@ export class LevelStateStoreProvider implements StateStoreProvider {
   }
 
   private async openDatabase(): Promise<Database> {
-    const db = new Level<Uint8Array, Uint8Array>(this.location, { keyEncoding: 'view', valueEncoding: 'view' });
+    // level (and its native binding) loads when the first state store opens, not when weir is imported.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load, see above
+    const { Level: LevelDb } = require('level') as typeof import('level');
+    const db = new LevelDb<Uint8Array, Uint8Array>(this.location, { keyEncoding: 'view', valueEncoding: 'view' });
     try {
       await db.open();
     } catch (e) {

@@ -20,7 +20,7 @@ import {
   type KafkaProducer,
   type TopicPartition,
 } from '../../lib/kafka/KafkaClient';
-import { kafkajsClient } from '../../lib/kafka/KafkajsClient';
+import { createKafkajsClient } from '../../lib/kafka/createKafkajsClient';
 import {
   OptionReader,
   clientConfigFromOptions,
@@ -178,7 +178,7 @@ export class KafkaSink implements Sink<Row> {
   private transactionalId: string | undefined;
 
   async open(context: SinkContext): Promise<void> {
-    this.client = kafkajsClient(this.config.client);
+    this.client = createKafkajsClient(this.config.client);
     this.skippedBatches = 0;
     try {
       if (this.config.exactlyOnce) {

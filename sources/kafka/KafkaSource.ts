@@ -16,7 +16,7 @@ import type { Offset, ReadLimit, Row, Source, SourceContext } from '../../lib/co
 import { ErrorCodes, WeirError } from '../../lib/errors';
 import type { FetchRangeResult, IsolationLevel, KafkaClient, KafkaRecord, TopicPartition } from '../../lib/kafka/KafkaClient';
 import { tpKey } from '../../lib/kafka/KafkaClient';
-import { kafkajsClient } from '../../lib/kafka/KafkajsClient';
+import { createKafkajsClient } from '../../lib/kafka/createKafkajsClient';
 import { offsetRanges, type KafkaOffsetRange } from './offsetRanges';
 import type { KafkaClientConfig } from '../../lib/kafka/KafkaClient';
 import {
@@ -434,7 +434,7 @@ class KafkaMicroBatchSource implements Source<KafkaRow> {
 
   async open(context: SourceContext): Promise<void> {
     this.context = context;
-    this.client = kafkajsClient(this.config.client);
+    this.client = createKafkajsClient(this.config.client);
     this.lastTriggerMillis = 0;
     this.availableNowEnd = undefined;
     this.availableNowPrepared = false;
