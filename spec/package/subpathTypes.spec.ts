@@ -21,8 +21,9 @@ const code = [
   ...Object.entries(ENTRIES).map(([spec, name], i) => `import { ${name} as e${i} } from '${spec}';`),
   `const loaded: Array<[string, unknown]> = [${Object.keys(ENTRIES).map((s, i) => `['${s}', e${i}]`).join(', ')}];`,
   `// A wrong use of a typed export must fail, so the types are real, not any.`,
-  `// @ts-expect-error rateMicroBatch takes an options object`,
-  `e2(42);`,
+  `export const wrongUse = () =>`,
+  `  // @ts-expect-error rateMicroBatch takes an options object`,
+  `  e2(42);`,
   `for (const [spec, value] of loaded) if (typeof value !== 'function') throw new Error(spec + ' did not load');`,
   `console.log('loaded ' + loaded.length);`,
 ].join('\n');
