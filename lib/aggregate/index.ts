@@ -17,7 +17,7 @@ export { collectList, collect_list } from './collectList';
 export { collectSet, collect_set } from './collectSet';
 export { approxCountDistinct, approx_count_distinct } from './approxCountDistinct';
 export { DISTINCT_AGGREGATION_NOT_SUPPORTED_MESSAGE } from './countDistinct';
-export { compareValues } from './compareValues';
+export { compareValues } from '../values/compare';
 export { canonicalKey } from './canonicalKey';
 export { aggregateRows } from './aggregateRows';
 export { HyperLogLogPlusPlus, hllPrecision, HLL_MIN_PRECISION_MESSAGE, HLL_MAX_PRECISION } from './hll/HyperLogLogPlusPlus';

@@ -6,7 +6,7 @@
  */
 import type { AggregateFunction, Column } from './AggregateFunction';
 import { columnAccessor, columnDisplayName } from './AggregateFunction';
-import { compareValues } from './compareValues';
+import { compareValues } from '../values/compare';
 
 /**
  * The maximum of the non-null values of a column (numbers, strings, booleans, Dates, bigints, Uint8Arrays), null
