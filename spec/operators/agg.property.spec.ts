@@ -9,41 +9,35 @@
 import fc from 'fast-check';
 import { aggregate as A, agg, groupByKey, window, withWatermark } from '../../operators';
 import { aggregateRows } from '../../lib/aggregate';
-import { OperatorHarness } from '../../lib/testing';
+import { OperatorHarness, batchedEvents, keyedEvents } from '../../lib/testing';
 import type { Row } from '../../lib/contracts';
 
 const numRuns = Number(process.env.WEIR_PROPERTY_RUNS ?? 50);
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 
-/** Rows of three words over two minutes; with `negativeZero`, -0 among the values (see property c). */
+/**
+ * Rows of three words over two minutes, in any order (the kit's keyed events, unbounded lateness); with
+ * `negativeZero`, -0 among the values (see property c).
+ */
 const rowsArbOf = (negativeZero: boolean) =>
-  fc
-    .array(
-      fc.record({
-        word: fc.constantFrom('a', 'b', 'c'),
-        s: fc.integer({ min: 0, max: 120 }),
-        v: fc.option(negativeZero ? fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constant(-0)) : fc.integer({ min: -5, max: 5 }), { nil: null }),
-        o: fc.option(fc.oneof(fc.record({ x: fc.integer({ min: 0, max: 3 }) }), fc.constant(negativeZero ? -0 : 0)), { nil: null }),
-      }),
-      { maxLength: 40 },
-    )
-    .map((rs) => rs.map((r) => ({ word: r.word, ts: new Date(T0 + r.s * 1000), v: r.v, o: r.o })));
-const rowsArb = rowsArbOf(false);
+  keyedEvents({
+    keys: ['a', 'b', 'c'],
+    keyColumn: 'word',
+    startMs: T0,
+    spanMs: 120_000,
+    lateness: 'unbounded',
+    maxLength: 40,
+    payload: fc.record({
+      v: fc.option(negativeZero ? fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constant(-0)) : fc.integer({ min: -5, max: 5 }), { nil: null }),
+      o: fc.option(fc.oneof(fc.record({ x: fc.integer({ min: 0, max: 3 }) }), fc.constant(negativeZero ? -0 : 0)), { nil: null }),
+    }),
+  });
+/** The rows and a cutting of them into (at most 7) micro-batches. */
+const batchedArbOf = (negativeZero: boolean) => batchedEvents<Row>(rowsArbOf(negativeZero), { maxBatches: 7 });
+const batchedArb = batchedArbOf(false);
 // State values read back as the codec decodes them (-0 as 0, documented in lib/state/valueCodec): values kept
 // decoded between batches must read the same, so a restarted run equals the uninterrupted one (property c).
-const rowsWithNegativeZeroArb = rowsArbOf(true);
-
-/** Cuts `rows` into consecutive batches at the given positions. */
-function cut<T>(rows: T[], cuts: number[]): T[][] {
-  const points = [...new Set(cuts.map((c) => c % (rows.length + 1)))].sort((a, b) => a - b);
-  const out: T[][] = [];
-  let prev = 0;
-  for (const p of [...points, rows.length]) {
-    out.push(rows.slice(prev, p));
-    prev = p;
-  }
-  return out;
-}
+const batchedWithNegativeZeroArb = batchedArbOf(true);
 
 const key = (r: Row): string => JSON.stringify([(r.window as { start: Date }).start.getTime(), r.word]);
 // Buffers of several shapes (numbers, nullable numbers, arrays, { value, set } objects): the operator keeps them
@@ -63,11 +57,11 @@ function batchOracle(rows: Row[]): Map<string, Row> {
 describe('streaming aggregation properties', () => {
   it('(a) complete and update mode are split invariant and equal the batch computation', () => {
     fc.assert(
-      fc.property(rowsArb, fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom('complete', 'update'), (rows, cuts, mode) => {
+      fc.property(batchedArb, fc.constantFrom('complete', 'update'), ({ events: rows, batches }, mode) => {
         // A delay longer than the input's time span: no row is ever late, no window evicted.
         const h = new OperatorHarness(ops('1 hour'), { outputMode: mode as 'complete' | 'update' });
         const result = new Map<string, Row>();
-        for (const batch of cut(rows, cuts)) {
+        for (const batch of batches) {
           const out = h.processBatch(batch);
           if (mode === 'complete') result.clear();
           for (const r of out) result.set(key(r), r);
@@ -81,7 +75,7 @@ describe('streaming aggregation properties', () => {
 
   it('(b) append emits every window exactly once and never before end <= watermark', () => {
     fc.assert(
-      fc.property(rowsArb, fc.array(fc.nat(), { maxLength: 6 }), (rows, cuts) => {
+      fc.property(batchedArb, ({ batches }) => {
         const h = new OperatorHarness(ops('5 seconds'), { outputMode: 'append' });
         const emitted = new Map<string, number>();
         const accepted: Row[] = [];
@@ -99,7 +93,7 @@ describe('streaming aggregation properties', () => {
           }
           previousWatermark = watermark;
         };
-        for (const batch of cut(rows, cuts)) {
+        for (const batch of batches) {
           runBatch(batch);
           while (h.needsNoDataBatch()) runBatch([]);
         }
@@ -118,12 +112,10 @@ describe('streaming aggregation properties', () => {
   it('(c) a restart from a snapshot at any batch boundary gives the uninterrupted output', () => {
     fc.assert(
       fc.property(
-        rowsWithNegativeZeroArb,
-        fc.array(fc.nat(), { maxLength: 6 }),
+        batchedWithNegativeZeroArb,
         fc.nat(),
         fc.constantFrom('append', 'update', 'complete'),
-        (rows, cuts, at, mode) => {
-          const batches = cut(rows, cuts);
+        ({ batches }, at, mode) => {
           const options = { outputMode: mode as 'append' | 'update' | 'complete' };
           const run = (h: OperatorHarness, bs: Row[][]) => bs.map((b) => [h.processBatch(b), h.advanceWatermark()]);
           const uninterrupted = run(new OperatorHarness(ops('5 seconds'), options), batches);
