@@ -36,8 +36,8 @@ import { literalOf, sqlTypes, parseTypeText, castLiteralText, type DataType } fr
 /** Deepest nesting the parser accepts. */
 export const MAX_DEPTH = 500;
 
-/** Words that end an expression: they are never taken as an alias without AS. */
-const NOT_AN_ALIAS = new Set([
+/** Words that end an expression: they are never taken as an alias without AS (nor as a table alias by `parseSelect`). */
+export const NOT_AN_ALIAS: ReadonlySet<string> = new Set([
   'AND', 'OR', 'NOT', 'IS', 'IN', 'BETWEEN', 'LIKE', 'ILIKE', 'RLIKE', 'REGEXP', 'AS', 'WHEN', 'THEN', 'ELSE', 'END',
   'FROM', 'FOR', 'ESCAPE', 'DIV', 'ASC', 'DESC', 'NULLS', 'OVER', 'FILTER', 'IGNORE', 'RESPECT', 'WITHIN', 'COLLATE',
   'LIMIT', 'ORDER', 'GROUP', 'BY', 'HAVING', 'WHERE', 'UNION', 'EXCEPT', 'INTERSECT', 'MINUS', 'JOIN', 'ON', 'USING',
@@ -1019,7 +1019,8 @@ export function parseSortOrder(text: string): Expr {
   return e;
 }
 
-function emptyStatement(text: string): Error {
+/** Spark's `[PARSE_EMPTY_STATEMENT]` for a text without tokens. */
+export function emptyStatement(text: string): Error {
   return exprError(ExprErrorCodes.PARSE_ERROR, '[PARSE_EMPTY_STATEMENT] Syntax error, unexpected empty statement. SQLSTATE: 42617', {
     position: 0,
     text,
