@@ -51,6 +51,10 @@ export const ErrorCodes = {
   UNRESOLVED_ROUTINE: 'UNRESOLVED_ROUTINE',
   /** An expression's argument types do not fit (Spark's DATATYPE_MISMATCH). */
   DATATYPE_MISMATCH: 'DATATYPE_MISMATCH',
+  /** A column name matches several input columns (Spark's AMBIGUOUS_REFERENCE). */
+  AMBIGUOUS_REFERENCE: 'AMBIGUOUS_REFERENCE',
+  /** A function got the wrong number of arguments (Spark's WRONG_NUM_ARGS). */
+  WRONG_NUM_ARGS: 'WRONG_NUM_ARGS',
   /** `format(name)` names no source or sink weir has (Spark's DATA_SOURCE_NOT_FOUND). */
   DATA_SOURCE_NOT_FOUND: 'DATA_SOURCE_NOT_FOUND',
   /** A required option of a source or sink is missing. */

@@ -6,7 +6,7 @@
  * and `parse(format(ms)) === ms` for every instant the pattern's precision can hold.
  */
 import { ErrorCodes, WeirError } from '../errors';
-import { compilePattern, formatDatetime, parseDatetime } from '../sql/expr/datetime';
+import { compilePattern, formatDatetime, parseDatetime } from '../values/datetimePattern';
 
 /** Spark's default for writing timestamps in JSON and CSV. */
 export const DEFAULT_TIMESTAMP_WRITE_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";

@@ -1,41 +1,21 @@
 /**
- * The error codes of the expression layer, to be merged into `lib/errors.ts`'s closed catalogue.
+ * How the expression layer raises errors.
  *
- * Invariant: every error the expression layer raises is a `WeirError` whose `code` is one of `ExprErrorCodes`
- * or an existing catalogue code (`INVALID_ARGUMENT`, `UNSUPPORTED_OPERATION`), and whose message starts with the
- * Spark error class in brackets (`[PARSE_SYNTAX_ERROR] ...`) where Spark has one. Context (position, column
- * name, function name) is on `error.context`, never only in the message.
+ * Invariant: every error the expression layer raises is a `WeirError` with a code of `lib/errors.ts`'s closed
+ * catalogue (`PARSE_ERROR`, `UNRESOLVED_COLUMN`, `AMBIGUOUS_REFERENCE`, `UNRESOLVED_ROUTINE`, `WRONG_NUM_ARGS`,
+ * `DATATYPE_MISMATCH`, `INVALID_ARGUMENT`, `UNSUPPORTED_OPERATION`, ...), and whose message starts with the Spark
+ * error class in brackets (`[PARSE_SYNTAX_ERROR] ...`) where Spark has one. Context (position, column name,
+ * function name) is on `error.context`, never only in the message.
  */
-import { WeirError, type ErrorCode, type WeirErrorContext } from '../../errors';
+import { ErrorCodes, WeirError, type ErrorCode, type WeirErrorContext } from '../../errors';
 
-/** Codes this layer needs beyond `ErrorCodes` (until they are merged into `lib/errors.ts`). */
-export const ExprErrorCodes = {
-  /** A SQL expression or data type string does not parse (Spark's `ParseException`, `PARSE_SYNTAX_ERROR`). */
-  PARSE_ERROR: 'PARSE_ERROR',
-  /** A column name does not resolve against the input schema (Spark's `UNRESOLVED_COLUMN`). */
-  UNRESOLVED_COLUMN: 'UNRESOLVED_COLUMN',
-  /** A column name matches several input columns (Spark's `AMBIGUOUS_REFERENCE`). */
-  AMBIGUOUS_REFERENCE: 'AMBIGUOUS_REFERENCE',
-  /** A function name is not a known function (Spark's `UNRESOLVED_ROUTINE`). */
-  UNRESOLVED_ROUTINE: 'UNRESOLVED_ROUTINE',
-  /** A function got the wrong number of arguments (Spark's `WRONG_NUM_ARGS`). */
-  WRONG_NUM_ARGS: 'WRONG_NUM_ARGS',
-  /** Argument or operand types do not fit the operator or function (Spark's `DATATYPE_MISMATCH`). */
-  DATATYPE_MISMATCH: 'DATATYPE_MISMATCH',
-} as const;
+/** The expression layer's codes: the catalogue's (kept as a name for the layer's existing imports). */
+export const ExprErrorCodes = ErrorCodes;
 
-/** One of the expression layer's own codes. */
-export type ExprErrorCode = (typeof ExprErrorCodes)[keyof typeof ExprErrorCodes];
-
-/**
- * A `WeirError` with one of this layer's codes or a catalogue code. The cast is the only place that knows the
- * expression codes are not in the catalogue yet; it goes away when they are merged.
- */
-export function exprError(
-  code: ExprErrorCode | ErrorCode,
-  message: string,
-  context: WeirErrorContext = {},
-  cause?: unknown,
-): WeirError {
-  return new WeirError(code as ErrorCode, message, cause === undefined ? { context } : { context, cause });
+/** A `WeirError` with a catalogue code, its context and an optional cause. */
+export function exprError(code: ErrorCode, message: string, context: WeirErrorContext = {}, cause?: unknown): WeirError {
+  return new WeirError(code, message, cause === undefined ? { context } : { context, cause });
 }
+
+/** A code the expression layer raises: any catalogue code. */
+export type ExprErrorCode = ErrorCode;

@@ -54,7 +54,7 @@ import {
   valuesEqual,
   wrapIntegral,
 } from './values';
-import { formatDatetime, parseDatetime, startOfDay } from './datetime';
+import { formatDatetime, parseDatetime, startOfDay } from '../../values/datetimePattern';
 import { fromJson, toJson } from './json';
 import { outputName, prettySql } from './outputName';
 import { dataTypeFromJson, parseDataType, toSchema, DecimalType } from '../types';

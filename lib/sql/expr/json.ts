@@ -26,7 +26,7 @@ import {
   isTimestamp,
   sqlTypes,
 } from './typeSupport';
-import { parseDatetime } from './datetime';
+import { parseDatetime } from '../../values/datetimePattern';
 import { roundHalfUp } from './values';
 
 /** Marks a JSON value that does not fit its type (the field becomes null). */

@@ -7,7 +7,7 @@
  * Feb 30 fail) and a failure is null (non-ANSI), never a guess; an unknown pattern letter is an INVALID_ARGUMENT
  * with Spark's message.
  */
-import { exprError } from './errorCodes';
+import { ErrorCodes, WeirError } from '../errors';
 
 type Field =
   | { kind: 'literal'; text: string }
@@ -57,10 +57,10 @@ export function compilePattern(pattern: string): Field[] {
 
 function patternError(pattern: string, letter?: string): Error {
   const detail = letter === undefined ? 'unclosed quote' : `Illegal pattern character '${letter}'`;
-  return exprError(
-    'INVALID_ARGUMENT',
+  return new WeirError(
+    ErrorCodes.INVALID_ARGUMENT,
     `[INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER] Unrecognized datetime pattern: ${pattern}. ${detail}. SQLSTATE: 22007`,
-    { pattern },
+    { context: { pattern } },
   );
 }
 

@@ -1,0 +1,63 @@
+/**
+ * weir's layers: which folder a product file belongs to and which layers it may import. Arrows point down; a layer
+ * may always import itself. docs/ARCHITECTURE.md explains each layer; `npm run lint:imports` enforces this table
+ * (type-only imports included: a type is an arrow too) and that no runtime import cycle exists.
+ */
+export interface Layer {
+  readonly name: string;
+  /** Path prefixes (files or folders ending in `/`); the longest matching prefix of any layer wins. */
+  readonly paths: readonly string[];
+  readonly mayImport: readonly string[];
+}
+
+export const LAYERS: readonly Layer[] = [
+  { name: 'core', paths: ['lib/contracts.ts', 'lib/errors.ts', 'lib/time/', 'lib/util/'], mayImport: [] },
+  { name: 'values', paths: ['lib/values/', 'lib/sql/types/'], mayImport: ['core'] },
+  { name: 'aggregate', paths: ['lib/aggregate/'], mayImport: ['core', 'values'] },
+  { name: 'window', paths: ['lib/window/'], mayImport: ['core', 'values'] },
+  { name: 'checkpoint', paths: ['lib/checkpoint/'], mayImport: ['core'] },
+  { name: 'state', paths: ['lib/state/'], mayImport: ['core', 'values'] },
+  { name: 'expr', paths: ['lib/sql/expr/'], mayImport: ['core', 'values', 'aggregate', 'window'] },
+  { name: 'formats', paths: ['lib/formats/'], mayImport: ['core', 'values', 'checkpoint'] },
+  { name: 'plan', paths: ['lib/plan/'], mayImport: ['core', 'values'] },
+  {
+    name: 'operators',
+    paths: ['operators/', 'lib/join/', 'lib/dedup/', 'lib/groupState/'],
+    mayImport: ['core', 'values', 'aggregate', 'window', 'state', 'expr', 'plan'],
+  },
+  { name: 'engine', paths: ['lib/engine/'], mayImport: ['core', 'values', 'checkpoint', 'state', 'plan'] },
+  { name: 'query', paths: ['lib/query/'], mayImport: ['core', 'values', 'checkpoint', 'state', 'plan', 'engine', 'operators'] },
+  {
+    name: 'connectors',
+    paths: ['sources/', 'sinks/', 'lib/kafka/'],
+    mayImport: ['core', 'values', 'checkpoint', 'state', 'formats', 'plan'],
+  },
+  { name: 'functions', paths: ['lib/sql/functions/'], mayImport: ['core', 'values', 'expr', 'aggregate', 'window'] },
+  {
+    name: 'dataframe',
+    paths: ['lib/sql/dataframe/'],
+    mayImport: ['core', 'values', 'aggregate', 'window', 'checkpoint', 'state', 'expr', 'formats', 'plan', 'operators', 'engine', 'query', 'connectors', 'functions'],
+  },
+  {
+    name: 'testing',
+    paths: ['lib/testing/'],
+    mayImport: ['core', 'values', 'aggregate', 'window', 'checkpoint', 'state', 'expr', 'plan', 'operators', 'engine', 'query', 'connectors', 'functions', 'dataframe'],
+  },
+  {
+    name: 'entry',
+    paths: ['index.ts'],
+    mayImport: ['core', 'values', 'aggregate', 'window', 'checkpoint', 'state', 'expr', 'formats', 'plan', 'operators', 'engine', 'query', 'connectors', 'functions', 'dataframe', 'testing'],
+  },
+];
+
+/** The layer of a product file, or undefined for a file no layer claims (an error of its own). */
+export function layerOf(file: string, layers: readonly Layer[] = LAYERS): Layer | undefined {
+  let best: { layer: Layer; length: number } | undefined;
+  for (const layer of layers) {
+    for (const p of layer.paths) {
+      const match = p.endsWith('/') ? file.startsWith(p) : file === p;
+      if (match && (!best || p.length > best.length)) best = { layer, length: p.length };
+    }
+  }
+  return best?.layer;
+}
