@@ -8,8 +8,8 @@
 import type { JsonValue } from '../../contracts';
 import { ErrorCodes, WeirError } from '../../errors';
 import { DataType } from './DataType';
-import { dataTypeFromJson } from './dataTypeFromJson';
-import { parseDataType, parseSchemaDDL } from './parseDataType';
+import { parseDataTypeWith, parseSchemaWith } from './ddlParser';
+import { dataTypeFromJsonWith } from './jsonTypeReader';
 import { StructField } from './StructField';
 
 /** Spark's `spark.sql.debug.maxToStringFields` default: `simpleString` elides fields past this many. */
@@ -53,12 +53,12 @@ export class StructType extends DataType implements Iterable<StructField> {
    * `'a: int, b: string'` and `'struct<a:int,b:string>'` as PySpark's schema strings do.
    */
   static fromDDL(ddl: string): StructType {
-    return parseSchemaDDL(ddl);
+    return parseSchemaWith(ddl, makeStruct) as StructType;
   }
 
   /** Reads Spark's JSON form of a struct, as text or as the parsed object (PySpark's `StructType.fromJson`). */
   static fromJson(json: string | JsonValue): StructType {
-    const t = dataTypeFromJson(json);
+    const t = dataTypeFromJsonWith(json, makeStruct);
     if (!(t instanceof StructType)) {
       throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `Expected a struct type in JSON, got ${t.simpleString()}.`);
     }
@@ -105,7 +105,7 @@ export class StructType extends DataType implements Iterable<StructField> {
         context: { field: nameOrField },
       });
     }
-    const type = typeof dataType === 'string' ? parseDataType(dataType) : dataType;
+    const type = typeof dataType === 'string' ? parseDataTypeWith(dataType, makeStruct) : dataType;
     const meta = typeof metadata === 'string' ? { comment: metadata } : metadata;
     return new StructType([...this.fields, new StructField(nameOrField, type, nullable, meta)]);
   }
@@ -227,4 +227,8 @@ export class StructType extends DataType implements Iterable<StructField> {
   override buildFormattedString(prefix: string, out: string[], maxDepth: number): void {
     for (const f of this.fields) f.buildFormattedString(prefix, out, maxDepth);
   }
+}
+
+function makeStruct(fields: StructField[]): StructType {
+  return new StructType(fields);
 }
