@@ -29,8 +29,9 @@ for t in "${tarballs[@]}"; do
   dirs+=("$d"); i=$((i + 1))
 done
 cat > "$work/probe.js" <<'JS'
+const target = require.resolve(process.argv[2], { paths: [process.cwd()] });
 const t0 = process.hrtime.bigint();
-require(process.argv[2]);
+require(target);
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 const files = Object.keys(require.cache);
 console.log(JSON.stringify({ ms, files: files.length, kafkajs: files.some((f) => f.includes('/kafkajs/')), level: files.some((f) => f.includes('/classic-level/')) }));
