@@ -30,6 +30,7 @@ import { keyId, readTimePrefix, sessionKey, sessionKeyPrefix, stateKey, timePref
 import { SESSION_WINDOW_COLUMN } from './sessionWindow';
 import { prefixUpperBound } from '../lib/state/keyEncoding';
 import { rememberEncoding } from '../lib/state/valueCodec';
+import { APPEND_WITHOUT_WATERMARK, GLOBAL_SESSION_WINDOW, UPDATE_WITH_SESSION_WINDOW } from '../lib/plan/analysisMessages';
 
 /** Output column name → aggregate function. */
 export type AggregateSpec = Readonly<Record<string, AggregateFunction<any, any, any>>>;
@@ -44,14 +45,7 @@ interface StoredGroup {
   readonly e?: number;
 }
 
-/** Spark's message for append mode without a watermark on the grouping keys. */
-export const APPEND_WITHOUT_WATERMARK =
-  'Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark';
-/** Spark's message for update mode with session windows. */
-export const UPDATE_WITH_SESSION_WINDOW =
-  'Update output mode not supported for session window on streaming DataFrames/DataSets';
-/** Spark's message for a session window without other grouping keys. */
-export const GLOBAL_SESSION_WINDOW = 'Global aggregation with session window in streaming query is not supported';
+export { APPEND_WITHOUT_WATERMARK, GLOBAL_SESSION_WINDOW, UPDATE_WITH_SESSION_WINDOW };
 
 function unsupported(message: string, context: Record<string, unknown>): WeirError {
   return new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, message, { context });

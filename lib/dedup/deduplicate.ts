@@ -16,12 +16,7 @@ import { toEpochMs } from '../window/TimeWindow';
 import { keyId, stateKey } from '../../operators/internal/groupKey';
 import { then } from '../../operators/internal/maybe';
 
-/** Spark's message for dropDuplicatesWithinWatermark on a stream without a watermark. */
-export const WITHIN_WATERMARK_WITHOUT_WATERMARK =
-  'dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark';
-/** Spark's message for dropDuplicatesWithinWatermark on a batch DataFrame. */
-export const WITHIN_WATERMARK_ON_BATCH =
-  'dropDuplicatesWithinWatermark is not supported with batch DataFrames/DataSets';
+export { WITHIN_WATERMARK_ON_BATCH, WITHIN_WATERMARK_WITHOUT_WATERMARK } from '../plan/analysisMessages';
 
 /** Event time of a value for late checks and eviction: a window struct's end, or the timestamp itself. */
 export function eventTimeOf(value: unknown): number | null {

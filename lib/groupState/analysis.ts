@@ -9,7 +9,7 @@ import type { OperatorFunction } from 'rxjs';
 import type { OutputMode } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
 import type { AnalysisState } from '../../operators/describeOperator';
-import { CORRECTNESS_ISSUE } from '../query/startQuery';
+import { CORRECTNESS_ISSUE, EVENT_TIME_TIMEOUT_WITHOUT_WATERMARK } from '../plan/analysisMessages';
 import type { GroupStateTimeout } from './GroupState';
 
 const DECLARATION = Symbol.for('weir.groupsWithState');
@@ -38,10 +38,7 @@ export function modeName(mode: OutputMode): string {
   return mode.charAt(0).toUpperCase() + mode.slice(1);
 }
 
-/** Spark's message for event-time timeout without a watermark. */
-export const EVENT_TIME_TIMEOUT_WITHOUT_WATERMARK =
-  "Watermark must be specified in the query using '[Dataset/DataFrame].withWatermark()' for using event-time timeout in a " +
-  '[map|flatMap]GroupsWithState. Event-time timeout not supported without watermark.';
+export { EVENT_TIME_TIMEOUT_WITHOUT_WATERMARK };
 
 function unsupported(message: string, outputMode: OutputMode): WeirError {
   return new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, message, { context: { outputMode } });
