@@ -29,7 +29,7 @@ export const LAYERS: readonly Layer[] = [
   { name: 'query', paths: ['lib/query/'], mayImport: ['core', 'values', 'checkpoint', 'state', 'plan', 'engine', 'operators'] },
   {
     name: 'connectors',
-    paths: ['sources/', 'sinks/', 'lib/kafka/'],
+    paths: ['sources/', 'sinks/', 'lib/kafka/', 'connectors/'],
     mayImport: ['core', 'values', 'checkpoint', 'state', 'formats', 'plan'],
   },
   { name: 'functions', paths: ['lib/sql/functions/'], mayImport: ['core', 'values', 'expr', 'aggregate', 'window'] },
