@@ -13,6 +13,7 @@
  *   or not it can evict.
  */
 import { concatMap, type OperatorFunction } from 'rxjs';
+import type { PassesRows } from './rowEffects';
 import type { MicroBatch, Row } from '../lib/contracts';
 import { checkColumns, deduplicateRows, plainKey, dedupMetrics, type DedupCounts } from '../lib/dedup/deduplicate';
 import { stateKey, timePrefix } from './internal/groupKey';
@@ -50,7 +51,7 @@ export function dedupAnalysis(stateful: (state: AnalysisState) => boolean) {
  * pipeline: [withWatermark('ts', '10 minutes'), dropDuplicates('id', 'ts')]   // state evicted by the watermark
  * pipeline: [dropDuplicates('id')]                                          // state kept forever
  */
-export function dropDuplicates<T extends Row>(...columns: string[]): OperatorFunction<MicroBatch<T>, MicroBatch<T>> {
+export function dropDuplicates<T extends Row>(...columns: string[]): OperatorFunction<MicroBatch<T>, MicroBatch<T>> & PassesRows {
   const keys = columns.length === 0 ? undefined : [...columns];
   checkColumns('dropDuplicates', keys);
   return describeOperator(
@@ -61,7 +62,7 @@ export function dropDuplicates<T extends Row>(...columns: string[]): OperatorFun
 }
 
 /** `distinct()`: `dropDuplicates()` over every column. */
-export function distinct<T extends Row>(): OperatorFunction<MicroBatch<T>, MicroBatch<T>> {
+export function distinct<T extends Row>(): OperatorFunction<MicroBatch<T>, MicroBatch<T>> & PassesRows {
   return dropDuplicates<T>();
 }
 

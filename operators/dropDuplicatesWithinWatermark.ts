@@ -11,6 +11,7 @@
  * - Eviction scans the state (as Spark does): one entry per key, so numRowsTotal matches Spark's.
  */
 import { concatMap, type OperatorFunction } from 'rxjs';
+import type { PassesRows } from './rowEffects';
 import type { BatchMetadata, MicroBatch, Row } from '../lib/contracts';
 import { ErrorCodes, WeirError } from '../lib/errors';
 import { WITHIN_WATERMARK_WITHOUT_WATERMARK, checkColumns, deduplicateRows, plainKey, dedupMetrics, type DedupCounts } from '../lib/dedup/deduplicate';
@@ -49,7 +50,7 @@ function requireDelay(metadata: BatchMetadata | undefined, context: Record<strin
  * @example
  * pipeline: [withWatermark('ts', '1 hour'), dropDuplicatesWithinWatermark('eventId')]
  */
-export function dropDuplicatesWithinWatermark<T extends Row>(...columns: string[]): OperatorFunction<MicroBatch<T>, MicroBatch<T>> {
+export function dropDuplicatesWithinWatermark<T extends Row>(...columns: string[]): OperatorFunction<MicroBatch<T>, MicroBatch<T>> & PassesRows {
   const keys = columns.length === 0 ? undefined : [...columns];
   checkColumns('dropDuplicatesWithinWatermark', keys);
   return describeOperator(

@@ -8,6 +8,7 @@ import { map, type OperatorFunction } from 'rxjs';
 import type { MicroBatch, Row } from '../lib/contracts';
 import { ErrorCodes, WeirError } from '../lib/errors';
 import { describeOperator } from './describeOperator';
+import type { PassesRows } from './rowEffects';
 import { withChanges } from './internal/lazyRows';
 
 /**
@@ -19,7 +20,7 @@ import { withChanges } from './internal/lazyRows';
  */
 export function groupByKey<T extends Row>(
   ...keys: [(row: T) => Row] | string[]
-): OperatorFunction<MicroBatch<T>, MicroBatch<T>> {
+): OperatorFunction<MicroBatch<T>, MicroBatch<T>> & PassesRows {
   const keyFn = typeof keys[0] === 'function' ? (keys[0] as (row: Row) => Row) : undefined;
   const columns = keyFn ? [] : (keys as string[]);
   if (!keyFn && columns.some((c) => typeof c !== 'string' || c.length === 0)) {

@@ -8,6 +8,7 @@
  * rejected at start with Spark's message (see the DataFrame planner).
  */
 import { concatMap, type OperatorFunction } from 'rxjs';
+import type { PassesRows } from './rowEffects';
 import type { MicroBatch, Row } from '../lib/contracts';
 import { ErrorCodes, WeirError } from '../lib/errors';
 import { describeOperator, passThrough } from './describeOperator';
@@ -23,7 +24,7 @@ const EMITTED = Uint8Array.of(0);
  * @example
  * pipeline: [rows(filter((r) => r.level === 'ERROR')), limit(100)]   // the first 100 errors, once
  */
-export function limit<T extends Row>(n: number): OperatorFunction<MicroBatch<T>, MicroBatch<T>> {
+export function limit<T extends Row>(n: number): OperatorFunction<MicroBatch<T>, MicroBatch<T>> & PassesRows {
   if (!Number.isSafeInteger(n) || n < 0) {
     throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `The limit expression must be equal to or greater than 0, but got ${n}`, {
       context: { limit: n },

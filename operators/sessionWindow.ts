@@ -12,6 +12,7 @@ import { ErrorCodes, WeirError } from '../lib/errors';
 import { intervalToDelayMs, parseInterval } from '../lib/util/interval';
 import { toEpochMs } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
+import type { AddsColumns } from './rowEffects';
 import { windowMetadata } from './window';
 
 /** A gap: a duration (`'5 minutes'`, ms) or a function of the row returning one (dynamic gap). */
@@ -41,7 +42,7 @@ export const SESSION_WINDOW_COLUMN = 'session_window';
 export function sessionWindow<T extends Row>(
   column: string,
   gap: SessionGap<T>,
-): OperatorFunction<MicroBatch<T>, MicroBatch<T & { session_window: { start: Date; end: Date } }>> {
+): OperatorFunction<MicroBatch<T>, MicroBatch<T & { session_window: { start: Date; end: Date } }>> & AddsColumns<{ session_window: { start: Date; end: Date } }> {
   const staticGap = typeof gap === 'function' ? undefined : gapMs(gap);
   if (staticGap !== undefined && staticGap !== null && staticGap <= 0) {
     throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `The session window gap (${String(gap)}) must be greater than 0.`, {

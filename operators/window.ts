@@ -11,6 +11,7 @@ import { map, type OperatorFunction } from 'rxjs';
 import type { BatchMetadata, MicroBatch, Row } from '../lib/contracts';
 import { timeWindowSpec, toEpochMs, windowStartsFor } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
+import type { AddsColumns } from './rowEffects';
 import { AppendedColumn, ExtendedColumnReader, extendedPlan, forEachRowExtended, withLazyRows } from './internal/lazyRows';
 
 /** The window column becomes the event-time column when the time column was it. */
@@ -64,13 +65,13 @@ export interface WindowOptions {
  * @example
  * pipeline: [withWatermark('ts', '10 seconds'), window('ts', '10 seconds', '5 seconds'), groupByKey('window'), count()]
  */
-export function window<T extends Row>(
+export function window<T extends Row, As extends string = 'window'>(
   column: string,
   windowDuration: string | number,
   slideDuration?: string | number | null,
   startTime?: string | number | null,
-  options: WindowOptions = {},
-): OperatorFunction<MicroBatch<T>, MicroBatch<T & { window: { start: Date; end: Date } }>> {
+  options: WindowOptions & { readonly as?: As } = {},
+): OperatorFunction<MicroBatch<T>, MicroBatch<T & Record<As, { start: Date; end: Date }>>> & AddsColumns<Record<As, { start: Date; end: Date }>> {
   const { as = 'window' } = options;
   const spec = timeWindowSpec(windowDuration, slideDuration, startTime);
   const tumbling = spec.windowMs === spec.slideMs;
@@ -112,7 +113,7 @@ export function window<T extends Row>(
           }
         });
       });
-      return withLazyRows<T & { window: { start: Date; end: Date } }>(
+      return withLazyRows<T & Record<As, { start: Date; end: Date }>>(
         batch,
         { metadata: windowMetadata(batch.metadata, column, as) },
         plan,

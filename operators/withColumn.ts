@@ -12,6 +12,7 @@
 import { map, type OperatorFunction } from 'rxjs';
 import type { BatchMetadata, MicroBatch, Row } from '../lib/contracts';
 import { describeOperator } from './describeOperator';
+import type { AddsColumns } from './rowEffects';
 import { AppendedColumn, extendRow, extendedPlan, forEachRowExtended, withLazyRows } from './internal/lazyRows';
 
 function metadataAfter(metadata: BatchMetadata | undefined, name: string): BatchMetadata {
@@ -30,11 +31,11 @@ function metadataAfter(metadata: BatchMetadata | undefined, name: string): Batch
 export function withColumn<T extends Row, K extends string, V>(
   name: K,
   fn: (row: T) => V,
-): OperatorFunction<MicroBatch<T>, MicroBatch<Omit<T, K> & Record<K, V>>> {
+): OperatorFunction<MicroBatch<T>, MicroBatch<Omit<T, K> & Record<K, V>>> & AddsColumns<Record<K, V>> {
   return withColumnsOf(`Project [*, ${name}]`, [name], () => [fn as (row: Row) => unknown]) as OperatorFunction<
     MicroBatch<T>,
     MicroBatch<Omit<T, K> & Record<K, V>>
-  >;
+  > & AddsColumns<Record<K, V>>;
 }
 
 /**

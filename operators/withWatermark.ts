@@ -12,6 +12,7 @@ import { ErrorCodes, WeirError } from '../lib/errors';
 import { intervalToDelayMs, parseInterval } from '../lib/util/interval';
 import { toEpochMs } from '../lib/window/TimeWindow';
 import { describeOperator } from './describeOperator';
+import type { PassesRows } from './rowEffects';
 import { ExtendedColumnReader, extendedPlan, forEachRowExtended, type RowsPlan, withLazyRows } from './internal/lazyRows';
 
 /** Parses a watermark delay the way Spark does (months count 31 days); rejects negative delays. */
@@ -107,7 +108,7 @@ function statsWhileVisited(batch: MicroBatch<unknown>, column: string): { plan: 
 export function withWatermark<T extends Row>(
   column: string,
   delay: string | number,
-): OperatorFunction<MicroBatch<T>, MicroBatch<T>> {
+): OperatorFunction<MicroBatch<T>, MicroBatch<T>> & PassesRows {
   const delayMs = parseWatermarkDelay(delay);
   return describeOperator(
     `EventTimeWatermark ${column}, ${typeof delay === 'number' ? `${delay} ms` : delay}`,

@@ -6,6 +6,7 @@
  * active again; `stop()` lets the batch in flight finish, so the checkpoint it leaves restarts correctly.
  */
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import type { Clock, OutputMode, Row, Sink, StateStoreProvider } from '../contracts';
 import { ErrorCodes, StreamingQueryException, WeirError, isWeirError } from '../errors';
 import { Checkpoint } from '../checkpoint/Checkpoint';
@@ -24,7 +25,13 @@ export interface QueryStartOptions {
   readonly outputMode: OutputMode;
   readonly trigger: Trigger;
   readonly checkpointLocation: string;
-  /** Delete the checkpoint folder when the query stops without error (temp checkpoints). */
+  /**
+   * Delete the checkpoint folder when the run ends (a temporary checkpoint): after a stop and also after a
+   * failure. Spark deletes a temporary checkpoint only when the query ended without error unless
+   * `spark.sql.streaming.forceDeleteTempCheckpointLocation` is true; weir always does, as with that conf: the
+   * folder's name is random and known only to this run, so nothing restarts from it, and a failed query in a test
+   * or a long-lived process would otherwise leave a folder behind each time.
+   */
   readonly deleteCheckpointOnStop: boolean;
   readonly queryName: string | null;
   readonly clock: Clock;
@@ -163,9 +170,13 @@ export class StreamingQuery {
         batchId,
         cause: failure,
       });
-    } else if (this.options.deleteCheckpointOnStop) {
-      const { rm } = await import('node:fs/promises');
-      await rm(this.options.checkpointLocation, { recursive: true, force: true });
+    }
+    if (this.options.deleteCheckpointOnStop) {
+      try {
+        await rm(this.options.checkpointLocation, { recursive: true, force: true });
+      } catch (e) {
+        this.options.logger.warn(`Failed to delete the temporary checkpoint ${this.options.checkpointLocation}: ${(e as Error)?.message ?? String(e)}`);
+      }
     }
     this.active = false;
     this._status = { message: StatusMessages.stopped, isDataAvailable: false, isTriggerActive: false };

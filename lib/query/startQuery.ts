@@ -5,7 +5,7 @@
  * one MicroBatch; operators keep nothing between batches except through the batch context's state stores, so a
  * restarted query (or a re-run batch) computes the same output as an uninterrupted one.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { lastValueFrom, of, pipe, toArray, type OperatorFunction } from 'rxjs';
@@ -18,22 +18,34 @@ import { SystemClock } from '../time/SystemClock';
 import { LevelStateStoreProvider } from '../state/LevelStateStoreProvider';
 import { operatorAnalysis, operatorName, type AnalysisState } from '../../operators/describeOperator';
 import { checkGroupsWithState, type TracedStep } from '../groupState/analysis';
-import { StreamingQuery } from './StreamingQuery';
+import { StreamingQuery, type QueryStartOptions } from './StreamingQuery';
 import { StreamingQueryManager } from './StreamingQueryManager';
 import { concatRows } from '../util/concatRows';
 import { isRowChunks, type SourceRows } from '../engine/readRows';
 import { chunksPlan, withLazyRows } from '../../operators/internal/lazyRows';
+import type { CheckedPipeline, Pipeline, PipelineOperator, PipelineOutput, SinkAccepting } from './pipelineTypes';
+import { sourceForQuery, type SourceProvider } from './sourceProvider';
 
-/** Options of `startQuery`. Every default is visible here. */
-/** One input of a multi-input query: a source and the operators applied to it before the union. */
+/**
+ * One input of a multi-input query: a source and the operators applied to it before the union. A provider (a
+ * DataFrame's relation, a MemoryStream) makes the query's own source when the query starts.
+ */
 export interface QueryInput {
-  readonly source: Source<any>;
+  readonly source: Source<any> | SourceProvider<any>;
   readonly pipeline?: OperatorFunction<MicroBatch<any>, MicroBatch<any>> | ReadonlyArray<OperatorFunction<any, any>>;
 }
 
-export interface StartQueryOptions<I = Row, O = Row> {
-  /** Where rows come from (`weir-streams/sources`). Give either `source` or `inputs`. */
-  readonly source?: Source<I>;
+/**
+ * Options of `startQuery`. Every default is visible here. `I` is the source's row type, `O` the sink's, `P` the
+ * operators of an array pipeline (inferred as a tuple, so that each operator's input is checked against the rows
+ * before it: see `pipelineTypes.ts`).
+ */
+export interface StartQueryOptions<I = Row, O = Row, P extends ReadonlyArray<PipelineOperator> = ReadonlyArray<PipelineOperator>> {
+  /**
+   * Where rows come from (`weir-streams/sources`). Give either `source` or `inputs`. A Source object belongs to
+   * this query while it runs; a MemoryStream (or any `SourceProvider`) gives each query a source of its own.
+   */
+  readonly source?: Source<I> | SourceProvider<I>;
   /**
    * Several inputs, each with its own operators (e.g. its own `withWatermark`), unioned (Spark's `union`)
    * before `pipeline` runs.
@@ -41,10 +53,12 @@ export interface StartQueryOptions<I = Row, O = Row> {
   readonly inputs?: ReadonlyArray<QueryInput>;
   /**
    * Operators over `Observable<MicroBatch>`: one operator (e.g. `pipe(a, b)` from rxjs) or an array of them
-   * (named in `explain()`). Absent = rows pass through unchanged.
+   * (named in `explain()`). Absent = rows pass through unchanged. Checked at compile time (`startQuery`): an
+   * array literal operator by operator, each operator must accept the rows of the one before it, the first one
+   * the source's rows (with `inputs`, the union's rows are not typed: `any`).
    */
-  readonly pipeline?: OperatorFunction<MicroBatch<I>, MicroBatch<O>> | ReadonlyArray<OperatorFunction<any, any>>;
-  /** Where results go (`weir-streams/sinks`). */
+  readonly pipeline?: OperatorFunction<MicroBatch<NoInfer<I>>, MicroBatch<O>> | P;
+  /** Where results go (`weir-streams/sinks`); it must accept the rows the pipeline produces. */
   readonly sink: Sink<O>;
   /** `'append'` (default), `'update'` or `'complete'` (case-insensitive). */
   readonly outputMode?: OutputMode | string;
@@ -74,6 +88,19 @@ export interface StartQueryOptions<I = Row, O = Row> {
   readonly failpoint?: (point: Failpoint, batchId: number) => void | Promise<void>;
 }
 
+/**
+ * The compile-time checks of `startQuery`'s pipeline and sink (see `pipelineTypes.ts`), apart from the options so
+ * that the pipeline's type is inferred before it is checked: a pipeline held in a variable of a union type
+ * (`cond ? [a, b] : [c]`) stays that union.
+ */
+export type PipelineChecks<I, O, P extends ReadonlyArray<PipelineOperator>> = NoInfer<
+  [P] extends [readonly [] | readonly [unknown, ...unknown[]]]
+    ? [P] extends [never]
+      ? unknown
+      : { readonly pipeline?: CheckedPipeline<I, P>; readonly sink: SinkAccepting<PipelineOutput<I, P>, O> }
+    : unknown
+>;
+
 /** Spark's message for complete mode without an aggregation. */
 export const COMPLETE_WITHOUT_AGGREGATION =
   'Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets';
@@ -85,6 +112,9 @@ export const CORRECTNESS_ISSUE =
   'guide doc for more details. If you understand the possible risk of correctness issue and still need to run ' +
   'the query, you can disable this check by setting the config ' +
   '`spark.sql.streaming.statefulOperator.checkCorrectness.enabled` to false.';
+
+/** The name prefix of temporary checkpoint folders (under the OS temp folder; Spark's is `temporary-`). */
+export const TEMP_CHECKPOINT_PREFIX = 'weir-temporary-';
 
 const CHECKPOINT_REQUIRED =
   'checkpointLocation must be specified either through option("checkpointLocation", ...) or ' +
@@ -101,14 +131,12 @@ export function parseOutputMode(mode: string): OutputMode {
   );
 }
 
-type Pipeline = StartQueryOptions<any, any>['pipeline'];
-
 /** A union's event-time column keeps the first input's watermark delay (Spark's Union keeps its first child's attributes). */
 function firstDelay(metadata: BatchMetadata | undefined): { eventTimeDelayMs?: number } {
   return metadata?.eventTimeDelayMs === undefined ? {} : { eventTimeDelayMs: metadata.eventTimeDelayMs };
 }
 
-function operatorList(pipeline: Pipeline): ReadonlyArray<OperatorFunction<any, any>> {
+function operatorList(pipeline: Pipeline | undefined): ReadonlyArray<PipelineOperator> {
   return pipeline === undefined ? [] : Array.isArray(pipeline) ? pipeline : [pipeline as OperatorFunction<any, any>];
 }
 
@@ -137,11 +165,13 @@ async function runOperators(
 }
 
 /** The QueryPlan of inputs and operators (also used to run batch DataFrames over one batch). */
-export function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeline): QueryPlan {
+export function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeline | undefined): QueryPlan {
   const operators = operatorList(pipeline);
   const inputOperators = inputs.map((i) => operatorList(i.pipeline));
+  // This plan's own sources: a provider makes new ones for every plan (every query run, every batch run).
+  const sources = inputs.map((i) => sourceForQuery(i.source as Source<Row> | SourceProvider<Row>));
   return {
-    sources: inputs.map((i) => i.source as Source<Row>),
+    sources,
     async execute(input: BatchInput): Promise<readonly Row[]> {
       const base = {
         batchId: input.batchId,
@@ -219,7 +249,7 @@ export function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeli
     },
     explain(): string[] {
       const sourceLines = inputs.map(
-        (i, n) => `${[...inputOperators[n]!.map((op) => operatorName(op)).reverse(), `StreamingDataSource ${i.source.description}`].join(' <- ')}`,
+        (_i, n) => `${[...inputOperators[n]!.map((op) => operatorName(op)).reverse(), `StreamingDataSource ${sources[n]!.description}`].join(' <- ')}`,
       );
       return [
         ...operators.map((op) => operatorName(op)).reverse(),
@@ -249,7 +279,9 @@ export function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeli
  * await query.awaitTermination(5000)
  * await query.stop()
  */
-export async function startQuery<I = Row, O = Row>(options: StartQueryOptions<I, O>): Promise<StreamingQuery> {
+export async function startQuery<I = any, O = Row, const P extends ReadonlyArray<PipelineOperator> = ReadonlyArray<PipelineOperator>>(
+  options: StartQueryOptions<I, O, P> & PipelineChecks<I, O, P>,
+): Promise<StreamingQuery> {
   const {
     source,
     inputs,
@@ -295,16 +327,20 @@ export async function startQuery<I = Row, O = Row>(options: StartQueryOptions<I,
   if (location !== undefined && checkpointLocation === undefined && queryName !== undefined) {
     location = path.join(location, queryName);
   }
-  if (location === undefined) {
-    if (!(sink as Sink<unknown>).useTempCheckpointLocation) {
-      throw new WeirError(ErrorCodes.INVALID_ARGUMENT, CHECKPOINT_REQUIRED, { context: { sink: sink.description } });
-    }
-    location = mkdtempSync(path.join(tmpdir(), 'weir-temporary-'));
-    deleteCheckpointOnStop = true;
+  if (location === undefined && !(sink as Sink<unknown>).useTempCheckpointLocation) {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, CHECKPOINT_REQUIRED, { context: { sink: sink.description } });
   }
   manager.assertNameFree(queryName ?? null);
-  const query = await StreamingQuery.start({
-    plan: pipelinePlan(inputs ?? [{ source: source as Source<any> }], pipeline),
+  // This query's own sources (a provider, e.g. a MemoryStream or a DataFrame's relation, makes new ones).
+  const plan = pipelinePlan(inputs ?? [{ source: source! }], pipeline);
+  if (location === undefined) {
+    // A temporary checkpoint is removed when the query ends, also when it fails (StreamingQuery) or cannot start
+    // (below): see QueryStartOptions.deleteCheckpointOnStop.
+    location = mkdtempSync(path.join(tmpdir(), TEMP_CHECKPOINT_PREFIX));
+    deleteCheckpointOnStop = true;
+  }
+  const startOptions: QueryStartOptions = {
+    plan,
     sink: sink as unknown as Sink<Row>,
     outputMode: mode,
     trigger: parsedTrigger,
@@ -323,7 +359,14 @@ export async function startQuery<I = Row, O = Row>(options: StartQueryOptions<I,
     ...(noDataProgressEventIntervalMs !== undefined ? { noDataProgressEventIntervalMs } : {}),
     ...(noDataBatches !== undefined ? { noDataMicroBatchesEnabled: noDataBatches } : {}),
     onTerminated: (q) => manager.notifyTerminated(q),
-  });
+  };
+  let query: StreamingQuery;
+  try {
+    query = await StreamingQuery.start(startOptions);
+  } catch (e) {
+    if (deleteCheckpointOnStop) rmSync(location, { recursive: true, force: true });
+    throw e;
+  }
   manager.register(query);
   return query;
 }

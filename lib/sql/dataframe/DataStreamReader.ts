@@ -3,6 +3,9 @@
  *
  * Invariants: options are strings as in Spark and are converted once, at `load()`; an unknown format or a
  * missing required option fails at `load()` with a named error; every source gets the schema Spark gives it.
+ * `load()` makes one source to check the options and learn its description (and, for files, the schema); the
+ * DataFrame keeps how to make it, and every query started from it makes its own (Spark's `createSource` per
+ * query), with the schema resolved at `load()`.
  */
 import type { Row, Source } from '../../contracts';
 import { ErrorCodes, WeirError } from '../../errors';
@@ -10,9 +13,9 @@ import { rate } from '../../../sources/rate';
 import { rateMicroBatch } from '../../../sources/rateMicroBatch';
 import { socket } from '../../../sources/socket';
 import { kafkaSourceFromOptions } from '../../../sources/kafka';
-import { files } from '../../../sources/file/fileSource';
+import { files, type FileSourceOptions } from '../../../sources/file/fileSource';
 import { isFileFormat } from '../../formats/fileFormats';
-import { toSchema } from '../types';
+import { toSchema, type StructType } from '../types';
 import { DataFrame } from './DataFrame';
 import type { SessionLike } from './SessionLike';
 import { optionValue, ReaderOptionsBuilder } from './OptionsBuilder';
@@ -49,7 +52,7 @@ export class DataStreamReader extends ReaderOptionsBuilder {
   load(path?: string): DataFrame {
     if (path !== undefined) this.opts.set('path', path);
     const format = (this.formatName ?? this.session.confValue('sql.sources.default') ?? 'parquet').toLowerCase();
-    let source: Source<Row>;
+    let make: () => Source<Row>;
     let schema = RATE_SCHEMA;
     if (isFileFormat(format)) return this.loadFiles(format);
     switch (format) {
@@ -62,7 +65,7 @@ export class DataStreamReader extends ReaderOptionsBuilder {
           });
         }
         const includeTimestamp = (this.opts.get('includeTimestamp') ?? 'false').toLowerCase() === 'true';
-        source = socket({ host, port, includeTimestamp }) as unknown as Source<Row>;
+        make = () => socket({ host, port, includeTimestamp }) as unknown as Source<Row>;
         schema = includeTimestamp ? 'value STRING, timestamp TIMESTAMP' : 'value STRING';
         break;
       }
@@ -70,11 +73,12 @@ export class DataStreamReader extends ReaderOptionsBuilder {
         const rowsPerSecond = numberOption(this.opts, 'rowsPerSecond', format);
         const numPartitions = numberOption(this.opts, 'numPartitions', format);
         const rampUpTime = this.opts.get('rampUpTime');
-        source = rate({
+        const options = {
           ...(rowsPerSecond !== undefined ? { rowsPerSecond } : {}),
           ...(numPartitions !== undefined ? { numPartitions } : {}),
           ...(rampUpTime !== undefined ? { rampUpTime } : {}),
-        }) as unknown as Source<Row>;
+        };
+        make = () => rate(options) as unknown as Source<Row>;
         break;
       }
       case 'rate-micro-batch': {
@@ -87,17 +91,20 @@ export class DataStreamReader extends ReaderOptionsBuilder {
         const numPartitions = numberOption(this.opts, 'numPartitions', format);
         const startTimestamp = numberOption(this.opts, 'startTimestamp', format);
         const advanceMillisPerBatch = numberOption(this.opts, 'advanceMillisPerBatch', format);
-        source = rateMicroBatch({
+        const options = {
           rowsPerBatch,
           ...(numPartitions !== undefined ? { numPartitions } : {}),
           ...(startTimestamp !== undefined ? { startTimestamp } : {}),
           ...(advanceMillisPerBatch !== undefined ? { advanceMillisPerBatch } : {}),
-        }) as unknown as Source<Row>;
+        };
+        make = () => rateMicroBatch(options) as unknown as Source<Row>;
         break;
       }
       case 'kafka': {
         // Spark's option names (subscribe, startingOffsets, maxOffsetsPerTrigger, kafka.bootstrap.servers, ...).
-        ({ source, schema } = kafkaSourceFromOptions(this.opts));
+        const options = new Map(this.opts);
+        schema = kafkaSourceFromOptions(options).schema;
+        make = () => kafkaSourceFromOptions(options).source;
         break;
       }
       default: {
@@ -116,7 +123,22 @@ export class DataStreamReader extends ReaderOptionsBuilder {
         context: { format },
       });
     }
-    return new DataFrame(this.session, { kind: 'streamingSource', source, schema: toSchema(schema), name: format, normalize: false });
+    return this.relation(format, make, toSchema(schema));
+  }
+
+  /**
+   * The streaming relation of a source made by `make`: one is made now (its constructor checks the options; its
+   * description names the relation), then one per query.
+   */
+  private relation(format: string, make: () => Source<Row>, schema: StructType, description = make().description): DataFrame {
+    return new DataFrame(this.session, {
+      kind: 'streamingSource',
+      provider: { description, createSource: make },
+      options: new Map(this.opts),
+      schema,
+      name: format,
+      normalize: false,
+    });
   }
 
   private loadFiles(format: string): DataFrame {
@@ -147,7 +169,7 @@ export class DataStreamReader extends ReaderOptionsBuilder {
     const compactInterval = logConf('compactInterval');
     const logDeletion = logConf('deletion');
     const logCleanupDelay = logConf('cleanupDelay');
-    const source = files({
+    const options: FileSourceOptions = {
       path,
       format,
       ...(this.userSchema !== undefined ? { schema: this.userSchema } : {}),
@@ -163,8 +185,13 @@ export class DataStreamReader extends ReaderOptionsBuilder {
       ...(compactInterval !== undefined ? { compactInterval: Number(compactInterval) } : {}),
       ...(logDeletion !== undefined ? { logDeletion: logDeletion.toLowerCase() === 'true' } : {}),
       ...(logCleanupDelay !== undefined ? { logCleanupDelay } : {}),
-    });
-    return new DataFrame(this.session, { kind: 'streamingSource', source, schema: source.schema, name: format, normalize: false });
+    };
+    // The schema is resolved once, here (listing the files, inferring it if asked to), as Spark's DataSource does
+    // at load: the source of each query is made with it, so every query reads the same columns.
+    const first = files(options);
+    const perQuery: FileSourceOptions =
+      this.userSchema !== undefined ? options : { ...options, schema: first.schema, schemaInference: false };
+    return this.relation(format, () => files(perQuery), first.schema, first.description);
   }
 
   /** A streaming DataFrame over a table (a temp view over a streaming DataFrame). */

@@ -3,9 +3,11 @@
  * `planner.ts` onto the same operator pipeline the RxJS face uses.
  *
  * Invariant: nodes are plain immutable values; a node's `isStreaming` is true iff a streaming source is below
- * it; nothing here evaluates anything.
+ * it; nothing here evaluates anything, and no node holds a Source object (a streaming relation holds how to make
+ * one, per query).
  */
-import type { Row, Source } from '../../contracts';
+import type { Row } from '../../contracts';
+import type { SourceProvider } from '../../query/sourceProvider';
 import type { Expr } from '../expr/Expr';
 import type { StructType } from '../types';
 import type { GroupState, GroupStateTimeout } from '../../groupState/GroupState';
@@ -13,7 +15,15 @@ import type { GroupState, GroupStateTimeout } from '../../groupState/GroupState'
 export type LogicalPlan =
   | {
       readonly kind: 'streamingSource';
-      readonly source: Source<Row>;
+      /**
+       * Makes the source of each query that reads this relation (Spark's `StreamingRelation` holds the
+       * `DataSource`, and every started query calls `createSource` on it): a plan holds no Source object, so
+       * queries started from one DataFrame never share one. A MemoryStream is its own provider (its readers share
+       * its data).
+       */
+      readonly provider: SourceProvider<Row>;
+      /** The reader's options the provider was made from (`readStream.option(...)`); empty for a given source. */
+      readonly options: ReadonlyMap<string, string>;
       readonly schema: StructType | undefined;
       readonly name: string;
       /** False for sources whose rows already have the schema's types (rate, socket): no per-row conversion. */
@@ -96,7 +106,7 @@ export function childrenOf(plan: LogicalPlan): readonly LogicalPlan[] {
 export function describePlan(plan: LogicalPlan): string {
   switch (plan.kind) {
     case 'streamingSource':
-      return `StreamingRelation ${plan.source.description}`;
+      return `StreamingRelation ${plan.provider.description}`;
     case 'localRelation':
       return `LocalRelation ${plan.name} [${plan.schema.fieldNames().join(', ')}]`;
     case 'project':

@@ -9,6 +9,7 @@
 import type { Row, Source } from '../../contracts';
 import { ErrorCodes, WeirError } from '../../errors';
 import { StreamingQueryManager } from '../../query/StreamingQueryManager';
+import { isSourceProvider, type SourceProvider } from '../../query/sourceProvider';
 import { StructType, inferSchema, normalizeRow, toSchema } from '../types';
 import { DataFrame } from './DataFrame';
 import { DataStreamReader } from './DataStreamReader';
@@ -109,13 +110,32 @@ export class Session implements SessionLike {
     return new DataFrame(this, { kind: 'localRelation', rows: () => normalized, schema: resolved, name: 'createDataFrame' });
   }
 
-  /** A streaming DataFrame over any weir Source (e.g. a MemoryStream) with an optional schema. */
-  streamingDataFrame(source: Source<Row>, schema?: StructType | string, name = source.description): DataFrame {
+  /**
+   * A streaming DataFrame over a weir source, with an optional schema. Give a MemoryStream, a `SourceProvider` or
+   * a function making the source: every query started from the DataFrame then reads a source of its own (a
+   * MemoryStream through a reader of its own; a function is also called once now, for the description). A Source
+   * object is read by every query started from the DataFrame: one running query at a time.
+   *
+   * @example
+   * session.streamingDataFrame(() => rateMicroBatch({ rowsPerBatch: 10 }), 'timestamp TIMESTAMP, value BIGINT')
+   */
+  streamingDataFrame(
+    source: Source<Row> | SourceProvider<Row> | (() => Source<Row>),
+    schema?: StructType | string,
+    name?: string,
+  ): DataFrame {
+    const provider: SourceProvider<Row> =
+      typeof source === 'function'
+        ? { description: source().description, createSource: source }
+        : isSourceProvider(source)
+          ? source
+          : { description: source.description, createSource: () => source };
     return new DataFrame(this, {
       kind: 'streamingSource',
-      source,
+      provider,
+      options: new Map(),
       schema: schema === undefined ? undefined : toSchema(schema),
-      name,
+      name: name ?? provider.description,
     });
   }
 

@@ -25,8 +25,9 @@ function aggregates(plan: LogicalPlan): boolean {
 export async function executeBatch(plan: LogicalPlan, nowMs: number): Promise<Row[]> {
   const outputMode = aggregates(plan) ? 'complete' : 'append';
   const compiled = compilePlan(plan, { streaming: false, outputMode });
+  // The plan makes its own sources (as a started query does), so a batch run shares none with a running query.
   const queryPlan = pipelinePlan(compiled.inputs, compiled.operators);
-  const inputs = await Promise.all(compiled.inputs.map((i) => collectRows(i.source.read(0, 1))));
+  const inputs = await Promise.all(queryPlan.sources.map((source) => collectRows(source.read(0, 1))));
   const context = new EngineBatchContext('batch', '', 0, new MemoryStateStoreProvider());
   const rows = await queryPlan.execute({
     batchId: 0,

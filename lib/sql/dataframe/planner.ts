@@ -186,7 +186,8 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
       const ops = plan.schema && plan.normalize !== false
         ? [mapRows(`Normalize ${plan.name}`, (rows) => rows.map((r) => normalizeRow(r, schema)))]
         : [];
-      return { inputs: [{ source: plan.source, pipeline: ops }], operators: [], schema };
+      // The provider, not a source: each query (or batch run) built from the compiled plan makes its own source.
+      return { inputs: [{ source: plan.provider, pipeline: ops }], operators: [], schema };
     }
     case 'localRelation':
       return {
@@ -313,15 +314,18 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
       const streams = plan.children.map(isStreamingPlan);
       if (streams.some((s) => s) && streams.some((s) => !s)) throw unsupported(Messages.unionStreamingBatch);
       const inputs: QueryInput[] = [];
-      for (const c of children) {
+      /** The child each input comes from (a self-union's inputs share one provider, so it is recorded here). */
+      const inputChild: number[] = [];
+      children.forEach((c, childIndex) => {
         if (c.operators.length > 0 && c.inputs.length > 1) {
           throw unsupported('A union of unions with operators after the inner union is not supported yet');
         }
         for (const input of c.inputs) {
           const own = Array.isArray(input.pipeline) ? input.pipeline : [];
           inputs.push({ source: input.source, pipeline: [...own, ...c.operators] });
+          inputChild.push(childIndex);
         }
-      }
+      });
       const first = children[0]!;
       const byName = plan.byName;
       if (!byName) {
@@ -334,8 +338,7 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
         }
         // Positional union: later inputs take the first input's column names.
         inputs.forEach((input, i) => {
-          const childIndex = children.findIndex((c) => c.inputs.some((ci) => ci.source === input.source));
-          const names = children[childIndex]!.schema.fieldNames();
+          const names = children[inputChild[i]!]!.schema.fieldNames();
           const target = first.schema.fieldNames();
           if (i === 0 || names.every((n, j) => n === target[j])) return;
           const rename = mapRows('Rename', (rows) =>
