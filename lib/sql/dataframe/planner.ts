@@ -6,7 +6,7 @@
  * its static inputs; expressions are compiled to closures by lib/sql/expr (never evaluated as JavaScript);
  * every query shape Spark rejects is rejected here or by the operators' own analysis, with Spark's text.
  */
-import { Observable, map, type OperatorFunction } from 'rxjs';
+import { Observable, map, tap, type OperatorFunction } from 'rxjs';
 import type { MicroBatch, OutputMode, Row, Source } from '../../contracts';
 import { ErrorCodes, WeirError } from '../../errors';
 import type { AggregateFunction } from '../../aggregate';
@@ -27,17 +27,18 @@ import { filterRowsOf } from '../../../operators/filterRows';
 import { WITHIN_WATERMARK_ON_BATCH } from '../../dedup/deduplicate';
 import type { QueryInput } from '../../query/startQuery';
 import type { Expr } from '../expr/Expr';
-import { compileExpr, findTimeWindow, isAggregate, isGenerator, outputName, toAggregateFunction, type CompiledExpr, type EvalContext } from '../expr/analyze';
 import {
-  ArrayType,
-  DoubleType,
-  LongType,
-  StructField,
-  StructType,
-  TimestampType,
-  normalizeRow,
-  type DataType,
-} from '../types';
+  aggregateResult,
+  compileExpr,
+  findTimeWindow,
+  isAggregate,
+  isGenerator,
+  outputName,
+  toAggregateFunction,
+  type CompiledExpr,
+  type EvalContext,
+} from '../expr/analyze';
+import { ArrayType, StructField, StructType, TimestampType, normalizeRow } from '../types';
 import { isStreamingPlan, type LogicalPlan } from './LogicalPlan';
 import { compareValues } from '../expr/values';
 import { compileJoin } from '../../join/planJoin';
@@ -110,31 +111,6 @@ function mapRows(name: string, f: (rows: readonly Row[], batch: MicroBatch<Row>)
 
 function evalContext(batch: MicroBatch<Row>) {
   return { batchTimestampMs: batch.batchTimestampMs };
-}
-
-/** The result type of an aggregate call (Spark's rules for the functions weir has). */
-function aggregateType(expr: Expr, schema: StructType): DataType {
-  const call = expr.kind === 'alias' ? expr.child : expr;
-  if (call.kind !== 'call') return new DoubleType();
-  const arg = call.args[0];
-  const argType = (): DataType => (arg && !(arg.kind === 'column' && arg.name === '*') ? compileExpr(arg, schema).dataType : new LongType());
-  switch (call.name) {
-    case 'count':
-    case 'approx_count_distinct':
-      return new LongType();
-    case 'avg':
-    case 'mean':
-      return new DoubleType();
-    case 'sum': {
-      const t = argType();
-      return ['double', 'float'].includes(t.typeName) ? new DoubleType() : new LongType();
-    }
-    case 'collect_list':
-    case 'collect_set':
-      return new ArrayType(argType(), false);
-    default:
-      return argType();
-  }
 }
 
 /** The watermark delay of the event-time column, kept when a projection keeps the column. */
@@ -568,6 +544,13 @@ function compileAggregate(
   }
   const spec: Record<string, AggregateFunction<any, any, any>> = {};
   const aggFields: StructField[] = [];
+  // current_timestamp() inside an aggregate's argument is the folded batch's frozen time, as in a projection: the
+  // operator before the aggregation hands the aggregate inputs the batch's evaluation context.
+  let batchContext: EvalContext | undefined;
+  const context = (): EvalContext => {
+    if (batchContext === undefined) throw new Error('an aggregate input was evaluated outside a batch');
+    return batchContext;
+  };
   for (const a of plan.aggs) {
     if (!isAggregate(a)) {
       throw new WeirError(
@@ -577,10 +560,20 @@ function compileAggregate(
       );
     }
     const name = a.kind === 'alias' ? a.name : outputName(a);
-    spec[name] = toAggregateFunction(a.kind === 'alias' ? a.child : a, schema, { streaming: options.streaming });
-    aggFields.push(new StructField(name, aggregateType(a, schema), true));
+    const call = a.kind === 'alias' ? a.child : a;
+    spec[name] = toAggregateFunction(call, schema, { streaming: options.streaming, context });
+    // The result type is the analyzer's (Spark's rules: sum(DECIMAL(p,s)) is DECIMAL(p+10,s), avg ...).
+    const result = aggregateResult(call, schema);
+    aggFields.push(new StructField(name, result.dataType, result.nullable));
   }
-  ops.push(groupByKey(...keyNames), agg(spec));
+  const withBatchContext = describeOperator(
+    'BatchContext',
+    tap((batch: MicroBatch<Row>) => {
+      batchContext = evalContext(batch);
+    }),
+    passThrough,
+  );
+  ops.push(withBatchContext, groupByKey(...keyNames), agg(spec));
   // The aggregate emits key columns in key order then aggregates, as Spark does.
   return {
     inputs: child.inputs,
