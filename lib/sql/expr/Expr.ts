@@ -4,8 +4,8 @@
  *
  * Invariants: nodes are plain, immutable data (a discriminated union on `kind`); nothing in a tree is a function
  * or evaluates anything; column names keep the user's spelling (Spark shows it in output names) and resolve
- * case-insensitively later, in `analyze.ts`. Literal values are JS values of weir's row representation (`Date`
- * for TIMESTAMP, numbers for numeric types, `Uint8Array` for BINARY).
+ * case-insensitively later, in `analyzer/resolve.ts`. Literal values are JS values of weir's row representation
+ * (`Date` for TIMESTAMP, numbers for numeric types, `Uint8Array` for BINARY).
  */
 import type { DataType } from '../types';
 

@@ -1,6 +1,7 @@
 /**
  * The compiled form of an expression: a typed closure over a row (no `eval`, no `new Function`), and the
- * helpers every compiled operator and function uses for Spark's implicit casts and DATATYPE_MISMATCH errors.
+ * helpers every compiled operator and function uses for Spark's implicit casts, DATATYPE_MISMATCH errors and the
+ * quoting of expressions and names in error messages.
  *
  * Invariants: a `Node`'s `run` returns a value of its `dataType` or null (undefined never escapes: a missing
  * field reads as null); `constant` nodes depend on neither the row nor the context, so they may be folded once.
@@ -128,6 +129,11 @@ export function castNode(node: Node, to: DataType): Node {
 /** Spark's display of an expression inside error messages: `"(a + 1)"`. */
 export function quoted(expr: Expr): string {
   return `"${prettySql(expr)}"`;
+}
+
+/** Spark's display of a multi-part name inside error messages: each part in backquotes, `` `a`.`b` ``. */
+export function quoteParts(parts: readonly string[]): string {
+  return parts.map((p) => `\`${p.replace(/`/g, '``')}\``).join('.');
 }
 
 /** Spark's DATATYPE_MISMATCH error for `expr`. */

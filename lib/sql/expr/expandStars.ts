@@ -10,7 +10,7 @@
 import { ErrorCodes, WeirError } from '../../errors';
 import { StructType } from '../types';
 import { splitColumnName, type AliasExpr, type ColumnExpr, type Expr } from './Expr';
-import { compileExpr } from './analyze';
+import { compileExpr } from './compile/compileExpr';
 
 /** The name parts of a column reference (a reference built from a string, `col('o.*')`, has none yet). */
 function partsOf(e: ColumnExpr): readonly string[] {

@@ -29,24 +29,12 @@ export { ExpressionParser, MAX_DEPTH, columnRef, parseExpression, parseExpressio
 export { tokenize, type Token, type TokenKind } from './lexer';
 export { Column, toExpr, type ColumnOrLiteral, type Literal } from './Column';
 export { outputName, prettySql } from './outputName';
-export {
-  aggregateResult,
-  compileExpr,
-  extractAggregates,
-  findTimeWindow,
-  findTimeWindows,
-  isAggregate,
-  isGenerator,
-  projectionSchema,
-  toAggregateFunction,
-  type AggregateOptions,
-  type CompileOptions,
-  type CompiledExpr,
-  type EvalContext,
-  type ExtractedAggregate,
-  type TimeWindowRef,
-} from './analyze';
-export { functionNames, lookupFunction } from './functionRegistry';
-export { AGGREGATE_NAMES } from './aggregates';
+export { compileExpr, projectionSchema, type CompileOptions, type CompiledExpr } from './compile/compileExpr';
+export { aggregateResult, toAggregateFunction, type AggregateOptions } from './compile/aggregateCall';
+export { extractAggregates, isAggregate, isGenerator, type ExtractedAggregate } from './analyzer/classify';
+export { findTimeWindow, findTimeWindows, type TimeWindowRef } from './analyzer/findTimeWindows';
+export type { EvalContext } from './compiled';
+export { functionNames, lookupFunction } from './functions/registry';
+export { AGGREGATE_NAMES } from './functions/aggregates';
 export { ExprErrorCodes, exprError, type ExprErrorCode } from './errorCodes';
 export { literalOf } from './typeSupport';

@@ -2,9 +2,10 @@
  * Specialized evaluators of numeric arithmetic and comparisons: one small closure per operator, so the JIT can
  * inline each into its caller (a single closure switching on the operator is too large to inline reliably).
  *
- * Invariants: each evaluator returns exactly what the general evaluator of `analyze.ts` returns for the same
- * operands: operands that are not plain numbers (a string, a bigint, a Date, NaN in a comparison) go to the
- * general path given; null operands give null; the result is never undefined. No code is generated.
+ * Invariants: each evaluator returns exactly what the general evaluator of `compile/arithmetic.ts` or
+ * `compile/comparison.ts` returns for the same operands: operands that are not plain numbers (a string, a bigint,
+ * a Date, NaN in a comparison) go to the general path given; null operands give null; the result is never
+ * undefined. No code is generated.
  */
 import type { Evaluator } from './compiled';
 import { wrapIntegral } from './values';
@@ -35,7 +36,8 @@ export function fastArithmeticWidth(op: string, operandType: string, resultType:
 
 /**
  * `a op b` where `b` is a constant non-zero number (for `/` and `%`; any number for `+ - *`), `a` from `left`:
- * `compute(a, b)` then the width's wrap-around, as `analyze.ts` computes it (`*` on INT is `Math.imul`).
+ * `compute(a, b)` then the width's wrap-around, as `compile/arithmetic.ts` computes it (`*` on INT is
+ * `Math.imul`).
  */
 export function arithmeticWithConstant(op: string, width: Width, left: Evaluator, b: number, general: General): Evaluator {
   switch (op) {

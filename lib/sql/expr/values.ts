@@ -1,12 +1,13 @@
 /**
- * Runtime helpers of compiled expressions: own-property access, Spark's value ordering and equality, LIKE and
- * regex patterns, Java's `String.split`, code-point string operations, HALF_UP rounding.
+ * Runtime helpers of compiled expressions: own-property access, Spark's value ordering and equality, MAP lookups,
+ * LIKE and regex patterns, Java's `String.split`, code-point string operations, HALF_UP rounding.
  *
  * Invariants: nothing here reads a property through a prototype chain (`getOwn` uses `Object.hasOwn`; a `Map`
  * is read with `get`) and nothing writes with `obj[key] = v` on a key taken from data (`setOwn` defines an own
  * data property, so a key `__proto__` is just a key); no user text is ever compiled as code, only as a RegExp
  * built from escaped pieces or from the user's regex (as Spark's RLIKE does).
  */
+import { valuesEqual } from '../../values/compare';
 import { exprError } from './errorCodes';
 
 /** `obj[key]` when `obj` is an object that owns `key`, else undefined (Maps are read with `get`). */
@@ -32,6 +33,19 @@ export function ownKeyIgnoringCase(obj: Record<string, unknown>, name: string): 
 // ---- ordering: the one definition lives in lib/values/compare ----------------------------------------------
 
 export { compareNullable, compareNumbers, compareStrings, compareValues, valuesEqual } from '../../values/compare';
+
+// ---- MAP lookups -------------------------------------------------------------------------------------------
+
+/** `m[k]` for a MAP value held as a `Map` (or a plain object from user rows). */
+export function mapGet(m: unknown, k: unknown): unknown {
+  if (m instanceof Map) {
+    if (m.has(k)) return m.get(k);
+    for (const [key, v] of m) if (valuesEqual(key, k)) return v;
+    return null;
+  }
+  const v = typeof k === 'string' ? getOwn(m, k) : undefined;
+  return v === undefined ? null : v;
+}
 
 // ---- LIKE and regular expressions --------------------------------------------------------------------------
 

@@ -20,13 +20,13 @@ import {
   sum,
   DISTINCT_AGGREGATION_NOT_SUPPORTED_MESSAGE,
   type AggregateFunction,
-} from '../../aggregate';
-import type { Row } from '../../contracts';
-import { ErrorCodes } from '../../errors';
-import { exprError, ExprErrorCodes } from './errorCodes';
-import type { CallExpr } from './Expr';
-import { constantValue, mismatch, quoted, type EvalContext, type Node } from './compiled';
-import { outputName } from './outputName';
+} from '../../../aggregate';
+import type { Row } from '../../../contracts';
+import { ErrorCodes } from '../../../errors';
+import { exprError, ExprErrorCodes } from '../errorCodes';
+import type { CallExpr } from '../Expr';
+import { constantValue, mismatch, quoted, type EvalContext, type Node } from '../compiled';
+import { outputName } from '../outputName';
 import {
   boundedDecimal,
   isBinary,
@@ -40,7 +40,7 @@ import {
   isString,
   sqlTypes,
   type DataType,
-} from './typeSupport';
+} from '../typeSupport';
 
 /** The aggregate functions weir knows, by lower-case name (`mean` and `any_value` are aliases). */
 export const AGGREGATE_NAMES: ReadonlySet<string> = new Set([
