@@ -95,7 +95,7 @@ export interface StaticJoinPlan {
 
 /** Runs a normalized stream-static join plan. */
 export function staticJoinOperator(
-  staticRows: readonly Row[] | (() => MaybePromise<readonly Row[]>),
+  staticRows: readonly Row[] | ((batch: MicroBatch<Row>) => MaybePromise<readonly Row[]>),
   plan: StaticJoinPlan,
 ): OperatorFunction<MicroBatch<Row>, MicroBatch<Row>> {
   const { joinType, streamSide, leftKeys, rightKeys, residual, reload, batch = false } = plan;
@@ -109,9 +109,9 @@ export function staticJoinOperator(
   const staticKeys = streamSide === 'left' ? rightKeys : leftKeys;
   const load = typeof staticRows === 'function' ? staticRows : () => staticRows;
   let cached: StaticIndex | undefined;
-  const index = (): MaybePromise<StaticIndex> => {
+  const index = (batch: MicroBatch<Row>): MaybePromise<StaticIndex> => {
     if (cached !== undefined && !reload) return cached;
-    return then(load(), (rows) => {
+    return then(load(batch), (rows) => {
       cached = indexRows(rows, staticKeys);
       return cached;
     });
@@ -150,7 +150,7 @@ export function staticJoinOperator(
   return describeOperator(
     `BroadcastHashJoin ${joinType} stream ${streamSide} [${leftKeys.map((k, i) => (k === rightKeys[i] ? k : `${k} = ${rightKeys[i]}`)).join(', ')}]`,
     concatMap((batch: MicroBatch<Row>) =>
-      fromMaybe(() => then(index(), (idx) => withChanges(batch, { rows: joinRows(batch.rows, idx) }))),
+      fromMaybe(() => then(index(batch), (idx) => withChanges(batch, { rows: joinRows(batch.rows, idx) }))),
     ),
     (state) => state,
   );
@@ -165,7 +165,7 @@ export function staticJoinOperator(
  * pipeline: [joinStatic(() => loadAds(), { how: 'left_outer', leftKeys: ['adId'], rightKeys: ['id'] })]
  */
 export function joinStatic(
-  staticRows: readonly Row[] | (() => MaybePromise<readonly Row[]>),
+  staticRows: readonly Row[] | ((batch: MicroBatch<Row>) => MaybePromise<readonly Row[]>),
   options: JoinStaticOptions = {},
 ): OperatorFunction<MicroBatch<Row>, MicroBatch<Row>> {
   const { how = 'inner', streamSide = 'left', on, leftKeys = [], rightKeys = [], where, leftColumns, rightColumns, reload = false } = options;

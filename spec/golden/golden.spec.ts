@@ -28,7 +28,7 @@ import { map } from 'rxjs';
 import { joinStream } from '../../operators/joinStream';
 import { joinStatic } from '../../operators/joinStatic';
 import { rows } from '../../operators/rows';
-import { joinConditionFromExpr } from '../../lib/join/conditionFromExpr';
+import { joinConditionFromExpr } from '../../lib/sql/dataframe/conditionFromExpr';
 import { parseExpression } from '../../lib/sql/expr/parseExpression';
 import { toSchema } from '../../lib/sql/types';
 

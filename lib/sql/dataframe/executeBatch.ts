@@ -1,42 +1,16 @@
 /**
- * Runs a batch DataFrame: its compiled operators over one batch of its static inputs, through the same
- * QueryPlan code the streaming engine uses, with a throwaway in-memory state store.
+ * Runs a batch DataFrame: its plan compiled by the one planner, then run as one batch (`runBatchPlan`).
  *
- * Invariant: there is one planner and one operator set; a batch run differs from a streaming batch only in
- * its inputs (static) and output mode (complete when the plan aggregates, so nothing is held back).
+ * Invariant: a batch run differs from a streaming batch only in its inputs (static) and output mode (complete
+ * when the plan aggregates, so nothing is held back).
  */
 import type { Row } from '../../contracts';
-import { EngineBatchContext } from '../../engine/EngineBatchContext';
-import { pipelinePlan } from '../../query/startQuery';
-import { MemoryStateStoreProvider } from '../../state/MemoryStateStoreProvider';
-import { collectRows } from '../../util/collectRows';
 import type { LogicalPlan } from './LogicalPlan';
 import { compilePlan } from './planner';
+import { batchOutputMode, runBatchPlan } from './runBatchPlan';
 
-function aggregates(plan: LogicalPlan): boolean {
-  if (plan.kind === 'aggregate') return true;
-  if (plan.kind === 'streamingSource' || plan.kind === 'localRelation') return false;
-  if (plan.kind === 'union') return plan.children.some(aggregates);
-  if (plan.kind === 'join') return aggregates(plan.left) || aggregates(plan.right);
-  return aggregates(plan.child);
-}
-
-/** The rows of a batch DataFrame. */
+/** The rows of a batch DataFrame, evaluated at `nowMs` (the frozen time of `current_timestamp()`). */
 export async function executeBatch(plan: LogicalPlan, nowMs: number): Promise<Row[]> {
-  const outputMode = aggregates(plan) ? 'complete' : 'append';
-  const compiled = compilePlan(plan, { streaming: false, outputMode });
-  // The plan makes its own sources (as a started query does), so a batch run shares none with a running query.
-  const queryPlan = pipelinePlan(compiled.inputs, compiled.operators);
-  const inputs = await Promise.all(queryPlan.sources.map((source) => collectRows(source.read(0, 1))));
-  const context = new EngineBatchContext('batch', '', 0, new MemoryStateStoreProvider());
-  const rows = await queryPlan.execute({
-    batchId: 0,
-    watermarkMs: 0,
-    lateEventsWatermarkMs: 0,
-    batchTimestampMs: nowMs,
-    outputMode,
-    context,
-    inputs,
-  });
-  return [...rows];
+  const outputMode = batchOutputMode(plan);
+  return runBatchPlan(compilePlan(plan, { streaming: false, outputMode }), outputMode, nowMs);
 }

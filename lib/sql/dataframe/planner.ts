@@ -41,7 +41,7 @@ import {
 import { ArrayType, StructField, StructType, TimestampType, normalizeRow } from '../types';
 import { isStreamingPlan, type LogicalPlan } from './LogicalPlan';
 import { compareValues } from '../expr/values';
-import { compileJoin } from '../../join/planJoin';
+import { compileJoin } from './planJoin';
 import { expandStars } from '../expr/expandStars';
 import { limit } from '../../../operators/limit';
 import { isSparkIntervalString, sparkIntervalString } from '../expr/sparkInterval';

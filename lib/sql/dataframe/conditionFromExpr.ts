@@ -8,12 +8,12 @@
  * resolves to the side whose schema has it (case-insensitively), and a name both sides have is ambiguous unless
  * qualified by the side's alias; nothing is evaluated here, the compiled closures come from lib/sql/expr.
  */
-import type { Row } from '../contracts';
-import { ErrorCodes, WeirError } from '../errors';
-import type { BinaryExpr, ColumnExpr, Expr, IntervalExpr } from '../sql/expr/Expr';
-import { compileExpr } from '../sql/expr/analyze';
-import { StructType } from '../sql/types';
-import type { BoundOp, JoinCondition, TimeBound } from './joinCondition';
+import type { Row } from '../../contracts';
+import { ErrorCodes, WeirError } from '../../errors';
+import type { BinaryExpr, ColumnExpr, Expr, IntervalExpr } from '../expr/Expr';
+import { compileExpr } from '../expr/analyze';
+import { StructType } from '../types';
+import type { BoundOp, JoinCondition, TimeBound } from '../../join/joinCondition';
 
 /** The two sides a condition is split against. */
 export interface JoinSchemas {

@@ -9,18 +9,18 @@
  * (left then right; `using` keys once, first).
  */
 import type { OperatorFunction } from 'rxjs';
-import type { OutputMode, Row } from '../contracts';
-import { ErrorCodes, WeirError } from '../errors';
-import type { QueryInput } from '../query/startQuery';
-import { StructField, StructType } from '../sql/types';
-import { isStreamingPlan, type LogicalPlan } from '../sql/dataframe/LogicalPlan';
-import { executeBatch } from '../sql/dataframe/executeBatch';
-import { streamJoinOperator } from '../../operators/joinStream';
-import { staticJoinOperator } from '../../operators/joinStatic';
+import type { OutputMode, Row } from '../../contracts';
+import { ErrorCodes, WeirError } from '../../errors';
+import type { QueryInput } from '../../query/startQuery';
+import { StructField, StructType } from '../types';
+import { isStreamingPlan, type LogicalPlan } from './LogicalPlan';
+import { batchOutputMode, runBatchPlan } from './runBatchPlan';
+import { streamJoinOperator } from '../../../operators/joinStream';
+import { staticJoinOperator } from '../../../operators/joinStatic';
 import { joinConditionFromExpr } from './conditionFromExpr';
-import { boundHolds, type JoinCondition } from './joinCondition';
-import { toEpochMs } from '../window/TimeWindow';
-import { parseJoinType, type JoinType } from './joinType';
+import { boundHolds, type JoinCondition } from '../../join/joinCondition';
+import { toEpochMs } from '../../window/TimeWindow';
+import { parseJoinType, type JoinType } from '../../join/joinType';
 
 interface Compiled {
   readonly inputs: QueryInput[];
@@ -129,8 +129,10 @@ export function compileJoin(plan: JoinNode, options: { streaming: boolean; outpu
     bounds.every((b) => boundHolds(b, toEpochMs(l[b.leftColumn]), toEpochMs(r[b.rightColumn]))) &&
     (condition.residual === undefined || condition.residual(l, r));
   const op = staticJoinOperator(
-    async () => {
-      const rows = await executeBatch(staticPlan, Date.now());
+    async (streamBatch) => {
+      // The static side is a batch plan run with the stream batch's frozen time (current_timestamp() in it).
+      const outputMode = batchOutputMode(staticPlan);
+      const rows = await runBatchPlan(compile(staticPlan, { streaming: false, outputMode }), outputMode, streamBatch.batchTimestampMs);
       return staticFilter === undefined ? rows : rows.filter((r) => staticFilter(r));
     },
     {
