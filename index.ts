@@ -13,13 +13,13 @@ export { startQuery, parseOutputMode } from './lib/query/startQuery';
 export type { StartQueryOptions, QueryInput } from './lib/query/startQuery';
 export { StreamingQuery } from './lib/query/StreamingQuery';
 export { StreamingQueryManager } from './lib/query/StreamingQueryManager';
-export { StreamingQueryProgress } from './lib/query/StreamingQueryProgress';
+export { StreamingQueryProgress } from './lib/engine/StreamingQueryProgress';
 export type {
   SourceProgress,
   SinkProgress,
   StateOperatorProgress,
   DurationMs,
-} from './lib/query/StreamingQueryProgress';
+} from './lib/engine/StreamingQueryProgress';
 export type {
   StreamingQueryListener,
   StreamingQueryStatus,

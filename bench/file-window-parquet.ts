@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Session } from '../lib/sql/dataframe/Session';
 import { col, window } from '../lib/sql/functions';
-import type { StreamingQueryProgress } from '../lib/query/StreamingQueryProgress';
+import type { StreamingQueryProgress } from '../lib/engine/StreamingQueryProgress';
 import { median } from './support/stats';
 
 const FILES = Number(process.env.FILES ?? 100);

@@ -27,7 +27,7 @@ import * as path from 'node:path';
 import { map } from 'rxjs';
 import type { Row, Sink } from '../lib/contracts';
 import { startQuery } from '../lib/query/startQuery';
-import type { StreamingQueryProgress } from '../lib/query/StreamingQueryProgress';
+import type { StreamingQueryProgress } from '../lib/engine/StreamingQueryProgress';
 import { joinStream } from '../operators/joinStream';
 import { rows } from '../operators/rows';
 import { withWatermark } from '../operators/withWatermark';

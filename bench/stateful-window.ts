@@ -30,7 +30,7 @@ import * as path from 'node:path';
 import { Level } from 'level';
 import type { Row, Sink } from '../lib/contracts';
 import { startQuery } from '../lib/query/startQuery';
-import type { StreamingQueryProgress } from '../lib/query/StreamingQueryProgress';
+import type { StreamingQueryProgress } from '../lib/engine/StreamingQueryProgress';
 import { count, groupByKey, window, withColumn, withWatermark } from '../operators';
 import { foreachBatchSink, noopSink } from '../sinks';
 import { rateMicroBatch } from '../sources';

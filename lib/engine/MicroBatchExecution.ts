@@ -38,8 +38,8 @@ import {
   type DurationMs,
   type SourceProgress,
   type StateOperatorProgress,
-} from '../query/StreamingQueryProgress';
-import type { StreamingQueryStatus } from '../query/StreamingQueryListener';
+} from './StreamingQueryProgress';
+import type { StreamingQueryStatus } from './StreamingQueryProgress';
 
 /** Confs frozen into `offsets/N` and restored from it on restart. */
 export const FROZEN_CONFS = ['weir.sql.streaming.multipleWatermarkPolicy'] as const;

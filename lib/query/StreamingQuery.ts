@@ -13,8 +13,8 @@ import { Checkpoint } from '../checkpoint/Checkpoint';
 import { MicroBatchExecution, StatusMessages, type Failpoint } from '../engine/MicroBatchExecution';
 import type { QueryPlan } from '../engine/QueryPlan';
 import { describeTrigger, type Trigger } from '../engine/Trigger';
-import type { StreamingQueryProgress } from './StreamingQueryProgress';
-import { formatProgressTimestamp } from './StreamingQueryProgress';
+import type { StreamingQueryProgress } from '../engine/StreamingQueryProgress';
+import { formatProgressTimestamp } from '../engine/StreamingQueryProgress';
 import type { StreamingQueryStatus } from './StreamingQueryListener';
 import type { QueryEventBus } from './QueryEventBus';
 

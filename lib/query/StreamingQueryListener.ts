@@ -5,7 +5,7 @@
  * Invariant: events are plain immutable values; `onQueryStarted` is delivered synchronously inside `start()`,
  * every other event asynchronously and in the order the query produced them.
  */
-import type { StreamingQueryProgress } from './StreamingQueryProgress';
+import type { StreamingQueryProgress } from '../engine/StreamingQueryProgress';
 
 export interface QueryStartedEvent {
   readonly id: string;
@@ -42,9 +42,4 @@ export interface StreamingQueryListener {
   onQueryTerminated?(event: QueryTerminatedEvent): unknown;
 }
 
-/** `status` of a query (Spark's StreamingQueryStatus). */
-export interface StreamingQueryStatus {
-  readonly message: string;
-  readonly isDataAvailable: boolean;
-  readonly isTriggerActive: boolean;
-}
+export type { StreamingQueryStatus } from '../engine/StreamingQueryProgress';

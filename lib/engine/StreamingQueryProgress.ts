@@ -212,3 +212,10 @@ export class StreamingQueryProgress implements StreamingQueryProgressFields {
     return this.prettyJson;
   }
 }
+
+/** `status` of a query (Spark's StreamingQueryStatus). */
+export interface StreamingQueryStatus {
+  readonly message: string;
+  readonly isDataAvailable: boolean;
+  readonly isTriggerActive: boolean;
+}
