@@ -7,7 +7,7 @@
 import { cycles, importEdges, productFiles } from './importGraph';
 import { LAYERS, TYPE_ONLY_EXCEPTIONS, layerOf, type Layer } from './layers';
 
-export const PRODUCT_ROOTS = ['index.ts', 'lib', 'operators', 'sources', 'sinks'];
+export const PRODUCT_ROOTS = ['index.ts', 'lib', 'operators', 'sources', 'sinks', 'connectors'];
 
 export interface ImportReport {
   readonly files: number;
