@@ -126,6 +126,12 @@ class KafkajsClient implements KafkaClient {
   private adminP: Promise<Admin> | undefined;
   private clusterP: Promise<InternalCluster> | undefined;
   private readonly producers = new Set<KafkaProducer>();
+  /**
+   * The in-flight connect of each broker's fetch connection. kafkajs's `Connection.connect` has no guard against a
+   * second call while connecting: two concurrent fetches to a broker whose fetch connection is not open yet open
+   * two sockets and keep one, and the other outlives `close()` (the process then never exits).
+   */
+  private readonly fetchConnects = new WeakMap<object, Promise<unknown>>();
 
   constructor(config: KafkaClientConfig, level: KafkaLogLevel) {
     this.kafka = new Kafka({
@@ -263,6 +269,7 @@ class KafkajsClient implements KafkaClient {
         const nodeId = Object.keys(leaders)[0];
         if (nodeId === undefined) throw new Error(`No leader for ${tp.topic}-${tp.partition}`);
         const broker = await cluster.findBroker({ nodeId });
+        await this.fetchConnection(broker);
         const response = await broker.fetch({
           isolationLevel: ISOLATION[isolation],
           maxWaitTime: 100,
@@ -322,6 +329,18 @@ class KafkajsClient implements KafkaClient {
       next = Math.max(next + 1, last + 1);
     }
     return dataLostUntil === undefined ? { records } : { records, dataLostUntil };
+  }
+
+  /** Opens `broker`'s fetch connection (kafkajs's pool index 1, the one Fetch requests use), one connect at a time. */
+  private async fetchConnection(broker: any): Promise<void> {
+    const pool = broker?.connectionPool;
+    if (typeof pool?.getConnection !== 'function') return;
+    let connecting = this.fetchConnects.get(broker);
+    if (!connecting) {
+      connecting = Promise.resolve(pool.getConnection(1)).finally(() => this.fetchConnects.delete(broker));
+      this.fetchConnects.set(broker, connecting);
+    }
+    await connecting;
   }
 
   async createTopic(topic: string, options: { partitions?: number; configs?: Record<string, string> } = {}): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { KafkaFencedError } from '../../lib/kafka/KafkaClient';
-import { testClient, uniqueTopic } from './support/kafka';
+import { brokers, testClient, uniqueTopic } from './support/kafka';
 import { settledEnds } from './support/produce';
 
 describe('kafkajsClient on a real broker', () => {
@@ -60,6 +60,28 @@ describe('kafkajsClient on a real broker', () => {
     );
     await a.close().catch(() => undefined);
     await b.close();
+  });
+
+  it('leaves no socket open after close, also after concurrent range reads (kafkajs opens the fetch connection unguarded)', async () => {
+    const topic = uniqueTopic();
+    await client.createTopic(topic, { partitions: 3 });
+    const p = client.producer();
+    await p.send([0, 1, 2].map((partition) => ({ topic, partition, key: null, value: String(partition) })));
+    await p.close();
+    const port = Number(brokers().split(',')[0]!.split(':')[1]);
+    const open = (): number =>
+      ((process as unknown as { _getActiveHandles(): Array<{ remotePort?: number; destroyed?: boolean }> })._getActiveHandles()).filter(
+        (h) => h.remotePort === port && !h.destroyed,
+      ).length;
+    const before = open();
+    const reader = testClient();
+    const tps = [0, 1, 2].map((partition) => ({ topic, partition }));
+    const ends = await reader.latestOffsets(tps, 'read_uncommitted');
+    const got = await Promise.all(tps.map((tp, i) => reader.fetchRange(tp, 0, ends[i]!, 'read_uncommitted')));
+    expect(got.map((r) => r.records.length)).toEqual([1, 1, 1]);
+    await reader.close();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(open()).toBe(before);
   });
 
   it('reports deleted records as data loss', async () => {
