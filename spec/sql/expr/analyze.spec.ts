@@ -19,6 +19,9 @@ import { StructType } from '../../../lib/sql/types';
 import { WeirError } from '../../../lib/errors';
 import { DISTINCT_AGGREGATION_NOT_SUPPORTED_MESSAGE } from '../../../lib/aggregate';
 
+/** A fixed evaluation context (the batch time every aggregate is compiled with). */
+const FROZEN = () => ({ batchTimestampMs: 0 });
+
 const schema = StructType.fromDDL(
   'a INT, b INT, d DOUBLE, l BIGINT, s STRING, t STRING, flag BOOLEAN, n INT, ts TIMESTAMP, dt DATE, ' +
     'st STRUCT<x: INT, y: STRUCT<z: STRING>>, arr ARRAY<INT>, recs ARRAY<STRUCT<k: STRING>>, m MAP<STRING, INT>, bin BINARY',
@@ -411,7 +414,7 @@ describe('aggregates', () => {
   it('rejects distinct aggregates on streaming queries with Spark\'s message', () => {
     let error: WeirError | undefined;
     try {
-      toAggregateFunction(parseExpression('count(DISTINCT a)'), schema, { streaming: true });
+      toAggregateFunction(parseExpression('count(DISTINCT a)'), schema, { streaming: true, context: FROZEN });
     } catch (e) {
       error = e as WeirError;
     }
@@ -420,11 +423,11 @@ describe('aggregates', () => {
   });
 
   it('checks aggregate inputs and nesting', () => {
-    expect(() => toAggregateFunction(parseExpression('sum(flag)'), schema, { streaming: false })).toThrow(
+    expect(() => toAggregateFunction(parseExpression('sum(flag)'), schema, { streaming: false, context: FROZEN })).toThrow(
       '[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "sum(flag)" due to data type mismatch: The first parameter requires the "NUMERIC" or "ANSI INTERVAL" type, however "flag" has the type "BOOLEAN". SQLSTATE: 42K09',
     );
-    expect(code(() => toAggregateFunction(parseExpression('sum(max(a))'), schema, { streaming: false }))).toBe('DATATYPE_MISMATCH');
-    expect(code(() => toAggregateFunction(parseExpression('upper(s)'), schema, { streaming: false }))).toBe('INVALID_ARGUMENT');
+    expect(code(() => toAggregateFunction(parseExpression('sum(max(a))'), schema, { streaming: false, context: FROZEN }))).toBe('DATATYPE_MISMATCH');
+    expect(code(() => toAggregateFunction(parseExpression('upper(s)'), schema, { streaming: false, context: FROZEN }))).toBe('INVALID_ARGUMENT');
     expect(code(() => compileExpr(parseExpression('sum(a) + 1'), schema))).toBe('UNSUPPORTED_OPERATION');
   });
 
@@ -456,7 +459,7 @@ describe('generators', () => {
     // Found by the fuzz run: a generator inside an expression is Spark's UNSUPPORTED_GENERATOR.
     expect(() => compileExpr(parseExpression('s <=> upper(explode(arr))'), schema)).toThrow('[UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS]');
     expect(code(() => compileExpr(parseExpression('explode(arr) + 1'), schema))).toBe('INVALID_ARGUMENT');
-    expect(code(() => toAggregateFunction(parseExpression('sum(explode(arr))'), schema, { streaming: false }))).toBe('INVALID_ARGUMENT');
+    expect(code(() => toAggregateFunction(parseExpression('sum(explode(arr))'), schema, { streaming: false, context: FROZEN }))).toBe('INVALID_ARGUMENT');
     const m = compileExpr(parseExpression('explode_outer(m)'), schema);
     expect(m.generator).toEqual({ collection: 'map', outer: true });
     expect(m.dataType.simpleString()).toBe('struct<key:string,value:int>');

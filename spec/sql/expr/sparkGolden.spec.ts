@@ -101,7 +101,7 @@ describe('errors match Spark 4.0.1', () => {
     let error: unknown;
     try {
       const e = parseExpression(c.expr);
-      if (isAggregate(e)) toAggregateFunction(e, schema, { streaming: false });
+      if (isAggregate(e)) toAggregateFunction(e, schema, { streaming: false, context: () => ({ batchTimestampMs: 0 }) });
       else compileExpr(e, c.schema === 'main' ? schema : suggestSchema);
     } catch (err) {
       error = err;

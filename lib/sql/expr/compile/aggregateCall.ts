@@ -24,12 +24,14 @@ import type { Cx } from './context';
 export interface AggregateOptions {
   /** True for a streaming query: distinct aggregates are rejected with Spark's message. */
   readonly streaming: boolean;
-  /** The evaluation context of the rows folded (for `current_timestamp()` inside an argument). */
-  readonly context?: () => EvalContext;
+  /**
+   * The evaluation context of the rows folded (the batch's frozen time, for `current_timestamp()` inside an
+   * argument). Required: an aggregate compiled without it would read the wall clock, and a re-run batch would
+   * fold different values.
+   */
+  readonly context: () => EvalContext;
   readonly qualifiers?: readonly string[];
 }
-
-const DEFAULT_CONTEXT = (): EvalContext => ({ batchTimestampMs: Date.now() });
 
 /**
  * Maps an aggregate call (optionally aliased) to a streaming `AggregateFunction` of `lib/aggregate`, whose input
@@ -38,13 +40,13 @@ const DEFAULT_CONTEXT = (): EvalContext => ({ batchTimestampMs: Date.now() });
  *
  * @example
  * ```ts
- * const f = toAggregateFunction(parseExpression('sum(v * 2)'), schema, { streaming: true });
+ * const f = toAggregateFunction(parseExpression('sum(v * 2)'), schema, { streaming: true, context: () => batchContext });
  * f.name; // 'sum((v * 2))'
  * ```
  */
 export function toAggregateFunction(call: Expr, schema: StructType, options: AggregateOptions): AggregateFunction {
   const { node, args } = resolveAggregateCall(call, schema, options.qualifiers);
-  return buildAggregate(node, args, { streaming: options.streaming, context: options.context ?? DEFAULT_CONTEXT });
+  return buildAggregate(node, args, { streaming: options.streaming, context: options.context });
 }
 
 /** The result type and nullability of an aggregate call against `schema`. */
