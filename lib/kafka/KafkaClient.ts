@@ -2,8 +2,11 @@
  * The narrow Kafka client interface weir's Kafka source and sink are written against.
  *
  * Invariant: nothing outside `lib/kafka/` imports a Kafka client library. The source and the sink only see these
- * types, so a second implementation (another client library) can be added without touching them. Offsets are
- * JS numbers (safe integers): a partition would need 2^53 records to overflow them.
+ * types, so a second implementation (another client library) can be added without touching them; two exist:
+ * kafkajs (`KafkajsClient.ts`, the default) and an in-memory cluster (`MemoryKafkaClient.ts`), handed in through
+ * the source's and sink's `client` option (`kafkaClientOption.ts`). Both pass the contract suite
+ * `spec/lib/kafka/kafkaClientContract.ts`. Offsets are JS numbers (safe integers): a partition would need 2^53
+ * records to overflow them.
  */
 
 /** One partition of one topic. */

@@ -139,11 +139,14 @@ export function kafkaParams(options: KafkaRawOptions): Map<string, string> {
   return out;
 }
 
-/** Parses `kafka.bootstrap.servers` and security settings into a client config. */
-export function clientConfigFromOptions(options: KafkaRawOptions, what: string): KafkaClientConfig {
+/**
+ * Parses `kafka.bootstrap.servers` and security settings into a client config. `kafka.bootstrap.servers` is
+ * required unless `brokersOptional` (a source or sink handed a client: then `brokers` may be empty).
+ */
+export function clientConfigFromOptions(options: KafkaRawOptions, what: string, brokersOptional = false): KafkaClientConfig {
   const params = kafkaParams(options);
-  const servers = params.get('bootstrap.servers');
-  if (!servers || servers.trim() === '') {
+  const servers = params.get('bootstrap.servers') ?? (brokersOptional ? '' : undefined);
+  if (servers === undefined || (servers.trim() === '' && !brokersOptional)) {
     throw new WeirError(
       ErrorCodes.MISSING_OPTION,
       `Option 'kafka.bootstrap.servers' must be specified for configuring Kafka ${what === 'kafka sink' ? 'producer' : 'consumer'}`,

@@ -20,7 +20,7 @@ import {
   type KafkaProducer,
   type TopicPartition,
 } from '../../lib/kafka/KafkaClient';
-import { createKafkajsClient } from '../../lib/kafka/createKafkajsClient';
+import { openKafkaClient, splitClientOption, type KafkaClientOption } from '../../lib/kafka/kafkaClientOption';
 import {
   OptionReader,
   clientConfigFromOptions,
@@ -49,7 +49,14 @@ export interface KafkaSinkHooks {
  * ```
  */
 export interface KafkaSinkOptions {
+  /** `host:port[,host:port]`; required unless `client` is a client object. */
   'kafka.bootstrap.servers'?: string;
+  /**
+   * weir's extension: the Kafka client to write with (e.g. `MemoryKafkaClient` in tests), or a factory making one
+   * from the `kafka.*` settings. Default: kafkajs. A client object is not closed by the sink; a factory's is.
+   * Never printed (descriptions, explain, errors).
+   */
+  client?: KafkaClientOption;
   /** Topic of every record; overrides a `topic` column. Without it every row needs a `topic` column. */
   topic?: string;
   /** `at-least-once` (default, Spark's guarantee) or `exactly-once` (Kafka transactions, read_committed readers). */
@@ -73,8 +80,10 @@ const UNSUPPORTED_PARAMS: Record<string, string> = {
 };
 
 interface KafkaSinkConfig {
+  /** The options without `client`: what descriptions and errors may show (redacted). */
   readonly raw: KafkaRawOptions;
   readonly client: KafkaClientConfig;
+  readonly clientOption: KafkaClientOption | undefined;
   readonly topic: string | undefined;
   readonly exactlyOnce: boolean;
   readonly markerTopic: string;
@@ -83,13 +92,14 @@ interface KafkaSinkConfig {
   readonly batchSize: number;
 }
 
-function parseConfig(raw: KafkaRawOptions): KafkaSinkConfig {
+function parseConfig(options: Readonly<Record<string, unknown>>): KafkaSinkConfig {
+  const { raw, client: clientOption } = splitClientOption(options, WHAT);
   const reader = new OptionReader(raw, WHAT);
   const params = kafkaParams(raw);
   for (const [param, message] of Object.entries(UNSUPPORTED_PARAMS)) {
     if (params.has(param)) throw new WeirError(ErrorCodes.INVALID_ARGUMENT, message, { context: { option: `kafka.${param}`, sink: WHAT } });
   }
-  const client = clientConfigFromOptions(raw, WHAT);
+  const client = clientConfigFromOptions(raw, WHAT, clientOption !== undefined && typeof clientOption !== 'function');
   const guarantee = (reader.string('deliveryGuarantee') ?? 'at-least-once').toLowerCase().replace(/_/g, '-');
   if (guarantee !== 'at-least-once' && guarantee !== 'exactly-once') {
     throw reader.invalid('deliveryGuarantee', reader.get('deliveryGuarantee'), "must be 'at-least-once' or 'exactly-once'");
@@ -100,6 +110,7 @@ function parseConfig(raw: KafkaRawOptions): KafkaSinkConfig {
   return {
     raw,
     client,
+    clientOption,
     topic,
     exactlyOnce: guarantee === 'exactly-once',
     markerTopic: reader.string('markerTopic') ?? 'weir-sink-commits',
@@ -125,6 +136,8 @@ function toBytes(v: unknown, column: string, batchId: number, index: number): Bu
 export class KafkaSink implements Sink<Row> {
   readonly description: string;
   private client: KafkaClient | undefined;
+  /** True when the sink made `client` (kafkajs or the option's factory) and so closes it. */
+  private ownsClient = false;
   private producer: KafkaProducer | undefined;
   private lastCommittedBatch = -1;
   private markerGroup = '';
@@ -178,9 +191,11 @@ export class KafkaSink implements Sink<Row> {
   private transactionalId: string | undefined;
 
   async open(context: SinkContext): Promise<void> {
-    this.client = createKafkajsClient(this.config.client);
     this.skippedBatches = 0;
     try {
+      const { client, owned } = openKafkaClient(this.config.clientOption, this.config.client, WHAT);
+      this.client = client;
+      this.ownsClient = owned;
       if (this.config.exactlyOnce) {
         this.transactionalId = this.config.transactionalId ?? `weir-sink-${context.queryId}`;
         this.markerGroup = `weir-sink-${context.queryId}`;
@@ -194,7 +209,8 @@ export class KafkaSink implements Sink<Row> {
         });
         // Fences older producers of this query and aborts their open transaction before the marker is read.
         await this.producer.connect();
-        this.lastCommittedBatch = (await this.client.groupOffset(this.markerGroup, this.markerTp)) - 1;
+        // No marker yet: groupOffset is -1 (and so is the last committed batch).
+        this.lastCommittedBatch = Math.max(-1, (await this.client.groupOffset(this.markerGroup, this.markerTp)) - 1);
       } else {
         this.producer = this.client.producer({ idempotent: true });
         await this.producer.connect();
@@ -301,7 +317,7 @@ export class KafkaSink implements Sink<Row> {
     this.producer = undefined;
     this.client = undefined;
     await producer?.close().catch(() => undefined);
-    await client?.close();
+    if (this.ownsClient) await client?.close();
   }
 }
 
@@ -315,6 +331,9 @@ export class KafkaSink implements Sink<Row> {
  *   again.
  * - `deliveryGuarantee: 'exactly-once'`: see the module invariants; consumers must read with `read_committed`.
  *   A second instance of the same query fences the first (`KAFKA_PRODUCER_FENCED`).
+ * - `client` (weir's extension): a `KafkaClient` (e.g. `MemoryKafkaClient` from `weir-streams/testing`; then
+ *   `kafka.bootstrap.servers` may be left out) or a factory `(config) => KafkaClient`; default kafkajs, loaded when
+ *   the sink opens. A client object is not closed by the sink. Never printed.
  *
  * @throws WeirError `MISSING_OPTION` / `INVALID_ARGUMENT` for bad options, at construction.
  *
@@ -325,7 +344,7 @@ export class KafkaSink implements Sink<Row> {
  * ```
  */
 export function kafkaSink(options: KafkaSinkOptions, hooks: KafkaSinkHooks = {}): KafkaSink {
-  return new KafkaSink(parseConfig(options as KafkaRawOptions), hooks);
+  return new KafkaSink(parseConfig(options as Readonly<Record<string, unknown>>), hooks);
 }
 
 /**
@@ -336,6 +355,9 @@ export function kafkaSink(options: KafkaSinkOptions, hooks: KafkaSinkHooks = {})
  * const sink = kafkaSinkFromOptions(new Map([['kafka.bootstrap.servers', 'h:9092'], ['topic', 'out']]));
  * ```
  */
-export function kafkaSinkFromOptions(options: ReadonlyMap<string, string> | KafkaRawOptions, hooks: KafkaSinkHooks = {}): KafkaSink {
-  return new KafkaSink(parseConfig(optionsFromMap(options)), hooks);
+export function kafkaSinkFromOptions(
+  options: ReadonlyMap<string, string> | KafkaRawOptions | KafkaSinkOptions,
+  hooks: KafkaSinkHooks = {},
+): KafkaSink {
+  return new KafkaSink(parseConfig(options instanceof Map ? optionsFromMap(options) : (options as Readonly<Record<string, unknown>>)), hooks);
 }

@@ -16,7 +16,7 @@ import type { Offset, ReadLimit, Row, Source, SourceContext } from '../../lib/co
 import { ErrorCodes, WeirError } from '../../lib/errors';
 import type { FetchRangeResult, IsolationLevel, KafkaClient, KafkaRecord, TopicPartition } from '../../lib/kafka/KafkaClient';
 import { tpKey } from '../../lib/kafka/KafkaClient';
-import { createKafkajsClient } from '../../lib/kafka/createKafkajsClient';
+import { openKafkaClient, splitClientOption, type KafkaClientOption } from '../../lib/kafka/kafkaClientOption';
 import { offsetRanges, type KafkaOffsetRange } from './offsetRanges';
 import type { KafkaClientConfig } from '../../lib/kafka/KafkaClient';
 import {
@@ -54,8 +54,14 @@ export interface KafkaRow {
  * ```
  */
 export interface KafkaSourceOptions {
-  /** Required: `host:port[,host:port]`. */
+  /** `host:port[,host:port]`; required unless `client` is a client object. */
   'kafka.bootstrap.servers'?: string;
+  /**
+   * weir's extension: the Kafka client to read with (e.g. `MemoryKafkaClient` in tests), or a factory making one
+   * from the `kafka.*` settings. Default: kafkajs. A client object is not closed by the source; a factory's is.
+   * Never printed (descriptions, explain, errors).
+   */
+  client?: KafkaClientOption;
   /** Comma-separated topics. Exactly one of subscribe, subscribePattern, assign. */
   subscribe?: string;
   /** A Java-style regex matched against whole topic names. */
@@ -136,8 +142,10 @@ const UNSUPPORTED_PARAMS: Record<string, string> = {
 
 /** The parsed, validated configuration of a Kafka source. */
 interface KafkaSourceConfig {
+  /** The options without `client`: what descriptions and errors may show (redacted). */
   readonly raw: KafkaRawOptions;
   readonly client: KafkaClientConfig;
+  readonly clientOption: KafkaClientOption | undefined;
   readonly isolation: IsolationLevel;
   readonly strategy: Strategy;
   readonly start: StartSpec;
@@ -207,7 +215,8 @@ function checkOffsetLimitValidity(reader: OptionReader, start: StartSpec, end: E
   }
 }
 
-function parseConfig(raw: KafkaRawOptions): KafkaSourceConfig {
+function parseConfig(options: Readonly<Record<string, unknown>>): KafkaSourceConfig {
+  const { raw, client: clientOption } = splitClientOption(options, WHAT);
   const reader = new OptionReader(raw, WHAT);
   const params = kafkaParams(raw);
   for (const [param, message] of Object.entries(UNSUPPORTED_PARAMS)) {
@@ -215,7 +224,7 @@ function parseConfig(raw: KafkaRawOptions): KafkaSourceConfig {
       throw new WeirError(ErrorCodes.INVALID_ARGUMENT, message, { context: { option: `kafka.${param}`, source: WHAT } });
     }
   }
-  const client = clientConfigFromOptions(raw, WHAT);
+  const client = clientConfigFromOptions(raw, WHAT, clientOption !== undefined && typeof clientOption !== 'function');
   const given = ['subscribe', 'subscribePattern', 'assign'].filter((k) => reader.has(k));
   if (given.length !== 1) {
     throw new WeirError(
@@ -307,6 +316,7 @@ function parseConfig(raw: KafkaRawOptions): KafkaSourceConfig {
   return {
     raw,
     client,
+    clientOption,
     isolation: isolationFromOptions(raw, WHAT),
     strategy,
     start,
@@ -399,6 +409,8 @@ function lowerBound(records: readonly KafkaRecord[], offset: number): number {
 class KafkaMicroBatchSource implements Source<KafkaRow> {
   readonly description: string;
   private client: KafkaClient | undefined;
+  /** True when the source made `client` (kafkajs or the option's factory) and so closes it. */
+  private ownsClient = false;
   private context: SourceContext | undefined;
   private lastTriggerMillis = 0;
   private availableNowEnd: KafkaSourceOffset | undefined;
@@ -434,7 +446,9 @@ class KafkaMicroBatchSource implements Source<KafkaRow> {
 
   async open(context: SourceContext): Promise<void> {
     this.context = context;
-    this.client = createKafkajsClient(this.config.client);
+    const { client, owned } = openKafkaClient(this.config.clientOption, this.config.client, WHAT);
+    this.client = client;
+    this.ownsClient = owned;
     this.lastTriggerMillis = 0;
     this.availableNowEnd = undefined;
     this.availableNowPrepared = false;
@@ -832,7 +846,7 @@ class KafkaMicroBatchSource implements Source<KafkaRow> {
     await Promise.all(pending);
     const c = this.client;
     this.client = undefined;
-    await c?.close();
+    if (this.ownsClient) await c?.close();
   }
 
   async prepareForTriggerAvailableNow(): Promise<void> {
@@ -893,7 +907,7 @@ class KafkaMicroBatchSource implements Source<KafkaRow> {
  * ```
  */
 export function kafka(options: KafkaSourceOptions): Source<KafkaRow> {
-  return new KafkaMicroBatchSource(parseConfig(options as KafkaRawOptions));
+  return new KafkaMicroBatchSource(parseConfig(options as Readonly<Record<string, unknown>>));
 }
 
 /**
@@ -904,11 +918,11 @@ export function kafka(options: KafkaSourceOptions): Source<KafkaRow> {
  * const { source, schema } = kafkaSourceFromOptions(new Map([['kafka.bootstrap.servers', 'h:9092'], ['subscribe', 't']]));
  * ```
  */
-export function kafkaSourceFromOptions(options: ReadonlyMap<string, string> | KafkaRawOptions): {
+export function kafkaSourceFromOptions(options: ReadonlyMap<string, string> | KafkaRawOptions | KafkaSourceOptions): {
   source: Source<Row>;
   schema: string;
 } {
-  const config = parseConfig(optionsFromMap(options));
+  const config = parseConfig(options instanceof Map ? optionsFromMap(options) : (options as Readonly<Record<string, unknown>>));
   return {
     // Rows are KafkaRow objects; the DataFrame face handles them as plain rows.
     source: new KafkaMicroBatchSource(config) as unknown as Source<Row>,

@@ -10,3 +10,5 @@ export {
 export type { KafkaRow, KafkaSourceOffset, KafkaSourceOptions } from './KafkaSource';
 export { offsetRanges } from './offsetRanges';
 export type { KafkaOffsetRange } from './offsetRanges';
+export type { KafkaClient, KafkaClientConfig } from '../../lib/kafka/KafkaClient';
+export type { KafkaClientOption } from '../../lib/kafka/kafkaClientOption';

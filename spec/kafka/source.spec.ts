@@ -266,21 +266,6 @@ describe('kafka source on a real broker', () => {
     expect(await source.latestOffset(o1, ALL)).toEqual(o1);
   });
 
-  it('rejects bad options with named errors at construction', async () => {
-    await expectWeirError(() => kafka({ subscribe: 't' }), 'MISSING_OPTION');
-    await expectWeirError(() => kafka({ 'kafka.bootstrap.servers': brokers() }), 'MISSING_OPTION');
-    await expectWeirError(() => kafka({ 'kafka.bootstrap.servers': brokers(), subscribe: 'a', assign: '{"a":[0]}' }), 'INVALID_ARGUMENT');
-    const e = await expectWeirError(
-      () => kafka({ 'kafka.bootstrap.servers': brokers(), subscribe: 'a', 'kafka.auto.offset.reset': 'earliest' }),
-      'INVALID_ARGUMENT',
-    );
-    expect(e.context.option).toBe('kafka.auto.offset.reset');
-    await expectWeirError(() => kafka({ 'kafka.bootstrap.servers': brokers(), assign: '{"a":"x"}' }), 'INVALID_ARGUMENT');
-    await expectWeirError(() => kafka({ 'kafka.bootstrap.servers': brokers(), subscribe: 'a', maxOffsetsPerTrigger: '0' }), 'INVALID_ARGUMENT');
-    await expectWeirError(() => kafka({ 'kafka.bootstrap.servers': brokers(), subscribe: 'a', failOnDataLoss: 'maybe' }), 'INVALID_ARGUMENT');
-    await expectWeirError(() => kafka({ 'kafka.bootstrap.servers': brokers(), subscribe: 'a', endingOffsets: 'earliest' }), 'INVALID_ARGUMENT');
-  });
-
   it('never shows a SASL password in errors (redaction)', async () => {
     const secret = 'hunter2-very-secret';
     const source = kafka({
