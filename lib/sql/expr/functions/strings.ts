@@ -17,6 +17,20 @@ import { functionTable, scalar, strict, type FunctionTable, type ScalarFunction 
 
 const INT_MAX = 2147483647;
 
+/**
+ * The longest string value `lpad`, `rpad` and `repeat` build (2^28 UTF-16 units, half of V8's own limit): past
+ * V8's limit the process dies with a fatal "invalid size" that no catch can stop, so a longer result is a clear
+ * INVALID_ARGUMENT naming the function instead.
+ */
+const MAX_RESULT_LENGTH = 2 ** 28;
+
+function tooLong(fn: string, length: number): Error {
+  return exprError('INVALID_ARGUMENT', `The result of ${fn} would be ${length} characters long, more than the ${MAX_RESULT_LENGTH} weir allows for one string.`, {
+    function: fn,
+    length,
+  });
+}
+
 function stringFn(f: (s: string) => unknown, type: () => DataType = sqlTypes.string): ScalarFunction {
   return scalar(1, 1, (call, args) => strict(call, [stringArg(call, 0, args[0]!)], type(), ([s]) => f(s as string)));
 }
@@ -40,6 +54,7 @@ function padFn(left: boolean): ScalarFunction {
       if (n <= chars.length) return chars.slice(0, Math.max(n, 0)).join('');
       const padChars = Array.from((pad as string | undefined) ?? ' ');
       if (padChars.length === 0) return s;
+      if (n > MAX_RESULT_LENGTH) throw tooLong(left ? 'lpad' : 'rpad', n);
       const fill: string[] = [];
       while (fill.length < n - chars.length) fill.push(padChars[fill.length % padChars.length]!);
       return left ? fill.join('') + s : s + fill.join('');
@@ -171,6 +186,10 @@ export const STRING_FUNCTIONS: FunctionTable = functionTable([
   ['endswith', stringTest((s, x) => s.endsWith(x))],
   ['contains', stringTest((s, x) => s.includes(x))],
   ['repeat', scalar(2, 2, (call, args) =>
-    strict(call, [stringArg(call, 0, args[0]!), intArg(call, 1, args[1]!)], sqlTypes.string(), ([s, n]) => (s as string).repeat(Math.max(0, n as number))),
+    strict(call, [stringArg(call, 0, args[0]!), intArg(call, 1, args[1]!)], sqlTypes.string(), ([s, n]) => {
+      const times = Math.max(0, n as number);
+      if ((s as string).length * times > MAX_RESULT_LENGTH) throw tooLong('repeat', (s as string).length * times);
+      return (s as string).repeat(times);
+    }),
   )],
 ]);
