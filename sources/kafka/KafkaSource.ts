@@ -6,15 +6,13 @@
  *   engine is `[start[p], end[p])` of each partition; a partition absent from `start` (new) starts at 0.
  * - Offsets live in weir's write-ahead log only (no consumer group, no offset commit), so re-reading a logged
  *   range returns the same records as long as Kafka keeps them; when it does not, `failOnDataLoss` decides.
- * - The starting offsets of a new query are resolved once and kept in `<checkpoint>/sources/<i>/initialOffsets`,
- *   so a restart before the first commit starts where the first run did.
+ * - The starting offsets of a new query are resolved once and kept in the source's metadata folder
+ *   (`initialOffsets.ts`), so a restart before the first commit starts where the first run did.
  *
  * The units it is made of: `options.ts` (parsing), `offsets.ts` (the offset JSON), `startingOffsets.ts`,
- * `endingOffsets.ts`, `admission.ts` (read limits), `offsetRanges.ts` (minPartitions), `readAhead.ts` and
- * `schema.ts` (rows).
+ * `endingOffsets.ts`, `initialOffsets.ts`, `admission.ts` (read limits), `offsetRanges.ts` (minPartitions),
+ * `readAhead.ts` and `schema.ts` (rows).
  */
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
 import { Observable } from 'rxjs';
 import type { Offset, ReadLimit, Row, Source, SourceContext } from '../../lib/contracts';
 import { ErrorCodes, WeirError } from '../../lib/errors';
@@ -23,6 +21,7 @@ import { openKafkaClient } from '../../lib/kafka/kafkaClientOption';
 import { optionsFromMap, redactOptions, redactText, type KafkaRawOptions } from '../../lib/kafka/kafkaOptions';
 import { admit } from './admission';
 import { EndingOffsets } from './endingOffsets';
+import { KafkaInitialOffsets } from './initialOffsets';
 import { offsetRanges, type KafkaOffsetRange } from './offsetRanges';
 import { offsetFromEntries, offsetsByPartition, type KafkaSourceOffset, type PartitionOffset } from './offsets';
 import { KAFKA_SOURCE, parseKafkaSourceOptions, type KafkaSourceConfig, type KafkaSourceOptions } from './options';
@@ -104,30 +103,12 @@ class KafkaMicroBatchSource implements Source<KafkaRow> {
   }
 
   async initialOffset(): Promise<Offset> {
-    const file = this.context ? path.join(this.context.metadataPath, 'initialOffsets') : undefined;
-    if (file) {
-      const text = await fs.readFile(file, 'utf8').catch(() => undefined);
-      if (text !== undefined) {
-        try {
-          return JSON.parse(text) as KafkaSourceOffset;
-        } catch (e) {
-          throw new WeirError(ErrorCodes.CHECKPOINT_CORRUPT, `${this.description}: ${file} does not parse`, { cause: e, context: { path: file } });
-        }
-      }
-    }
-    const offsets = await this.call('resolving starting offsets', async () =>
-      resolveStartingOffsets(this.kafka, await this.currentPartitions(), this.config, this.description),
-    );
-    if (file) {
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      const tmp = `${file}.tmp`;
-      const handle = await fs.open(tmp, 'w');
-      await handle.writeFile(JSON.stringify(offsets));
-      await handle.sync();
-      await handle.close();
-      await fs.rename(tmp, file);
-    }
-    return offsets;
+    const resolve = (): Promise<KafkaSourceOffset> =>
+      this.call('resolving starting offsets', async () =>
+        resolveStartingOffsets(this.kafka, await this.currentPartitions(), this.config, this.description),
+      );
+    if (!this.context) return resolve();
+    return new KafkaInitialOffsets(this.context.metadataPath, this.description).getOrCreate(resolve);
   }
 
   defaultReadLimit(): ReadLimit {
