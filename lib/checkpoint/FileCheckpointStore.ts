@@ -10,6 +10,7 @@ import type { CheckpointStore } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
 import { fsyncDirectory, isTempFileName, mkdirsDurably, writeFileDurably } from './durableWrite';
 import { normalizeRelativePath } from './layout';
+import type { ModificationTimes } from './modificationTime';
 
 /**
  * A {@link CheckpointStore} over a folder of the local filesystem.
@@ -18,7 +19,7 @@ import { normalizeRelativePath } from './layout';
  * const store = new FileCheckpointStore('/tmp/my-query');
  * await store.writeAtomic('offsets/0', encodeLogFile(1, ['{}']), { overwrite: false });
  */
-export class FileCheckpointStore implements CheckpointStore {
+export class FileCheckpointStore implements CheckpointStore, ModificationTimes {
   /** Absolute path of the checkpoint root. */
   readonly root: string;
 
@@ -86,6 +87,17 @@ export class FileCheckpointStore implements CheckpointStore {
       throw e;
     }
     await fsyncDirectory(path.dirname(file));
+  }
+
+  /** The file's modification time (ms, the filesystem's), or `undefined` when it does not exist. */
+  async modificationTime(relative: string): Promise<number | undefined> {
+    try {
+      return (await fs.stat(this.resolve(relative))).mtimeMs;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw e;
+    }
   }
 
   /** mkdir -p, durably. */

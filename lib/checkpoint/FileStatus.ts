@@ -5,7 +5,7 @@
  * a codec becomes `corrupt`, so damage is always a value the recovery planner can reason about, never a crash
  * or a silently wrong entry.
  */
-import { decodeLogFile, encodeLogFile } from './logFile';
+import { checksummedLogFormat, type LogFileFormat } from './logFile';
 import { ErrorCodes, WeirError, type WeirErrorContext } from '../errors';
 
 /** One checkpoint file as read: ok with its value, or torn / corrupt / of an unsupported version. */
@@ -25,9 +25,16 @@ export interface LogCodec<T> {
   decode(lines: readonly string[], version: number): T;
 }
 
-/** Decodes the bytes of one checkpoint file with `codec`. Total: never throws. */
-export function decodeFileStatus<T>(data: Uint8Array, codec: LogCodec<T>): FileStatus<T> {
-  const decoded = decodeLogFile(data, codec.version);
+/**
+ * Decodes the bytes of one checkpoint file with `codec`, framed by `format` (weir's checksummed file unless
+ * told otherwise). Total: never throws.
+ */
+export function decodeFileStatus<T>(
+  data: Uint8Array,
+  codec: LogCodec<T>,
+  format: LogFileFormat = checksummedLogFormat,
+): FileStatus<T> {
+  const decoded = format.decode(data, codec.version);
   if (decoded.kind !== 'ok') return decoded;
   try {
     return { kind: 'ok', value: codec.decode(decoded.lines, decoded.version) };
@@ -40,7 +47,12 @@ export function decodeFileStatus<T>(data: Uint8Array, codec: LogCodec<T>): FileS
  * Encodes `value` into a whole checkpoint file, refusing (INVALID_ARGUMENT) a value its own codec could not
  * read back: what is written must be readable, or recovery would later report a healthy file as corrupt.
  */
-export function encodeEntry<T>(codec: LogCodec<T>, value: T, what: string): string {
+export function encodeEntry<T>(
+  codec: LogCodec<T>,
+  value: T,
+  what: string,
+  format: LogFileFormat = checksummedLogFormat,
+): string {
   let lines: string[];
   try {
     lines = codec.encode(value);
@@ -52,7 +64,7 @@ export function encodeEntry<T>(codec: LogCodec<T>, value: T, what: string): stri
     });
   }
   try {
-    return encodeLogFile(codec.version, lines);
+    return format.encode(codec.version, lines);
   } catch (e) {
     throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `Cannot write ${what} entry: ${(e as Error).message}`, { cause: e });
   }

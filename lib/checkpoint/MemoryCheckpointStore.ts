@@ -9,6 +9,13 @@ import type { CheckpointStore } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
 import { isTempFileName } from './durableWrite';
 import { normalizeRelativePath } from './layout';
+import type { ModificationTimes } from './modificationTime';
+
+/** Options of a {@link MemoryCheckpointStore}. */
+export interface MemoryCheckpointStoreOptions {
+  /** The time a write stamps on its file (ms; its modification time). Default `Date.now`, as a filesystem's. */
+  readonly now?: () => number;
+}
 
 /**
  * A {@link CheckpointStore} held in a Map. Writes are atomic by construction (one synchronous Map update).
@@ -17,13 +24,16 @@ import { normalizeRelativePath } from './layout';
  * const store = new MemoryCheckpointStore();
  * await store.writeAtomic('offsets/3', 'v1\n{"batchWat'); // a torn file, as a crash would leave it
  */
-export class MemoryCheckpointStore implements CheckpointStore {
+export class MemoryCheckpointStore implements CheckpointStore, ModificationTimes {
   /** A label only: no file under it is ever touched. */
   readonly root: string;
   private readonly files = new Map<string, Buffer>();
+  private readonly times = new Map<string, number>();
+  private readonly now: () => number;
 
-  constructor(root = '/memory-checkpoint') {
+  constructor(root = '/memory-checkpoint', options: MemoryCheckpointStoreOptions = {}) {
     this.root = root;
+    this.now = options.now ?? Date.now;
   }
 
   /** A copy of the file's bytes, or `undefined` when it does not exist. */
@@ -43,6 +53,12 @@ export class MemoryCheckpointStore implements CheckpointStore {
       });
     }
     this.files.set(key, typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data));
+    this.times.set(key, this.now());
+  }
+
+  /** When the file was last written (the `now` option's time then), or `undefined` when it does not exist. */
+  async modificationTime(relative: string): Promise<number | undefined> {
+    return this.times.get(filePath(relative));
   }
 
   /** File names directly in `dir`, sorted, without temp files; `[]` for a missing folder. */
@@ -60,7 +76,9 @@ export class MemoryCheckpointStore implements CheckpointStore {
 
   /** Removes a file; a missing one is not an error. */
   async delete(relative: string): Promise<void> {
-    this.files.delete(filePath(relative));
+    const key = filePath(relative);
+    this.files.delete(key);
+    this.times.delete(key);
   }
 
   /** Folders exist implicitly here; only the path is validated. */

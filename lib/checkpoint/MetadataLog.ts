@@ -1,5 +1,8 @@
 /**
  * A log of one entry per batch id, one checksummed file per entry (Spark's HDFSMetadataLog): `<dir>/<N>`.
+ * Two options, Spark's overridable members of HDFSMetadataLog, serve logs of other shapes: `format` frames the
+ * file (weir's checksummed file by default, or Spark's plain one for files Spark reads) and `naming` maps batch ids
+ * to file names (`<N>` by default; the compactible log adds `<N>.compact`).
  *
  * Invariant: an entry becomes visible only complete and durable; `add` never replaces an entry (a second
  * writer of the same batch learns it lost); reading names damage instead of guessing (`inspect` reports it,
@@ -10,6 +13,7 @@ import type { CheckpointStore } from '../contracts';
 import { ErrorCodes, WeirError, isWeirError } from '../errors';
 import { decodeFileStatus, encodeEntry, fileStatusError, type FileStatus, type LogCodec } from './FileStatus';
 import { batchFileName, normalizeRelativePath, parseBatchFileName } from './layout';
+import { checksummedLogFormat, type LogFileFormat } from './logFile';
 
 /** One entry of a metadata log with its batch id. */
 export interface LogEntry<T> {
@@ -18,8 +22,43 @@ export interface LogEntry<T> {
 }
 
 /**
- * A generic, reusable metadata log over a {@link CheckpointStore}: the offsets and commits logs, and later the
- * file source's seen-files log and the file sink's log, are instances of it.
+ * How a log names its files (Spark's `batchIdToPath` / `pathToBatchId`).
+ *
+ * Invariant: `batchIdOf(n)` is the batch id for every name in `fileNames(id)`, and `undefined` for names that are
+ * not the log's (other files in the folder are ignored).
+ */
+export interface LogFileNaming {
+  /** The names the entry of `batchId` may have: it is written under the first, read from the first that exists. */
+  fileNames(batchId: number): readonly string[];
+  /** The batch id a file name stands for, or `undefined` for any other name. */
+  batchIdOf(fileName: string): number | undefined;
+}
+
+/** Spark's HDFSMetadataLog naming: the plain decimal batch id, `<N>`. */
+export const plainBatchFileNaming: LogFileNaming = {
+  fileNames: (batchId) => [batchFileName(batchId)],
+  batchIdOf: parseBatchFileName,
+};
+
+/** Options of a {@link MetadataLog}: both default to what the offsets and commits logs use. */
+export interface MetadataLogOptions {
+  /** How the file frames the codec's lines (default weir's checksummed file, `checksummedLogFormat`). */
+  readonly format?: LogFileFormat;
+  /** How batch ids map to file names (default `<N>`, {@link plainBatchFileNaming}). */
+  readonly naming?: LogFileNaming;
+}
+
+/** One file of a log folder, as listed. */
+export interface LogFile {
+  readonly batchId: number;
+  /** The file name inside the log folder. */
+  readonly name: string;
+}
+
+/**
+ * A generic, reusable metadata log over a {@link CheckpointStore}: the offsets and commits logs are instances of
+ * it, and `CompactibleMetadataLog` builds the file source's seen-files log and the file sink's `_spark_metadata`
+ * log on it (with `<N>.compact` names and, for the sink, Spark's plain framing).
  *
  * @example
  * const log = new MetadataLog(store, 'sinks/files', {
@@ -32,21 +71,33 @@ export interface LogEntry<T> {
 export class MetadataLog<T> {
   /** The log's folder, relative to the store root. */
   readonly dir: string;
+  /** How a file frames the codec's lines. */
+  readonly format: LogFileFormat;
+  /** How batch ids map to file names. */
+  readonly naming: LogFileNaming;
 
   constructor(
     readonly store: CheckpointStore,
     dir: string,
     readonly codec: LogCodec<T>,
+    options: MetadataLogOptions = {},
   ) {
     this.dir = normalizeRelativePath(dir);
+    this.format = options.format ?? checksummedLogFormat;
+    this.naming = options.naming ?? plainBatchFileNaming;
     if (!Number.isSafeInteger(codec.version) || codec.version < 1) {
       throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `a log codec version must be >= 1, got ${codec.version}`);
     }
   }
 
-  /** The store-relative path of batch `batchId`'s entry. */
+  /** The store-relative path of batch `batchId`'s entry (the name it is written under). */
   pathOf(batchId: number): string {
-    const name = batchFileName(batchId);
+    assertBatchIdOf(batchId);
+    return this.pathOfFile(this.naming.fileNames(batchId)[0] as string);
+  }
+
+  /** The store-relative path of the file `name` of this log's folder. */
+  pathOfFile(name: string): string {
     return this.dir === '' ? name : `${this.dir}/${name}`;
   }
 
@@ -75,26 +126,41 @@ export class MetadataLog<T> {
    * mismatch, undecodable) or CHECKPOINT_UNSUPPORTED_VERSION, with `path` (absolute) and `batchId` as context.
    */
   async get(batchId: number): Promise<T | undefined> {
-    const status = await this.inspect(batchId);
-    if (status === undefined) return undefined;
-    if (status.kind === 'ok') return status.value;
-    throw fileStatusError(status, { path: this.absolutePathOf(batchId), batchId });
+    const found = await this.find(batchId);
+    if (found === undefined) return undefined;
+    if (found.status.kind === 'ok') return found.status.value;
+    throw fileStatusError(found.status, { path: path.join(this.store.root, found.path), batchId });
   }
 
   /** What the entry of `batchId` holds, damage included; `undefined` when there is none. Never throws on content. */
   async inspect(batchId: number): Promise<FileStatus<T> | undefined> {
-    const data = await this.store.read(this.pathOf(batchId));
-    return data === undefined ? undefined : decodeFileStatus(data, this.codec);
+    return (await this.find(batchId))?.status;
+  }
+
+  /** What the file `name` of this log's folder holds, damage included; `undefined` when it does not exist. */
+  async inspectFile(name: string): Promise<FileStatus<T> | undefined> {
+    const data = await this.store.read(this.pathOfFile(name));
+    return data === undefined ? undefined : decodeFileStatus(data, this.codec, this.format);
   }
 
   /** The batch ids that have an entry, ascending. Other file names in the folder are ignored. */
   async listBatchIds(): Promise<number[]> {
     const ids: number[] = [];
+    for (const file of await this.listFiles()) if (ids[ids.length - 1] !== file.batchId) ids.push(file.batchId);
+    return ids;
+  }
+
+  /**
+   * The log's files, by batch id ascending (names of one batch id in name order). Other file names in the
+   * folder are ignored.
+   */
+  async listFiles(): Promise<LogFile[]> {
+    const files: LogFile[] = [];
     for (const name of await this.store.list(this.dir)) {
-      const id = parseBatchFileName(name);
-      if (id !== undefined) ids.push(id);
+      const batchId = this.naming.batchIdOf(name);
+      if (batchId !== undefined) files.push({ batchId, name });
     }
-    return ids.sort((a, b) => a - b);
+    return files.sort((a, b) => a.batchId - b.batchId || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** The entry with the highest batch id, or `undefined` for an empty log. Throws like {@link get} on damage. */
@@ -132,13 +198,14 @@ export class MetadataLog<T> {
   async purge(thresholdBatchId: number): Promise<void> {
     for (const batchId of await this.listBatchIds()) {
       if (batchId >= thresholdBatchId) break;
-      await this.store.delete(this.pathOf(batchId));
+      await this.delete(batchId);
     }
   }
 
-  /** Deletes the entry of `batchId`, if any. */
+  /** Deletes the entry of `batchId` (under any of its names), if any. */
   async delete(batchId: number): Promise<void> {
-    await this.store.delete(this.pathOf(batchId));
+    assertBatchIdOf(batchId);
+    for (const name of this.naming.fileNames(batchId)) await this.store.delete(this.pathOfFile(name));
   }
 
   /** The absolute path of batch `batchId`'s entry (for messages and error context). */
@@ -147,7 +214,18 @@ export class MetadataLog<T> {
   }
 
   private encode(value: T): string {
-    return encodeEntry(this.codec, value, this.dir);
+    return encodeEntry(this.codec, value, this.dir, this.format);
+  }
+
+  /** The first existing file of `batchId`'s names, with what it holds. */
+  private async find(batchId: number): Promise<{ path: string; status: FileStatus<T> } | undefined> {
+    assertBatchIdOf(batchId);
+    for (const name of this.naming.fileNames(batchId)) {
+      const file = this.pathOfFile(name);
+      const data = await this.store.read(file);
+      if (data !== undefined) return { path: file, status: decodeFileStatus(data, this.codec, this.format) };
+    }
+    return undefined;
   }
 
   private missing(batchId: number): WeirError {
@@ -157,3 +235,8 @@ export class MetadataLog<T> {
   }
 }
 
+
+/** Throws INVALID_ARGUMENT unless `batchId` is a non-negative safe integer (before any naming sees it). */
+function assertBatchIdOf(batchId: number): void {
+  batchFileName(batchId);
+}

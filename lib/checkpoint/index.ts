@@ -14,6 +14,21 @@ export {
 } from './CheckpointMetadata';
 export { COMMIT_LOG_VERSION, CommitLog, commitCodec, type CommitEntry } from './CommitLog';
 export {
+  COMPACT_FILE_SUFFIX,
+  CompactibleMetadataLog,
+  DEFAULT_CLEANUP_DELAY_MS,
+  DEFAULT_COMPACT_INTERVAL,
+  allFilesRange,
+  checkCompactInterval,
+  deriveCompactInterval,
+  listCompactibleFilesSync,
+  parseCompactibleFileName,
+  readAllFilesSync,
+  type CompactibleLogFile,
+  type CompactibleMetadataLogOptions,
+  type CompactionRules,
+} from './CompactibleMetadataLog';
+export {
   TEMP_FILE_PREFIX,
   fsyncDirectory,
   isTempFileName,
@@ -40,9 +55,18 @@ export {
   batchFileName,
   parseBatchFileName,
 } from './layout';
-export { decodeLogFile, encodeLogFile, type DecodedLogFile } from './logFile';
-export { MemoryCheckpointStore } from './MemoryCheckpointStore';
-export { MetadataLog, type LogEntry } from './MetadataLog';
+export { checksummedLogFormat, decodeLogFile, encodeLogFile, type DecodedLogFile, type LogFileFormat } from './logFile';
+export { MemoryCheckpointStore, type MemoryCheckpointStoreOptions } from './MemoryCheckpointStore';
+export {
+  MetadataLog,
+  plainBatchFileNaming,
+  type LogEntry,
+  type LogFile,
+  type LogFileNaming,
+  type MetadataLogOptions,
+} from './MetadataLog';
+export { hasModificationTimes, type ModificationTimes } from './modificationTime';
+export { decodeSparkLogFile, encodeSparkLogFile, sparkPlainLogFormat } from './sparkLogFile';
 export { OFFSET_SEQ_LOG_VERSION, OffsetSeqLog, offsetSeqCodec, type OffsetSeq, type OffsetSeqMetadata } from './OffsetSeqLog';
 export {
   commitsPath,

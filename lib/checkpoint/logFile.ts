@@ -110,3 +110,23 @@ export function decodeLogFile(data: Uint8Array | string, maxVersion: number): De
   if (version > maxVersion) return { kind: 'unsupportedVersion', version, maxVersion };
   return { kind: 'ok', version, lines: lines.slice(1) };
 }
+
+/**
+ * How the bytes of one log file frame a version and body lines: {@link checksummedLogFormat} (weir's, the default
+ * of every `MetadataLog`) or `sparkPlainLogFormat` (Spark's own framing, for files Apache Spark reads). `decode` is
+ * total: any bytes decode to one of ok / torn / corrupt / unsupportedVersion.
+ */
+export interface LogFileFormat {
+  /** A short name for messages (`weir`, `spark`). */
+  readonly name: string;
+  /** The whole file for `lines` under `version`; throws (a plain Error) on lines the format cannot hold. */
+  encode(version: number, lines: readonly string[]): string;
+  decode(data: Uint8Array | string, maxVersion: number): DecodedLogFile;
+}
+
+/** weir's checkpoint file format: `v<N>`, the body lines, a `crc32:` trailer (see the top of this file). */
+export const checksummedLogFormat: LogFileFormat = {
+  name: 'weir',
+  encode: encodeLogFile,
+  decode: decodeLogFile,
+};

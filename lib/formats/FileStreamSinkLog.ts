@@ -9,8 +9,10 @@
  * `blockReplication`, `blockSize`, `action`), no trailing newline. A compaction file holds every live entry up
  * to its batch (entries older than `retention` dropped, as Spark's `FileStreamSinkLog.compactLogs`).
  *
- * Compaction, deletion of obsolete files and the interval rules are CompactibleFileStreamLog's (shared with the
- * file source's seen-files log).
+ * This file is the log's definition: the codec ({@link sinkFileStatusCodec}, framed by `sparkPlainLogFormat`) and
+ * the compaction rules ({@link fileSinkCompaction}). The log itself is a `CompactibleMetadataLog` over a
+ * `FileCheckpointStore` rooted at the output folder ({@link fileStreamSinkLog}), shared with the file source's
+ * seen-files log; {@link FileStreamSinkLog} is the synchronous read-only view batch readers list a folder with.
  *
  * Invariant: an entry file appears only complete and durable (temp file + fsync + hard link, never replaced), so
  * a batch is either fully in the log or not at all; weir's checksum trailer is deliberately absent here because
@@ -19,13 +21,24 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { ErrorCodes, WeirError } from '../errors';
-import { CompactibleFileStreamLog, type CompactibleFileStreamLogOptions } from './CompactibleFileStreamLog';
+import {
+  CompactibleMetadataLog,
+  listCompactibleFilesSync,
+  readAllFilesSync,
+  type CompactibleMetadataLogOptions,
+  type CompactionRules,
+} from '../checkpoint/CompactibleMetadataLog';
+import { FileCheckpointStore } from '../checkpoint/FileCheckpointStore';
+import type { LogCodec } from '../checkpoint/FileStatus';
+import { sparkPlainLogFormat } from '../checkpoint/sparkLogFile';
 
-export { DEFAULT_COMPACT_INTERVAL } from './CompactibleFileStreamLog';
+export { DEFAULT_COMPACT_INTERVAL } from '../checkpoint/CompactibleMetadataLog';
 
 /** Spark's folder of the sink log. */
 export const SPARK_METADATA_DIR = '_spark_metadata';
+
+/** Spark's `FileStreamSinkLog.VERSION`. */
+export const FILE_SINK_LOG_VERSION = 1;
 
 /** One committed data file (Spark's `SinkFileStatus`). */
 export interface SinkFileStatus {
@@ -50,19 +63,72 @@ export function localPathOf(uri: string): string {
   return uri;
 }
 
-/** Options of {@link FileStreamSinkLog}. */
-export interface FileStreamSinkLogOptions extends CompactibleFileStreamLogOptions {
+/**
+ * Spark's body lines: one `SinkFileStatus` JSON per line, its fields in Spark's order (json4s writes the case
+ * class's fields in declaration order). A line that is not JSON is refused (reported as corruption).
+ */
+export const sinkFileStatusCodec: LogCodec<SinkFileStatus[]> = {
+  version: FILE_SINK_LOG_VERSION,
+  encode: (entries) =>
+    entries.map((e) =>
+      JSON.stringify({
+        path: e.path,
+        size: e.size,
+        isDir: e.isDir,
+        modificationTime: e.modificationTime,
+        blockReplication: e.blockReplication,
+        blockSize: e.blockSize,
+        action: e.action,
+      }),
+    ),
+  decode: (lines) => lines.map((line) => JSON.parse(line) as SinkFileStatus),
+};
+
+/** Adds minus deletes, in order (Spark's `FileStreamSinkLog.compactLogs`). */
+function compactSinkLogs(entries: SinkFileStatus[]): SinkFileStatus[] {
+  const deleted = new Set(entries.filter((e) => e.action === 'delete').map((e) => e.path));
+  return entries.filter((e) => e.action !== 'delete' && !deleted.has(e.path));
+}
+
+/**
+ * Spark's FileStreamSinkLog compaction: adds minus deletes; with `retentionMs`, entries whose modificationTime is
+ * older than that (at compaction time) are dropped (Spark's `retention` option).
+ */
+export function fileSinkCompaction(retentionMs?: number): CompactionRules<SinkFileStatus> {
+  return retentionMs === undefined
+    ? { compactLogs: compactSinkLogs }
+    : { compactLogs: compactSinkLogs, shouldRetain: (entry, nowMs) => entry.modificationTime > nowMs - retentionMs };
+}
+
+/** Options of {@link fileStreamSinkLog}. */
+export interface FileStreamSinkLogOptions extends Omit<CompactibleMetadataLogOptions, 'format'> {
   /** Entries older than this (ms, by modificationTime) are dropped at compaction. Default: kept forever. */
   readonly retentionMs?: number;
 }
 
-/** Spark's file sink log over `<outputPath>/_spark_metadata`. */
-export class FileStreamSinkLog extends CompactibleFileStreamLog<SinkFileStatus> {
-  private readonly retentionMs: number | undefined;
+/** Spark's file sink log over `<outputPath>/_spark_metadata`, written through a store rooted at the output folder. */
+export function fileStreamSinkLog(outputPath: string, options: FileStreamSinkLogOptions): CompactibleMetadataLog<SinkFileStatus> {
+  const { retentionMs, ...logOptions } = options;
+  return new CompactibleMetadataLog(
+    new FileCheckpointStore(outputPath),
+    SPARK_METADATA_DIR,
+    sinkFileStatusCodec,
+    fileSinkCompaction(retentionMs),
+    { ...logOptions, format: sparkPlainLogFormat },
+  );
+}
 
-  constructor(outputPath: string, options: FileStreamSinkLogOptions = {}) {
-    super(path.join(path.resolve(outputPath), SPARK_METADATA_DIR), options, { encode, decode });
-    this.retentionMs = options.retentionMs;
+/**
+ * A synchronous, read-only view of `<outputPath>/_spark_metadata`, for batch readers (`listInputFiles` is
+ * synchronous: a DataFrame's schema is known when `load()` returns). It reads exactly what {@link fileStreamSinkLog}
+ * reads (`readAllFilesSync`); the file sink writes through the asynchronous log.
+ */
+export class FileStreamSinkLog {
+  /** The log folder (absolute). */
+  readonly dir: string;
+
+  constructor(outputPath: string) {
+    this.dir = path.join(path.resolve(outputPath), SPARK_METADATA_DIR);
   }
 
   /** True when the folder has a `_spark_metadata` log (then readers take the file list from it). */
@@ -74,62 +140,13 @@ export class FileStreamSinkLog extends CompactibleFileStreamLog<SinkFileStatus> 
     }
   }
 
-  /** Adds minus deletes, in order (Spark's `FileStreamSinkLog.compactLogs`). */
-  protected compactLogs(entries: SinkFileStatus[]): SinkFileStatus[] {
-    const deleted = new Set(entries.filter((e) => e.action === 'delete').map((e) => e.path));
-    return entries.filter((e) => e.action !== 'delete' && !deleted.has(e.path));
+  /** The newest batch id in the log, or undefined. */
+  latestBatchId(): number | undefined {
+    return listCompactibleFilesSync(this.dir).at(-1)?.batchId;
   }
 
-  /** The `retention` option: entries older than it are dropped at compaction. */
-  protected override shouldRetain(entry: SinkFileStatus): boolean {
-    return this.retentionMs === undefined || entry.modificationTime > this.now() - this.retentionMs;
+  /** Every committed file (Spark's `allFiles`): the newest compaction file plus the batches after it, compacted. */
+  allFiles(): SinkFileStatus[] {
+    return readAllFilesSync(this.dir, sinkFileStatusCodec, { compactLogs: compactSinkLogs }, sparkPlainLogFormat);
   }
-}
-
-/** Spark's format: `v1`, then one JSON entry per line; a newer version is refused with Spark's message. */
-function decode(bytes: Buffer, file: string, batchId: number): SinkFileStatus[] {
-  const lines = bytes.toString('utf8').split('\n');
-  const header = lines[0] ?? '';
-  const m = /^v(\d+)$/.exec(header.trim());
-  if (!m) {
-    throw new WeirError(ErrorCodes.CHECKPOINT_CORRUPT, `Log file ${file} is corrupt: bad version header "${header.slice(0, 40)}"`, {
-      context: { path: file, batchId },
-    });
-  }
-  if (Number(m[1]) > 1) {
-    throw new WeirError(
-      ErrorCodes.CHECKPOINT_UNSUPPORTED_VERSION,
-      `UnsupportedLogVersion: maximum supported log version is v1, but encountered v${m[1]}. The log file was produced by a newer version of Spark and cannot be read by this version. Please upgrade.`,
-      { context: { path: file, batchId } },
-    );
-  }
-  const out: SinkFileStatus[] = [];
-  for (const line of lines.slice(1)) {
-    if (line.trim() === '') continue;
-    try {
-      out.push(JSON.parse(line) as SinkFileStatus);
-    } catch (e) {
-      throw new WeirError(ErrorCodes.CHECKPOINT_CORRUPT, `Log file ${file} is corrupt: ${(e as Error).message}`, {
-        context: { path: file, batchId },
-      });
-    }
-  }
-  return out;
-}
-
-/** Spark's serialization: `v1` then `\n` + JSON per entry (no trailing newline). */
-function encode(entries: readonly SinkFileStatus[]): string {
-  let out = 'v1';
-  for (const e of entries) {
-    out += `\n${JSON.stringify({
-      path: e.path,
-      size: e.size,
-      isDir: e.isDir,
-      modificationTime: e.modificationTime,
-      blockReplication: e.blockReplication,
-      blockSize: e.blockSize,
-      action: e.action,
-    })}`;
-  }
-  return out;
 }

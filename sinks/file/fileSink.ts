@@ -9,15 +9,17 @@
  * by a crashed attempt are orphans no reader lists).
  */
 import * as path from 'node:path';
-import type { OutputMode, Row, Sink, SinkBatchInfo, SinkContext } from '../../lib/contracts';
+import type { CompactibleMetadataLog } from '../../lib/checkpoint/CompactibleMetadataLog';
+import type { Clock, OutputMode, Row, Sink, SinkBatchInfo, SinkContext } from '../../lib/contracts';
 import { ErrorCodes, WeirError } from '../../lib/errors';
 import { fileFormatOf } from '../../lib/formats/fileFormats';
 import type { FileFormat } from '../../lib/formats/FileFormat';
-import { FileStreamSinkLog } from '../../lib/formats/FileStreamSinkLog';
+import { fileStreamSinkLog, type SinkFileStatus } from '../../lib/formats/FileStreamSinkLog';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
 import { writeDataFiles } from '../../lib/formats/writeDataFiles';
 import { timeStringAsMs } from '../../lib/formats/timeStringAsMs';
 import { toSchema, type StructType } from '../../lib/sql/types';
+import { SystemClock } from '../../lib/time/SystemClock';
 
 /** Steps of one batch where crash tests stop the process. */
 export type FileSinkStage = 'afterDataFilesWritten' | 'afterDataFilesRenamed' | 'afterLogWritten';
@@ -77,7 +79,9 @@ export class FileSink implements Sink<Row> {
   readonly schema: StructType;
   private readonly format: FileFormat;
   private readonly formatOptions: FormatOptions;
-  private readonly log: FileStreamSinkLog;
+  private readonly log: CompactibleMetadataLog<SinkFileStatus>;
+  /** The query's clock once opened (retention and cleanup-delay decisions); the system clock before. */
+  private clock: Pick<Clock, 'now'> = new SystemClock();
   private lastRows = -1;
 
   constructor(private readonly o: FileSinkOptions) {
@@ -95,7 +99,8 @@ export class FileSink implements Sink<Row> {
         });
       }
     }
-    this.log = new FileStreamSinkLog(this.outputPath, {
+    this.log = fileStreamSinkLog(this.outputPath, {
+      clock: { now: () => this.clock.now() },
       ...(o.compactInterval !== undefined ? { compactInterval: o.compactInterval } : {}),
       ...(o.retention !== undefined ? { retentionMs: timeStringAsMs(o.retention, 'retention') } : {}),
       ...(o.logDeletion !== undefined ? { deletion: o.logDeletion } : {}),
@@ -108,8 +113,9 @@ export class FileSink implements Sink<Row> {
     return this.lastRows;
   }
 
-  async open(_context: SinkContext): Promise<void> {
-    // Nothing to open: the log on disk is the state.
+  async open(context: SinkContext): Promise<void> {
+    // Nothing else to open: the log on disk is the state.
+    this.clock = context.clock;
   }
 
   async addBatch(batchId: number, rows: readonly Row[], info: SinkBatchInfo): Promise<void> {
@@ -119,7 +125,7 @@ export class FileSink implements Sink<Row> {
       });
     }
     this.lastRows = rows.length;
-    const latest = this.log.latestBatchId();
+    const latest = await this.log.latestBatchId();
     if (latest !== undefined && batchId <= latest) return; // Spark: "Skipping already committed batch"
     const stage = this.o.onStage;
     const files = await writeDataFiles(rows, this.schema, {
@@ -130,8 +136,8 @@ export class FileSink implements Sink<Row> {
       ...(stage ? { onStage: (s) => stage(s, batchId) } : {}),
     });
     if (!(await this.log.add(batchId, files))) {
-      throw new WeirError(ErrorCodes.LOG_ENTRY_CONFLICT, `Batch ${batchId} of ${this.log.dir} was committed by another writer`, {
-        context: { sink: this.description, batchId, path: this.log.pathOf(batchId) },
+      throw new WeirError(ErrorCodes.LOG_ENTRY_CONFLICT, `Batch ${batchId} of ${this.log.absoluteDir} was committed by another writer`, {
+        context: { sink: this.description, batchId, path: await this.log.absolutePathOf(batchId) },
       });
     }
     await stage?.('afterLogWritten', batchId);

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { Observable } from 'rxjs';
 import type { Offset, ReadLimit, Row, RowChunks, Source, SourceContext } from '../../lib/contracts';
 import { ErrorCodes, WeirError } from '../../lib/errors';
-import { mkdirsDurably } from '../../lib/checkpoint/durableWrite';
+import { FileCheckpointStore } from '../../lib/checkpoint/FileCheckpointStore';
 import { fileUri, localPathOf } from '../../lib/formats/FileStreamSinkLog';
 import { parseFileSync, readFile, readFileBytes, resolveFileScan, type FileScan } from '../../lib/formats/FileScan';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
@@ -182,19 +182,23 @@ export class FileSource implements Source<Row> {
   }
 
   async open(context: SourceContext): Promise<void> {
-    await mkdirsDurably(context.metadataPath);
-    this.log = new FileStreamSourceLog(context.metadataPath, {
+    // The log is the whole source folder of the checkpoint (`<checkpoint>/sources/<i>/<N>`), as before.
+    const store = new FileCheckpointStore(context.metadataPath);
+    await store.mkdirs('');
+    const log = new FileStreamSourceLog(store, '', {
       ...(this.compactInterval !== undefined ? { compactInterval: this.compactInterval } : {}),
       deletion: this.logDeletion,
       cleanupDelayMs: this.logCleanupDelayMs,
-      now: () => context.clock.now(),
+      clock: context.clock,
     });
+    this.log = undefined;
     this.seen = new Map();
     this.lastPurgeTimestamp = 0;
     this.availableNow = undefined;
     // The newest compaction file and the batches after it hold every file ever logged.
-    for (const f of this.log.allFiles()) this.seen.set(this.identity(localPathOf(f.path)), f.timestamp);
-    this.latestLogOffset = this.log.latestBatchId() ?? -1;
+    for (const f of await log.allFiles()) this.seen.set(this.identity(localPathOf(f.path)), f.timestamp);
+    this.latestLogOffset = (await log.latestBatchId()) ?? -1;
+    this.log = log;
     this.purgeSeen();
   }
 
@@ -232,7 +236,7 @@ export class FileSource implements Source<Row> {
     }));
     if (!(await log.add(batchId, entries))) {
       throw new WeirError(ErrorCodes.LOG_ENTRY_CONFLICT, `${this.description}: entry ${batchId} of the seen-files log was written by another query`, {
-        context: { source: this.description, batchId, path: log.pathOf(batchId) },
+        context: { source: this.description, batchId, path: await log.absolutePathOf(batchId) },
       });
     }
     for (const e of entries) this.seen.set(this.identity(localPathOf(e.path)), e.timestamp);
@@ -258,7 +262,7 @@ export class FileSource implements Source<Row> {
 
   async readAll(start: Offset, end: Offset): Promise<Row[]> {
     const parts: Row[][] = [];
-    for (const { file, batchId } of this.filesOf(start, end)) parts.push(await readFile(this.scan, file, batchId));
+    for (const { file, batchId } of await this.filesOf(start, end)) parts.push(await readFile(this.scan, file, batchId));
     // One copy of the files' rows into the batch's array (not a push per row).
     return parts.length === 1 ? (parts[0] as Row[]) : ([] as Row[]).concat(...parts);
   }
@@ -271,7 +275,7 @@ export class FileSource implements Source<Row> {
   readonly readChunks: ((start: Offset, end: Offset) => Promise<RowChunks>) | undefined;
 
   private async readFileChunks(start: Offset, end: Offset): Promise<RowChunks> {
-    const files = this.filesOf(start, end);
+    const files = await this.filesOf(start, end);
     const bytes: Buffer[] = [];
     for (const { file, batchId } of files) bytes.push(await readFileBytes(file, batchId));
     const scan = this.scan;
@@ -283,12 +287,13 @@ export class FileSource implements Source<Row> {
   }
 
   /** The files of `(start, end]` in log order, each with the batch that logged it. */
-  private filesOf(start: Offset, end: Offset): Array<{ file: InputFile; batchId: number }> {
+  private async filesOf(start: Offset, end: Offset): Promise<Array<{ file: InputFile; batchId: number }>> {
     const from = this.toLogOffset(start);
     const to = this.toLogOffset(end);
     if (to <= from) return [];
+    const log = this.requireLog();
     const out: Array<{ file: InputFile; batchId: number }> = [];
-    for (const entry of this.requireLog().getRange(from + 1, to)) {
+    for (const entry of await log.getRange(from + 1, to)) {
       for (const f of entry.entries) {
         const file: InputFile = {
           path: localPathOf(f.path),
@@ -306,7 +311,7 @@ export class FileSource implements Source<Row> {
     const to = this.toLogOffset(end);
     if (this.cleanSource === 'off' || to <= this.cleanedUpTo) return;
     const log = this.requireLog();
-    for (const entry of log.getRange(this.cleanedUpTo + 1, to)) {
+    for (const entry of await log.getRange(this.cleanedUpTo + 1, to)) {
       for (const f of entry.entries) await this.clean(localPathOf(f.path));
     }
     this.cleanedUpTo = to;

@@ -2,6 +2,7 @@
  * The contract every CheckpointStore passes (abstract-level style: one suite, every implementation).
  */
 import type { CheckpointStore } from '../../lib/contracts';
+import { hasModificationTimes } from '../../lib/checkpoint/modificationTime';
 import { ErrorCodes, isWeirError, type WeirError } from '../../lib/errors';
 import { rejectionOf } from './tempDir';
 
@@ -99,6 +100,20 @@ export function describeCheckpointStoreContract(name: string, create: () => Prom
       await store.delete('nowhere/at/all');
       expect(await store.read('d/1')).toBeUndefined();
       expect(await store.list('d')).toEqual(['2']);
+    });
+
+    it('reports when a file was written, if it can tell modification times (an optional capability)', async () => {
+      if (!hasModificationTimes(store)) return;
+      const before = Date.now();
+      await store.writeAtomic('t/1', 'x');
+      const written = (await store.modificationTime('t/1')) as number;
+      // Filesystem times may be coarser than the clock's: allow a second either way.
+      expect(written).toBeGreaterThanOrEqual(before - 1000);
+      expect(written).toBeLessThanOrEqual(Date.now() + 1000);
+      expect(await store.modificationTime('t/./1')).toBe(written);
+      expect(await store.modificationTime('t/2')).toBeUndefined();
+      await store.delete('t/1');
+      expect(await store.modificationTime('t/1')).toBeUndefined();
     });
 
     it('treats equivalent spellings of a path as one file', async () => {

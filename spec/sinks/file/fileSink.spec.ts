@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Row } from '../../../lib/contracts';
-import { FileStreamSinkLog } from '../../../lib/formats/FileStreamSinkLog';
+import { FileStreamSinkLog, fileStreamSinkLog, type SinkFileStatus } from '../../../lib/formats/FileStreamSinkLog';
 import { FormatOptions } from '../../../lib/formats/FormatOptions';
 import { jsonFormat } from '../../../lib/formats/jsonFormat';
 import { listInputFiles } from '../../../lib/formats/listInputFiles';
@@ -95,13 +95,13 @@ describe('fileSink', () => {
 
     // retention: entries whose modificationTime is older than now - retention are not carried into the compaction
     const out2 = path.join(temp(), 'out');
-    const log = new FileStreamSinkLog(out2, { compactInterval: 3, retentionMs: 500, now: () => now });
+    const log = fileStreamSinkLog(out2, { compactInterval: 3, retentionMs: 500, clock: { now: () => now } });
     const status = (i: number, t: number) => ({ path: `file:/x/${i}`, size: 1, isDir: false, modificationTime: t, blockReplication: 1, blockSize: 1, action: 'add' as const });
     await log.add(0, [status(0, 100)]);
     await log.add(1, [status(1, 999_800)]);
     now = 1_000_000;
     await log.add(2, [status(2, 999_900)]);
-    expect(log.allFiles().map((s) => s.path)).toEqual(['file:/x/1', 'file:/x/2']);
+    expect((await log.allFiles()).map((s) => s.path)).toEqual(['file:/x/1', 'file:/x/2']);
   });
 
   it('reads and continues a log written with another compact interval, as Spark writes it (file:/// URIs, <id>.compact)', async () => {
@@ -126,17 +126,58 @@ describe('fileSink', () => {
     expect(committedRows(out).map((r) => r.id)).toEqual([0, 1, 2, 3, 4, 500]);
   });
 
+  it('reads a _spark_metadata log the earlier weir wrote, and writes the same entries to the same bytes', async () => {
+    // Written by the CompactibleFileStreamLog-based FileStreamSinkLog with compactInterval 3 (batches 0..4, 3 empty).
+    const fixture = path.join(__dirname, 'fixtures', 'spark-metadata-v1');
+    const status = (b: number): SinkFileStatus => ({
+      path: `file:/data/out/part-00000-${b}.c000.json`,
+      size: 100 + b,
+      isDir: false,
+      modificationTime: 1_700_000_000_000 + b,
+      blockReplication: 1,
+      blockSize: 33554432,
+      action: 'add',
+    });
+    const out = path.join(temp(), 'out');
+    cpSync(fixture, path.join(out, '_spark_metadata'), { recursive: true });
+    const clock = { now: Date.now };
+    const expected = [0, 1, 2, 4].map(status);
+    expect(new FileStreamSinkLog(out).allFiles()).toEqual(expected);
+    expect(new FileStreamSinkLog(out).latestBatchId()).toBe(4);
+    expect(await fileStreamSinkLog(out, { compactInterval: 3, clock }).allFiles()).toEqual(expected);
+    const fresh = path.join(temp(), 'out');
+    const log = fileStreamSinkLog(fresh, { compactInterval: 3, deletion: false, clock });
+    for (let b = 0; b <= 4; b++) expect(await log.add(b, b === 3 ? [] : [status(b)])).toBe(true);
+    const written = path.join(fresh, '_spark_metadata');
+    expect(readdirSync(written).sort()).toEqual(readdirSync(fixture).sort());
+    for (const name of readdirSync(fixture)) expect(readFileSync(path.join(written, name), 'utf8')).toBe(readFileSync(path.join(fixture, name), 'utf8'));
+  });
+
+  it('names a damaged log file: CHECKPOINT_CORRUPT with its path, for the sink and for readers of the folder', async () => {
+    const out = path.join(temp(), 'out');
+    const sink = fileSink({ path: out, format: 'json', schema: CONTRACT_SCHEMA });
+    await sink.addBatch(0, contractRows(0), testBatchInfo(0));
+    const file = path.join(out, '_spark_metadata', '0');
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, 20));
+    const read = await expectWeirError(() => new FileStreamSinkLog(out).allFiles(), 'CHECKPOINT_CORRUPT');
+    expect(read.context.path).toBe(file);
+    writeFileSync(file, 'v2\n{}');
+    await expectWeirError(() => listInputFiles(out), 'CHECKPOINT_UNSUPPORTED_VERSION');
+    const write = await expectWeirError(() => fileSink({ path: out, format: 'json', schema: CONTRACT_SCHEMA, compactInterval: 2 }).addBatch(1, [], testBatchInfo(1)), 'CHECKPOINT_UNSUPPORTED_VERSION');
+    expect(write.context.path).toBe(file);
+  });
+
   it('deletes log files a compaction made obsolete once they are older than the cleanup delay', async () => {
     const out = path.join(temp(), 'out');
     let now = Date.now();
-    const log = new FileStreamSinkLog(out, { compactInterval: 3, cleanupDelayMs: 60_000, now: () => now });
+    const log = fileStreamSinkLog(out, { compactInterval: 3, cleanupDelayMs: 60_000, clock: { now: () => now } });
     for (let b = 0; b < 6; b++) await log.add(b, []);
     // 5.compact made 0..1 and 2.compact obsolete, but they are younger than the delay
     expect(readdirSync(path.join(out, '_spark_metadata')).sort()).toEqual(['0', '1', '2.compact', '3', '4', '5.compact']);
     now += 120_000;
     for (let b = 6; b < 9; b++) await log.add(b, []);
     expect(readdirSync(path.join(out, '_spark_metadata')).sort()).toEqual(['5.compact', '6', '7', '8.compact']);
-    expect(log.allFiles()).toEqual([]);
+    expect(await log.allFiles()).toEqual([]);
   });
 
   it('partitionBy writes key=value folders without the partition column in the files', async () => {

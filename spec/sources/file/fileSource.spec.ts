@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Offset, ReadLimit, Row, SourceContext } from '../../../lib/contracts';
 import { localPathOf } from '../../../lib/formats/FileStreamSinkLog';
 import { files, type FileSource } from '../../../sources/file/fileSource';
+import { FileCheckpointStore } from '../../../lib/checkpoint/FileCheckpointStore';
 import { FileStreamSourceLog } from '../../../sources/file/FileStreamSourceLog';
 import { collect, sourceContract } from '../../support/sourceContract';
 import { ManualClock } from '../../support/ManualClock';
@@ -184,8 +185,8 @@ describe('files (the file source)', () => {
     expect((await collect(second.read({ logOffset: 0 }, { logOffset: 1 }))).map((r) => r.id)).toEqual([1]);
     expect((await collect(second.read({ logOffset: -1 }, o8))).map((r) => r.id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     await second.stop();
-    const log = new FileStreamSourceLog(logDir);
-    expect(log.allFiles().map((e) => [path.basename(localPathOf(e.path)), e.batchId])).toEqual(
+    const log = new FileStreamSourceLog(new FileCheckpointStore(logDir), '', { clock });
+    expect((await log.allFiles()).map((e) => [path.basename(localPathOf(e.path)), e.batchId])).toEqual(
       Array.from({ length: 9 }, (_, k) => [`f${k}.json`, k]),
     );
   });
