@@ -17,6 +17,6 @@ export type { ForeachBatchFunction, ForeachBatchSinkOptions } from './foreachBat
 export { observableSink, ObservableSink } from './observableSink';
 export type { SinkBatch } from './observableSink';
 export { kafkaSink, KafkaSink } from './kafka';
-export type { KafkaSinkOptions, KafkaSinkHooks, KafkaSinkStep } from './kafka';
+export type { KafkaClient, KafkaClientConfig, KafkaClientOption, KafkaSinkOptions, KafkaSinkHooks, KafkaSinkStep } from './kafka';
 export { fileSink, FileSink } from './file/fileSink';
 export type { FileSinkOptions, FileSinkStage } from './file/fileSink';

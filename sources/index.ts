@@ -20,6 +20,6 @@ export type { FromObservableOptions, ObservableSource } from './fromObservable';
 export { socket } from './socket';
 export type { SocketSourceOptions, SocketRow } from './socket';
 export { kafka } from './kafka';
-export type { KafkaRow, KafkaSourceOffset, KafkaSourceOptions } from './kafka';
+export type { KafkaClient, KafkaClientConfig, KafkaClientOption, KafkaRow, KafkaSourceOffset, KafkaSourceOptions } from './kafka';
 export { files, FileSource } from './file/fileSource';
 export type { FileSourceOptions, FileSourceOffset, FileEntry } from './file/fileSource';

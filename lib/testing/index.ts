@@ -46,3 +46,6 @@ export { checkPipelineSplitInvariance } from './checkPipelineSplitInvariance';
 export type { PipelineSplitInvarianceOptions } from './checkPipelineSplitInvariance';
 export { checkAppendEmitsOnce } from './checkAppendEmitsOnce';
 export type { AppendEmitsOnceOptions } from './checkAppendEmitsOnce';
+export { fastCheck } from './fastCheck';
+export { MemoryKafkaClient, MemoryKafkaError } from '../kafka/MemoryKafkaClient';
+export type { MemoryKafkaClientOptions, MemoryKafkaOperation, MemoryRecordMetadata } from '../kafka/MemoryKafkaClient';
