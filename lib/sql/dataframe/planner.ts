@@ -520,8 +520,11 @@ function compileAggregate(
     const inner = g.kind === 'alias' ? g.child : g;
     if (inner.kind === 'column' && g.kind !== 'alias') {
       const c = compileExpr(inner, schema);
-      keyNames.push(c.name);
-      keyFields.push(new StructField(c.name, c.dataType, c.nullable));
+      // A top-level column groups by the field it resolves to (case-insensitively, as Spark's analyzer does) and
+      // keeps that field's name: groupBy('CITY') over `city` groups by `city`.
+      const name = schema.getField(inner.name)?.name ?? c.name;
+      keyNames.push(name);
+      keyFields.push(new StructField(name, c.dataType, c.nullable));
     } else {
       const c = compileExpr(g, schema);
       computed.push({ name, expr: c });
