@@ -24,9 +24,10 @@ import { compilePlan } from './planner';
 import { showCells } from './showCells';
 import { isSparkIntervalString } from '../expr/sparkInterval';
 import { OptionsBuilder } from './OptionsBuilder';
+import { deltaSink } from '../../../connectors/delta/deltaSink';
 
 /** The sink formats this version of weir has. */
-export const STREAM_SINK_FORMATS = ['memory', 'console', 'noop', 'foreach', 'foreachBatch', 'parquet', 'json', 'csv', 'text', 'kafka'] as const;
+export const STREAM_SINK_FORMATS = ['memory', 'console', 'noop', 'foreach', 'foreachBatch', 'parquet', 'json', 'csv', 'text', 'kafka', 'delta'] as const;
 /** Formats Spark has that weir does not have yet (they fail with DATA_SOURCE_NOT_FOUND naming the plan). */
 const PLANNED_SINK_FORMATS = ['orc'];
 /** Writer options that are not format options of the file sink. */
@@ -172,6 +173,14 @@ export class DataStreamWriter extends OptionsBuilder {
       case 'kafka':
         // topic, deliveryGuarantee (at-least-once | exactly-once), kafka.bootstrap.servers, ...
         return kafkaSinkFromOptions(this.opts) as unknown as Sink<Row>;
+      case 'delta': {
+        // Exactly once through Delta's txn action (appId = query id, version = batch id); append and complete.
+        const path = this.opts.get('path');
+        if (path === undefined) {
+          throw new WeirError(ErrorCodes.MISSING_OPTION, "'path' is not specified", { context: { format: 'delta', option: 'path' } });
+        }
+        return deltaSink({ path, schema, partitionBy: this.partitionColumns });
+      }
       case 'foreach':
         if (!this.foreachWriter) {
           throw new WeirError(ErrorCodes.MISSING_OPTION, 'foreach writer has not been set', { context: {} });
