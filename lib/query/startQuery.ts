@@ -25,6 +25,7 @@ import { isRowChunks, type SourceRows } from '../engine/readRows';
 import { chunksPlan, withLazyRows } from '../../operators/internal/lazyRows';
 import type { CheckedPipeline, Pipeline, PipelineOperator, PipelineOutput, SinkAccepting } from './pipelineTypes';
 import { sourceForQuery, type SourceProvider } from './sourceProvider';
+import { COMPLETE_WITHOUT_AGGREGATION, CORRECTNESS_ISSUE } from '../plan/analysisMessages';
 
 /**
  * One input of a multi-input query: a source and the operators applied to it before the union. A provider (a
@@ -101,17 +102,7 @@ export type PipelineChecks<I, O, P extends ReadonlyArray<PipelineOperator>> = No
     : unknown
 >;
 
-/** Spark's message for complete mode without an aggregation. */
-export const COMPLETE_WITHOUT_AGGREGATION =
-  'Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets';
-/** Spark's message for a stateful operator after an aggregation in update/complete mode. */
-export const CORRECTNESS_ISSUE =
-  "Detected pattern of possible 'correctness' issue due to global watermark. The query contains stateful " +
-  'operation which can emit rows older than the current watermark plus allowed late record delay, which are ' +
-  '"late rows" in downstream stateful operations and these rows can be discarded. Please refer the programming ' +
-  'guide doc for more details. If you understand the possible risk of correctness issue and still need to run ' +
-  'the query, you can disable this check by setting the config ' +
-  '`spark.sql.streaming.statefulOperator.checkCorrectness.enabled` to false.';
+export { COMPLETE_WITHOUT_AGGREGATION, CORRECTNESS_ISSUE };
 
 /** The name prefix of temporary checkpoint folders (under the OS temp folder; Spark's is `temporary-`). */
 export const TEMP_CHECKPOINT_PREFIX = 'weir-temporary-';

@@ -45,6 +45,7 @@ import { compileJoin } from './planJoin';
 import { expandStars } from '../expr/expandStars';
 import { limit } from '../../../operators/limit';
 import { isSparkIntervalString, sparkIntervalString } from '../expr/sparkInterval';
+import { Messages } from '../../plan/analysisMessages';
 
 /** A compiled plan: inputs (a source and its own operators each), then the operators after their union. */
 export interface CompiledPlan {
@@ -53,15 +54,8 @@ export interface CompiledPlan {
   readonly schema: StructType;
 }
 
-/** Spark's analysis messages used here. */
-export const Messages = {
-  streamingActionOnBatch: 'Queries without streaming sources cannot be executed with writeStream.start()',
-  batchActionOnStreaming: 'Queries with streaming sources must be executed with writeStream.start()',
-  unionStreamingBatch: 'Union between streaming and batch DataFrames/Datasets is not supported',
-  sortStreaming:
-    'Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode',
-  limitUpdate: 'Limits are not supported on streaming DataFrames/Datasets in Update output mode',
-} as const;
+/** Spark's analysis messages of the planner's rules (their one definition is `lib/plan/analysisMessages.ts`). */
+export { Messages };
 
 function unsupported(message: string, context: Record<string, unknown> = {}): WeirError {
   return new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, message, { context });
