@@ -11,6 +11,8 @@ export { DataStreamWriter } from './lib/sql/dataframe/DataStreamWriter';
 export { Column } from './lib/sql/expr/Column';
 export { startQuery, parseOutputMode } from './lib/query/startQuery';
 export type { StartQueryOptions, QueryInput } from './lib/query/startQuery';
+export { joinNode, pipeNode, sourceNode, unionNode } from './lib/plan/PlanNode';
+export type { BinaryOperator, JoinNode, JoinSides, PipeNode, PlanNode, SourceNode, UnionNode } from './lib/plan/PlanNode';
 export { StreamingQuery } from './lib/query/StreamingQuery';
 export { StreamingQueryManager } from './lib/query/StreamingQueryManager';
 export { StreamingQueryProgress } from './lib/engine/StreamingQueryProgress';

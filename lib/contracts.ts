@@ -313,10 +313,4 @@ export interface MicroBatch<T = Row> {
   readonly batchTimestampMs: number;
   readonly outputMode: OutputMode;
   readonly context: BatchContext;
-  /**
-   * For a query with several inputs: each input's batch after its own operators, in input order, before they
-   * were unioned into `rows`. A two-input operator (a stream-stream join) reads its sides here; every other
-   * operator ignores it.
-   */
-  readonly inputBatches?: readonly MicroBatch<Row>[];
 }

@@ -29,7 +29,7 @@ import type { MicroBatch, OutputMode, Row } from '../lib/contracts';
 import { ErrorCodes, WeirError, isWeirError } from '../lib/errors';
 import { eventTimeOf } from '../lib/dedup/deduplicate';
 import { GroupStateImpl, GroupStateTimeout, parseGroupStateTimeout, type GroupState } from '../lib/groupState/GroupState';
-import { EVENT_TIME_TIMEOUT_WITHOUT_WATERMARK, declareGroupsWithState, modeName } from '../lib/groupState/analysis';
+import { EVENT_TIME_TIMEOUT_WITHOUT_WATERMARK, declareGroupsWithState, modeName } from '../lib/plan/groupsWithStateRules';
 import { keyId, stateKey } from './internal/groupKey';
 import { fromMaybe, then } from './internal/maybe';
 import { withChanges } from './internal/lazyRows';

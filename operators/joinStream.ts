@@ -1,25 +1,28 @@
 /**
  * `joinStream(options)`: a stream-stream join of the query's inputs (Spark's StreamingSymmetricHashJoinExec).
  *
- * Invariants: the left side is the union of the first `leftInputs` inputs (each after its own operators, read from
- * `batch.inputBatches`), the right side the union of the rest, each then run through the side's own operators;
- * both sides are buffered in the batch context's state stores (`join-<n>-left`, `join-<n>-right`), nothing is kept
- * between batches elsewhere; the analysis rules of Spark (append only, watermark and range conditions for outer
- * and semi joins, an equality key) are checked at start from the operators' declarations and again per batch.
+ * Invariants: a join is a node of the plan tree (`lib/plan/PlanNode.ts`) whose operator receives its two sides as
+ * arguments; `joinStream` placed first in a multi-input query's pipeline declares that node (the left side the
+ * union of the first `leftInputs` inputs, the right side the union of the rest, each then through the side's own
+ * operators); both sides are buffered in the batch context's state stores (`join-<n>-left`, `join-<n>-right`),
+ * nothing is kept between batches elsewhere; the analysis rules of Spark (append only, watermark and range
+ * conditions for outer and semi joins, an equality key) are checked at start from the sides' traced declarations
+ * and again per batch.
  */
-import { concat, concatMap, of, pipe, toArray, type Observable, type OperatorFunction } from 'rxjs';
-import type { BatchMetadata, MicroBatch, OutputMode, Row } from '../lib/contracts';
+import { concatMap, map, type OperatorFunction } from 'rxjs';
+import type { BatchMetadata, MicroBatch, Row } from '../lib/contracts';
 import { ErrorCodes, WeirError } from '../lib/errors';
 import { checkStreamStreamJoin } from '../lib/join/checkJoin';
 import { stateCleanup, timeBounds, type JoinCondition, type TimeBoundSpec } from '../lib/join/joinCondition';
 import { joinedRowBuilder } from '../lib/join/joinedRow';
 import { parseJoinType, type JoinType } from '../lib/join/joinType';
 import { joinBatch } from '../lib/join/SymmetricHashJoin';
-import { describeOperator, operatorAnalysis, type AnalysisState } from './describeOperator';
+import { describeOperator, type AnalysisState } from './describeOperator';
+import { declareJoin } from '../lib/plan/joinDeclaration';
+import type { BinaryOperator, JoinSides } from '../lib/plan/PlanNode';
 import { fromMaybe, then } from './internal/maybe';
 import { statefulOperatorHandle } from './internal/statefulOperatorHandle';
 import { withChanges } from './internal/lazyRows';
-import { concatRows } from '../lib/util/concatRows';
 
 type Pipeline = ReadonlyArray<OperatorFunction<any, any>>;
 
@@ -58,9 +61,10 @@ export interface StreamJoinPlan {
   readonly using: readonly string[];
   readonly leftColumns?: readonly string[];
   readonly rightColumns?: readonly string[];
-  readonly leftInputs: number;
-  readonly left: Pipeline;
-  readonly right: Pipeline;
+  /** `joinStream`'s split of the query's inputs (see {@link JoinStreamOptions}); a join node ignores them. */
+  readonly leftInputs?: number;
+  readonly left?: Pipeline;
+  readonly right?: Pipeline;
 }
 
 /** What one batch of the join did, read as progress by {@link joinMetrics}. */
@@ -113,165 +117,100 @@ export function streamJoinPlan(options: JoinStreamOptions): StreamJoinPlan {
   };
 }
 
-function traceAnalysis(ops: Pipeline, start: AnalysisState, outputMode: OutputMode): AnalysisState | undefined {
-  let state: AnalysisState | undefined = start;
-  for (const op of ops) {
-    const analyze = operatorAnalysis(op);
-    if (!analyze || !state) return undefined;
-    state = analyze(state, outputMode);
-  }
-  return state;
-}
-
-function unionMetadata(parts: ReadonlyArray<{ metadata?: BatchMetadata }>): BatchMetadata {
-  const columns = new Set(parts.map((p) => p.metadata?.eventTimeColumn));
-  return columns.size === 1 && !columns.has(undefined) ? { eventTimeColumn: [...columns][0]! } : {};
-}
-
 /** The event-time column after the join (the left side's; the right side's for a right outer join). */
 function metadataAfter(plan: StreamJoinPlan, left: BatchMetadata | undefined, right: BatchMetadata | undefined): BatchMetadata {
   const column = plan.joinType === 'rightOuter' ? right?.eventTimeColumn : left?.eventTimeColumn;
   return column === undefined ? {} : { eventTimeColumn: column };
 }
 
-function unionStates(states: readonly AnalysisState[]): AnalysisState {
-  if (states.length === 1) return states[0]!;
-  return {
-    metadata: unionMetadata(states),
-    aggregations: states.reduce((n, s) => n + s.aggregations, 0),
-    statefulOperators: states.reduce((n, s) => n + s.statefulOperators, 0),
-    inputs: states,
-  };
-}
-
-function unionBatches(base: MicroBatch<Row>, parts: readonly MicroBatch<Row>[]): MicroBatch<Row> {
-  if (parts.length === 1) return parts[0]!;
-  const { inputBatches: _ignored, ...rest } = base;
-  return { ...rest, rows: concatRows(parts), metadata: unionMetadata(parts), inputBatches: parts };
-}
-
-function runSide(batch: MicroBatch<Row>, ops: Pipeline): Observable<MicroBatch<Row>> {
-  if (ops.length === 0) return of(batch);
-  const composed = ops.reduce<OperatorFunction<any, any>>((acc, op) => pipe(acc, op), (x) => x);
-  return of(batch).pipe(composed);
-}
-
-/** The analysis of a stream-stream join at start: Spark's rules, from the traced metadata of both sides. */
-function analyzeJoin(plan: StreamJoinPlan): (state: AnalysisState, outputMode: OutputMode) => AnalysisState {
-  return (state, outputMode) => {
-    const inputs = state.inputs;
-    if (inputs === undefined || inputs.length <= plan.leftInputs) return { ...state, metadata: {} };
-    const left = traceAnalysis(plan.left, unionStates(inputs.slice(0, plan.leftInputs)), outputMode);
-    const right = traceAnalysis(plan.right, unionStates(inputs.slice(plan.leftInputs)), outputMode);
-    if (left === undefined || right === undefined) return { ...state, metadata: {} };
+/** The analysis of a stream-stream join at start: Spark's rules, from the traced states of both sides. */
+function analyzeJoin(plan: StreamJoinPlan): BinaryOperator['analyze'] {
+  return (left, right, outputMode) => {
     checkStreamStreamJoin(plan.joinType, plan.condition, {
       leftEventTimeColumn: left.metadata.eventTimeColumn,
       rightEventTimeColumn: right.metadata.eventTimeColumn,
     }, outputMode);
-    return {
+    const state: AnalysisState = {
       metadata: metadataAfter(plan, left.metadata, right.metadata),
       aggregations: left.aggregations + right.aggregations,
       statefulOperators: left.statefulOperators + right.statefulOperators + 1,
     };
+    return state;
   };
 }
 
-/** Runs a normalized stream-stream join plan (what {@link joinStream} and the DataFrame planner build). */
-export function streamJoinOperator(plan: StreamJoinPlan): OperatorFunction<MicroBatch<Row>, MicroBatch<Row>> {
+/** The join node's operator of a normalized stream-stream join plan (what {@link joinStream} and the DataFrame planner build). */
+export function streamJoinOperator(plan: StreamJoinPlan): BinaryOperator {
   const output = joinedRowBuilder(plan.joinType, {
     using: plan.using,
     ...(plan.leftColumns ? { leftColumns: plan.leftColumns } : {}),
     ...(plan.rightColumns ? { rightColumns: plan.rightColumns } : {}),
   });
   const keys = plan.condition.leftKeys.map((k, i) => (k === plan.condition.rightKeys[i] ? k : `${k} = ${plan.condition.rightKeys[i]}`));
-  return describeOperator(
-    `StreamingSymmetricHashJoin ${plan.joinType} [${keys.join(', ')}]${plan.condition.timeBounds.length > 0 ? ' with time range' : ''}`,
-    concatMap((batch: MicroBatch<Row>) => {
-      const parts = batch.inputBatches;
-      if (parts === undefined || parts.length <= plan.leftInputs) {
-        throw new WeirError(
-          ErrorCodes.OPERATOR_ERROR,
-          `joinStream needs more than ${plan.leftInputs} input(s) (startQuery's inputs); the batch has ${parts?.length ?? 1}`,
-          { context: { batchId: batch.batchId } },
-        );
-      }
-      const context = batch.context;
-      const operatorId = context.nextOperatorId('join');
-      const sides = concat(
-        runSide(unionBatches(batch, parts.slice(0, plan.leftInputs)), plan.left),
-        runSide(unionBatches(batch, parts.slice(plan.leftInputs)), plan.right),
-      ).pipe(toArray());
-      return sides.pipe(
-        concatMap((emitted) => {
-          if (emitted.length !== 2) {
-            throw new WeirError(ErrorCodes.OPERATOR_ERROR, `A join side's operators must emit exactly one batch, got ${emitted.length - 1}`, {
-              context: { batchId: batch.batchId, operatorId },
-            });
-          }
-          const [left, right] = emitted as [MicroBatch<Row>, MicroBatch<Row>];
-          const info = { leftEventTimeColumn: left.metadata?.eventTimeColumn, rightEventTimeColumn: right.metadata?.eventTimeColumn };
-          checkStreamStreamJoin(plan.joinType, plan.condition, info, batch.outputMode);
-          const cleanup = stateCleanup(plan.condition, info);
-          const metrics: JoinCounters = { dropped: 0, total: 0, updated: 0, removed: 0, memory: 0 };
-          context.registerStatefulOperator(
-            statefulOperatorHandle({
-              operatorId,
-              operatorName: 'symmetricHashJoin',
-              batchWatermarkMs: batch.watermarkMs,
-              noDataBatch: cleanup.left !== undefined || cleanup.right !== undefined ? 'watermarkAdvance' : 'never',
-              counters: metrics,
-              metricsOf: joinMetrics,
-            }),
-          );
-          return fromMaybe(() =>
-            then(context.stateStore(`${operatorId}-left`), (leftStore) =>
-              then(context.stateStore(`${operatorId}-right`), (rightStore) =>
-                then(
-                  joinBatch(
-                    {
-                      joinType: plan.joinType,
-                      condition: plan.condition,
-                      cleanup,
-                      leftEventTimeColumn: info.leftEventTimeColumn,
-                      rightEventTimeColumn: info.rightEventTimeColumn,
-                      leftRows: left.rows,
-                      rightRows: right.rows,
-                      watermarkMs: batch.watermarkMs,
-                      lateEventsWatermarkMs: batch.lateEventsWatermarkMs,
-                      leftStore,
-                      rightStore,
-                      output,
-                    },
-                  ),
-                  (result) => {
-                    metrics.dropped = result.droppedByWatermark;
-                    metrics.total = result.numRowsTotal;
-                    metrics.updated = result.numRowsUpdated;
-                    metrics.removed = result.numRowsRemoved;
-                    metrics.memory = leftStore.metrics().memoryUsedBytes + rightStore.metrics().memoryUsedBytes;
-                    const { inputBatches: _parts, ...rest } = batch;
-                    return withChanges(rest as MicroBatch<Row>, {
-                      rows: result.rows,
-                      metadata: metadataAfter(plan, left.metadata, right.metadata),
-                    });
-                  },
-                ),
-              ),
+  const name = `StreamingSymmetricHashJoin ${plan.joinType} [${keys.join(', ')}]${plan.condition.timeBounds.length > 0 ? ' with time range' : ''}`;
+  const operator: OperatorFunction<JoinSides, MicroBatch<Row>> = concatMap(({ left, right, operatorId }: JoinSides) => {
+    const batch = left;
+    const context = batch.context;
+    const info = { leftEventTimeColumn: left.metadata?.eventTimeColumn, rightEventTimeColumn: right.metadata?.eventTimeColumn };
+    checkStreamStreamJoin(plan.joinType, plan.condition, info, batch.outputMode);
+    const cleanup = stateCleanup(plan.condition, info);
+    const metrics: JoinCounters = { dropped: 0, total: 0, updated: 0, removed: 0, memory: 0 };
+    context.registerStatefulOperator(
+      statefulOperatorHandle({
+        operatorId,
+        operatorName: 'symmetricHashJoin',
+        batchWatermarkMs: batch.watermarkMs,
+        noDataBatch: cleanup.left !== undefined || cleanup.right !== undefined ? 'watermarkAdvance' : 'never',
+        counters: metrics,
+        metricsOf: joinMetrics,
+      }),
+    );
+    return fromMaybe(() =>
+      then(context.stateStore(`${operatorId}-left`), (leftStore) =>
+        then(context.stateStore(`${operatorId}-right`), (rightStore) =>
+          then(
+            joinBatch(
+              {
+                joinType: plan.joinType,
+                condition: plan.condition,
+                cleanup,
+                leftEventTimeColumn: info.leftEventTimeColumn,
+                rightEventTimeColumn: info.rightEventTimeColumn,
+                leftRows: left.rows,
+                rightRows: right.rows,
+                watermarkMs: batch.watermarkMs,
+                lateEventsWatermarkMs: batch.lateEventsWatermarkMs,
+                leftStore,
+                rightStore,
+                output,
+              },
             ),
-          );
-        }),
-      );
-    }),
-    analyzeJoin(plan),
-  );
+            (result) => {
+              metrics.dropped = result.droppedByWatermark;
+              metrics.total = result.numRowsTotal;
+              metrics.updated = result.numRowsUpdated;
+              metrics.removed = result.numRowsRemoved;
+              metrics.memory = leftStore.metrics().memoryUsedBytes + rightStore.metrics().memoryUsedBytes;
+              return withChanges(batch, {
+                rows: result.rows,
+                metadata: metadataAfter(plan, left.metadata, right.metadata),
+              });
+            },
+          ),
+        ),
+      ),
+    );
+  });
+  return { name, stateKind: 'join', operator, analyze: analyzeJoin(plan) };
 }
 
 /**
  * Joins the query's two inputs as streams (both sides buffered in state, evicted by the watermark and the
  * range condition; outer rows emitted when the unmatched row is evicted). Append output mode only.
  *
- * It reads the inputs' batches from before the union, so it goes first in the query's `pipeline`: operators
- * for one side belong in that input's own pipeline (or in `left` / `right`), not before the join.
+ * It makes a join node of the query's inputs, so it goes first in the query's `pipeline`: operators for one side
+ * belong in that input's own pipeline (or in `left` / `right`), not before the join. (The DataFrame face joins
+ * any two plans: `left.join(right, ...)`.)
  *
  * @example
  * startQuery({
@@ -285,5 +224,20 @@ export function streamJoinOperator(plan: StreamJoinPlan): OperatorFunction<Micro
  * })
  */
 export function joinStream(options: JoinStreamOptions): OperatorFunction<MicroBatch<Row>, MicroBatch<Row>> {
-  return streamJoinOperator(streamJoinPlan(options));
+  const plan = streamJoinPlan(options);
+  const binary = streamJoinOperator(plan);
+  // Run as a one-input operator (e.g. hidden inside an rxjs `pipe`), it cannot see its sides: it says so.
+  const misplaced = map((batch: MicroBatch<Row>): MicroBatch<Row> => {
+    throw new WeirError(
+      ErrorCodes.OPERATOR_ERROR,
+      `${binary.name} joins two inputs: it must be the first operator of the pipeline of a startQuery with inputs (given directly in the pipeline array, not inside an rxjs pipe)`,
+      { context: { batchId: batch.batchId } },
+    );
+  });
+  return declareJoin(describeOperator(binary.name, misplaced), {
+    binary,
+    leftInputs: plan.leftInputs ?? 1,
+    left: plan.left ?? [],
+    right: plan.right ?? [],
+  });
 }

@@ -23,7 +23,7 @@ export interface QueryPlan {
   readonly sources: readonly Source<Row>[];
   /** Runs the operators over one batch and returns the rows to hand to the sink. */
   execute(input: BatchInput): Promise<readonly Row[]>;
-  /** The plan text shown by `explain()`, innermost (source) last. */
+  /** The plan text shown by `explain()`: one line per node, the root first, children indented under it as Spark prints a tree. */
   explain(extended: boolean): string[];
   /** Validates the plan against an output mode before start (analysis errors); rejects with the error. */
   validate?(outputMode: OutputMode, conf: ReadonlyMap<string, string>): void | Promise<void>;

@@ -290,9 +290,10 @@ export class StreamingQuery {
       `WriteToMicroBatchDataSource ${this.options.sink.description}, ${this.id}, ${
         this.options.outputMode.charAt(0).toUpperCase() + this.options.outputMode.slice(1)
       }`,
-      ...this.options.plan.explain(extended),
+      // The plan's own tree lines, root first, hang under the sink's line.
+      ...this.options.plan.explain(extended).map((l, i) => (i === 0 ? `+- ${l}` : `   ${l}`)),
     ];
-    const tree = lines.map((l, i) => (i === 0 ? l : `${'   '.repeat(i - 1)}+- ${l}`)).join('\n');
+    const tree = lines.join('\n');
     const header = extended
       ? `== Streaming Query ==\nIdentifier: ${this.name ?? '[id = ' + this.id + ', runId = ' + this.runId + ']'}\nTrigger: ${describeTrigger(this.options.trigger)}\nCheckpoint: ${this.options.checkpointLocation}\n\n`
       : '';

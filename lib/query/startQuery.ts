@@ -8,33 +8,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { lastValueFrom, of, pipe, toArray, type OperatorFunction } from 'rxjs';
-import type { BatchMetadata, Clock, MicroBatch, OutputMode, Row, Sink, Source, StateStoreProvider } from '../contracts';
+import type { OperatorFunction } from 'rxjs';
+import type { Clock, MicroBatch, OutputMode, Row, Sink, Source, StateStoreProvider } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
 import type { Failpoint } from '../engine/MicroBatchExecution';
-import type { BatchInput, QueryPlan } from '../engine/QueryPlan';
 import { toTrigger, type TriggerSpec } from '../engine/Trigger';
 import { SystemClock } from '../time/SystemClock';
 import { LevelStateStoreProvider } from '../state/LevelStateStoreProvider';
-import { operatorAnalysis, operatorName, type AnalysisState } from '../../operators/describeOperator';
-import { checkGroupsWithState, type TracedStep } from '../groupState/analysis';
+import type { PlanNode } from '../plan/PlanNode';
 import { StreamingQuery, type QueryStartOptions } from './StreamingQuery';
 import { StreamingQueryManager } from './StreamingQueryManager';
-import { concatRows } from '../util/concatRows';
-import { isRowChunks, type SourceRows } from '../engine/readRows';
-import { chunksPlan, withLazyRows } from '../../operators/internal/lazyRows';
-import type { CheckedPipeline, Pipeline, PipelineOperator, PipelineOutput, SinkAccepting } from './pipelineTypes';
-import { sourceForQuery, type SourceProvider } from './sourceProvider';
+import type { CheckedPipeline, PipelineOperator, PipelineOutput, SinkAccepting } from './pipelineTypes';
+import type { SourceProvider } from './sourceProvider';
+import { pipelineTree, treeWithPipeline, type QueryInput } from './pipelineTree';
+import { queryPlanOf } from './queryPlanOf';
 import { COMPLETE_WITHOUT_AGGREGATION, CORRECTNESS_ISSUE } from '../plan/analysisMessages';
 
-/**
- * One input of a multi-input query: a source and the operators applied to it before the union. A provider (a
- * DataFrame's relation, a MemoryStream) makes the query's own source when the query starts.
- */
-export interface QueryInput {
-  readonly source: Source<any> | SourceProvider<any>;
-  readonly pipeline?: OperatorFunction<MicroBatch<any>, MicroBatch<any>> | ReadonlyArray<OperatorFunction<any, any>>;
-}
+export type { QueryInput };
 
 /**
  * Options of `startQuery`. Every default is visible here. `I` is the source's row type, `O` the sink's, `P` the
@@ -49,9 +39,15 @@ export interface StartQueryOptions<I = Row, O = Row, P extends ReadonlyArray<Pip
   readonly source?: Source<I> | SourceProvider<I>;
   /**
    * Several inputs, each with its own operators (e.g. its own `withWatermark`), unioned (Spark's `union`)
-   * before `pipeline` runs.
+   * before `pipeline` runs; or joined, when `pipeline` starts with `joinStream`.
    */
   readonly inputs?: ReadonlyArray<QueryInput>;
+  /**
+   * A whole plan tree (`sourceNode`, `pipeNode`, `unionNode`, `joinNode` from `weir-streams`; a join's operator
+   * from `streamJoinOperator`) instead of `source` or `inputs`; the DataFrame face starts its queries this way.
+   * `pipeline` then runs after the tree.
+   */
+  readonly plan?: PlanNode;
   /**
    * Operators over `Observable<MicroBatch>`: one operator (e.g. `pipe(a, b)` from rxjs) or an array of them
    * (named in `explain()`). Absent = rows pass through unchanged. Checked at compile time (`startQuery`): an
@@ -122,134 +118,6 @@ export function parseOutputMode(mode: string): OutputMode {
   );
 }
 
-/** A union's event-time column keeps the first input's watermark delay (Spark's Union keeps its first child's attributes). */
-function firstDelay(metadata: BatchMetadata | undefined): { eventTimeDelayMs?: number } {
-  return metadata?.eventTimeDelayMs === undefined ? {} : { eventTimeDelayMs: metadata.eventTimeDelayMs };
-}
-
-function operatorList(pipeline: Pipeline | undefined): ReadonlyArray<PipelineOperator> {
-  return pipeline === undefined ? [] : Array.isArray(pipeline) ? pipeline : [pipeline as OperatorFunction<any, any>];
-}
-
-/** The first batch of an input: its rows, or a batch whose rows are the chunks' rows, made when visited. */
-function inputBatch(base: Omit<MicroBatch<Row>, 'rows'>, rows: SourceRows): MicroBatch<Row> {
-  if (!isRowChunks(rows)) return { ...base, rows };
-  return withLazyRows<Row>({ ...base, rows: [] }, {}, chunksPlan(rows));
-}
-
-/** Runs `operators` over one batch, enforcing one batch out per batch in. */
-async function runOperators(
-  operators: ReadonlyArray<OperatorFunction<any, any>>,
-  batch: MicroBatch<Row>,
-): Promise<MicroBatch<Row>> {
-  if (operators.length === 0) return batch;
-  const composed = operators.reduce<OperatorFunction<any, any>>((acc, op) => pipe(acc, op), (x) => x);
-  const emitted = await lastValueFrom(of(batch).pipe(composed, toArray()));
-  if (emitted.length !== 1) {
-    throw new WeirError(
-      ErrorCodes.OPERATOR_ERROR,
-      `The pipeline must emit exactly one MicroBatch per input batch, but emitted ${emitted.length} for batch ${batch.batchId}`,
-      { context: { batchId: batch.batchId } },
-    );
-  }
-  return emitted[0] as MicroBatch<Row>;
-}
-
-/** The QueryPlan of inputs and operators (also used to run batch DataFrames over one batch). */
-export function pipelinePlan(inputs: ReadonlyArray<QueryInput>, pipeline: Pipeline | undefined): QueryPlan {
-  const operators = operatorList(pipeline);
-  const inputOperators = inputs.map((i) => operatorList(i.pipeline));
-  // This plan's own sources: a provider makes new ones for every plan (every query run, every batch run).
-  const sources = inputs.map((i) => sourceForQuery(i.source as Source<Row> | SourceProvider<Row>));
-  return {
-    sources,
-    async execute(input: BatchInput): Promise<readonly Row[]> {
-      const base = {
-        batchId: input.batchId,
-        watermarkMs: input.watermarkMs,
-        lateEventsWatermarkMs: input.lateEventsWatermarkMs,
-        batchTimestampMs: input.batchTimestampMs,
-        outputMode: input.outputMode,
-        context: input.context,
-      };
-      // Inputs run one after another, in order, so stateful operator ids are the same every batch.
-      const parts: MicroBatch<Row>[] = [];
-      for (let i = 0; i < inputs.length; i += 1) {
-        parts.push(await runOperators(inputOperators[i]!, inputBatch(base, input.inputs[i] ?? [])));
-      }
-      const eventTimeColumns = new Set(parts.map((p) => p.metadata?.eventTimeColumn));
-      const unioned: MicroBatch<Row> =
-        parts.length === 1
-          ? parts[0]!
-          : {
-              ...base,
-              rows: concatRows(parts),
-              metadata: eventTimeColumns.size === 1 && !eventTimeColumns.has(undefined)
-                ? { eventTimeColumn: parts[0]!.metadata!.eventTimeColumn!, ...firstDelay(parts[0]!.metadata) }
-                : {},
-              inputBatches: parts,
-            };
-      return (await runOperators(operators, unioned)).rows;
-    },
-    /**
-     * Analysis before start (Spark's UnsupportedOperationChecker): the metadata each operator declares is
-     * traced through the pipeline, so every shape weir's operators reject fails at start with its code and
-     * message. A user operator without a declaration (e.g. one built with rxjs `pipe`) makes the rest of the
-     * pipeline opaque: its checks then run with the first batch.
-     */
-    validate(outputMode: OutputMode, conf: ReadonlyMap<string, string>): void {
-      const steps: TracedStep[] = [];
-      const trace = (ops: ReadonlyArray<OperatorFunction<any, any>>, start: AnalysisState): AnalysisState | undefined => {
-        let state: AnalysisState | undefined = start;
-        for (const op of ops) {
-          const analyze = operatorAnalysis(op);
-          if (!analyze || !state) return undefined;
-          const before: AnalysisState = state;
-          state = analyze(state, outputMode);
-          steps.push({ op, before, after: state });
-        }
-        return state;
-      };
-      const empty: AnalysisState = { metadata: {}, aggregations: 0, statefulOperators: 0 };
-      const traced = inputOperators.map((ops) => trace(ops, empty));
-      if (traced.some((t) => t === undefined)) return;
-      const columns = new Set(traced.map((t) => t!.metadata.eventTimeColumn));
-      const unioned: AnalysisState =
-        traced.length === 1
-          ? traced[0]!
-          : {
-              metadata:
-                columns.size === 1 && !columns.has(undefined) ? { eventTimeColumn: [...columns][0]!, ...firstDelay(traced[0]!.metadata) } : {},
-              aggregations: traced.reduce((n, t) => n + t!.aggregations, 0),
-              statefulOperators: traced.reduce((n, t) => n + t!.statefulOperators, 0),
-              inputs: traced as AnalysisState[],
-            };
-      const final = trace(operators, unioned);
-      if (final === undefined) return;
-      if (outputMode === 'complete' && final.aggregations === 0) {
-        throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, COMPLETE_WITHOUT_AGGREGATION, { context: { outputMode } });
-      }
-      const checkCorrectness =
-        (conf.get('weir.sql.streaming.statefulOperator.checkCorrectness.enabled') ??
-          conf.get('spark.sql.streaming.statefulOperator.checkCorrectness.enabled') ??
-          'true') !== 'false';
-      checkGroupsWithState(steps, outputMode, checkCorrectness);
-      if (checkCorrectness && outputMode !== 'append' && final.aggregations > 0 && final.statefulOperators > 1) {
-        throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, CORRECTNESS_ISSUE, { context: { outputMode } });
-      }
-    },
-    explain(): string[] {
-      const sourceLines = inputs.map(
-        (_i, n) => `${[...inputOperators[n]!.map((op) => operatorName(op)).reverse(), `StreamingDataSource ${sources[n]!.description}`].join(' <- ')}`,
-      );
-      return [
-        ...operators.map((op) => operatorName(op)).reverse(),
-        ...(inputs.length > 1 ? [`Union`, ...sourceLines] : sourceLines),
-      ];
-    },
-  };
-}
-
 /**
  * Starts a streaming query and returns its handle once the checkpoint is open (`onQueryStarted` delivered).
  *
@@ -276,6 +144,7 @@ export async function startQuery<I = any, O = Row, const P extends ReadonlyArray
   const {
     source,
     inputs,
+    plan: tree,
     pipeline,
     sink,
     outputMode = 'append',
@@ -294,8 +163,9 @@ export async function startQuery<I = any, O = Row, const P extends ReadonlyArray
     noDataMicroBatchesEnabled,
     failpoint,
   } = options;
-  if ((source === undefined) === (inputs === undefined || inputs.length === 0) || sink === undefined) {
-    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, 'startQuery needs a sink and either a source or inputs', {
+  const given = [source !== undefined, inputs !== undefined && inputs.length > 0, tree !== undefined].filter((x) => x).length;
+  if (given !== 1 || sink === undefined) {
+    throw new WeirError(ErrorCodes.INVALID_ARGUMENT, 'startQuery needs a sink and one of a source, inputs or a plan', {
       context: { source: String(source), inputs: inputs?.length, sink: String(sink) },
     });
   }
@@ -323,7 +193,8 @@ export async function startQuery<I = any, O = Row, const P extends ReadonlyArray
   }
   manager.assertNameFree(queryName ?? null);
   // This query's own sources (a provider, e.g. a MemoryStream or a DataFrame's relation, makes new ones).
-  const plan = pipelinePlan(inputs ?? [{ source: source! }], pipeline);
+  const root = tree !== undefined ? treeWithPipeline(tree, pipeline) : pipelineTree(inputs ?? [{ source: source! }], pipeline);
+  const plan = queryPlanOf(root, logger);
   if (location === undefined) {
     // A temporary checkpoint is removed when the query ends, also when it fails (StreamingQuery) or cannot start
     // (below): see QueryStartOptions.deleteCheckpointOnStop.

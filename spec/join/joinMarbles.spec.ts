@@ -8,21 +8,25 @@ import { TestScheduler } from 'rxjs/testing';
 import type { MicroBatch, Row, StateStore } from '../../lib/contracts';
 import { EngineBatchContext } from '../../lib/engine/EngineBatchContext';
 import { MemoryStateStorage, MemoryStateStoreProvider } from '../../lib/state';
-import { joinStatic, joinStream } from '../../operators';
+import { joinStatic, streamJoinOperator, streamJoinPlan, type JoinStreamOptions } from '../../operators';
+import type { JoinSides } from '../../lib/plan/PlanNode';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 const t = (s: number): Date => new Date(T0 + s * 1000);
 
-/** A two-input batch (as startQuery's pipelinePlan builds it) on a shared state store provider. */
-function batch(provider: MemoryStateStoreProvider, batchId: number, watermarkS: number, left: Row[], right: Row[]): MicroBatch<Row> {
+/** One batch of a join node's two sides (as the plan tree hands them to the join) on a shared state store provider. */
+function batch(provider: MemoryStateStoreProvider, batchId: number, watermarkS: number, left: Row[], right: Row[]): JoinSides {
   const context = new EngineBatchContext('marbles', '', batchId, provider);
   const base = { batchId, watermarkMs: T0 + watermarkS * 1000, lateEventsWatermarkMs: T0 + watermarkS * 1000, batchTimestampMs: 0, outputMode: 'append' as const, context };
-  const parts: MicroBatch<Row>[] = [
-    { ...base, rows: left, metadata: { eventTimeColumn: 'lt' } },
-    { ...base, rows: right, metadata: { eventTimeColumn: 'rt' } },
-  ];
-  return { ...base, rows: [...left, ...right], metadata: {}, inputBatches: parts };
+  return {
+    left: { ...base, rows: left, metadata: { eventTimeColumn: 'lt' } },
+    right: { ...base, rows: right, metadata: { eventTimeColumn: 'rt' } },
+    operatorId: context.nextOperatorId('join'),
+  };
 }
+
+/** The join node's operator of `options` (what `joinStream` declares). */
+const joinStream = (options: JoinStreamOptions) => streamJoinOperator(streamJoinPlan(options)).operator;
 
 /** Commits the stores a batch opened, as the engine does once the sink has the batch. */
 const commit = tap((b: MicroBatch<Row>) => {
@@ -65,7 +69,7 @@ describe('join marbles', () => {
         leftColumns: ['lk', 'lt'],
         rightColumns: ['rk', 'rt'],
       });
-    const run = (b: MicroBatch<Row>): readonly Row[] => {
+    const run = (b: JoinSides): readonly Row[] => {
       let rows: readonly Row[] = [];
       of(b).pipe(join(), commit).subscribe((out) => (rows = out.rows));
       return rows;

@@ -1,3 +1,4 @@
+import { map, pipe } from 'rxjs';
 import type { Row } from '../../lib/contracts';
 import { isWeirError } from '../../lib/errors';
 import { joinStream, withWatermark } from '../../operators';
@@ -150,15 +151,31 @@ describe('joinStream: stream-stream joins', () => {
     expect(h.stateRows()).toBe(2);
   });
 
-  it('needs the query to have two inputs', () => {
-    const h = new JoinHarness([[]], [joinStream({ on: 'k' })]);
+  it('needs the query to have two inputs: the plan tree is refused before any batch', () => {
     let error: unknown;
     try {
-      h.batch([{ k: 1 }]);
+      new JoinHarness([[]], [joinStream({ on: 'k' })]);
+    } catch (e) {
+      error = e;
+    }
+    expect(isWeirError(error) && error.code).toBe('INVALID_ARGUMENT');
+    expect((error as Error).message).toContain('needs more than 1 input(s)');
+  });
+
+  it('must come first after the inputs; inside an rxjs pipe it fails its first batch with the reason', () => {
+    expect(() => new JoinHarness([[], []], [withWatermark('lt', '1 second'), joinStream({ on: 'k' })])).toThrow(
+      /must be the first operator of the pipeline/,
+    );
+    expect(() => new JoinHarness([[joinStream({ on: 'k' })], []], [])).toThrow(/cannot be in one input's own pipeline/);
+    const hidden = new JoinHarness([[], []], [pipe(joinStream({ on: 'k' }), map((b) => b))]);
+    let error: unknown;
+    try {
+      hidden.batch([{ k: 1 }], [{ k: 1 }]);
     } catch (e) {
       error = e;
     }
     expect(isWeirError(error) && error.code).toBe('OPERATOR_ERROR');
+    expect((error as Error).message).toContain('not inside an rxjs pipe');
   });
 
   it('cascades: (left ⋈ right) ⋈ third, the inner join running as the left side of the outer one', () => {

@@ -220,8 +220,7 @@ export class DataStreamWriter extends OptionsBuilder {
     const session = this.df.session;
     const checkpointLocation = this.opts.get('checkpointLocation');
     return startQuery({
-      inputs: compiled.inputs,
-      pipeline: compiled.operators,
+      plan: compiled.node,
       sink,
       outputMode: this.mode,
       ...(this.triggerValue ? { trigger: this.triggerValue } : {}),

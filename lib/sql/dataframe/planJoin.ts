@@ -2,16 +2,15 @@
  * The DataFrame planner's join: compiles a `join` node onto the same operators the RxJS face uses
  * (`streamJoinOperator` for two streams, `staticJoinOperator` when a side is static).
  *
- * Invariants: a stream-stream join's inputs are the left side's inputs then the right side's, and the join
- * operator runs each side's own post-union operators; the static side of a stream-static join is a batch
+ * Invariants: a stream-stream join is a join node over the two sides' trees (the left side's sources come first
+ * in the query's offsets); the static side of a stream-static join is a batch
  * DataFrame run once, on the first batch, and reused; Spark's checks for the join type and the sides run
  * here (stream-static) or at start through the operator's analysis (stream-stream); output columns are Spark's
  * (left then right; `using` keys once, first).
  */
-import type { OperatorFunction } from 'rxjs';
 import type { OutputMode, Row } from '../../contracts';
 import { ErrorCodes, WeirError } from '../../errors';
-import type { QueryInput } from '../../query/startQuery';
+import { joinNode, pipeNode, type PlanNode } from '../../plan/PlanNode';
 import { StructField, StructType } from '../types';
 import { isStreamingPlan, type LogicalPlan } from './LogicalPlan';
 import { batchOutputMode, runBatchPlan } from './runBatchPlan';
@@ -23,8 +22,7 @@ import { toEpochMs } from '../../window/TimeWindow';
 import { parseJoinType, type JoinType } from '../../join/joinType';
 
 interface Compiled {
-  readonly inputs: QueryInput[];
-  readonly operators: OperatorFunction<any, any>[];
+  readonly node: PlanNode;
   readonly schema: StructType;
 }
 
@@ -104,16 +102,13 @@ export function compileJoin(plan: JoinNode, options: { streaming: boolean; outpu
   };
 
   if (leftStreaming && rightStreaming) {
-    const op = streamJoinOperator({
+    const join = streamJoinOperator({
       joinType,
       condition,
       using: usingNames,
       ...columns,
-      leftInputs: left.inputs.length,
-      left: left.operators,
-      right: right.operators,
     });
-    return { inputs: [...left.inputs, ...right.inputs], operators: [op], schema };
+    return { node: joinNode(left.node, right.node, join), schema };
   }
 
   // A static side (or two: a batch join, run through the same operator with the left side as the "stream").
@@ -147,5 +142,5 @@ export function compileJoin(plan: JoinNode, options: { streaming: boolean; outpu
       ...(batch ? { batch: true } : {}),
     },
   );
-  return { inputs: stream.inputs, operators: [...stream.operators, op], schema };
+  return { node: pipeNode(stream.node, [op]), schema };
 }

@@ -25,7 +25,7 @@ import { groupsWithState } from '../../../operators/flatMapGroupsWithState';
 import { withColumnsOf } from '../../../operators/withColumn';
 import { filterRowsOf } from '../../../operators/filterRows';
 import { WITHIN_WATERMARK_ON_BATCH } from '../../dedup/deduplicate';
-import type { QueryInput } from '../../query/startQuery';
+import { pipeNode, sourceNode, unionNode, type PlanNode } from '../../plan/PlanNode';
 import type { Expr } from '../expr/Expr';
 import {
   aggregateResult,
@@ -47,10 +47,9 @@ import { limit } from '../../../operators/limit';
 import { isSparkIntervalString, sparkIntervalString } from '../expr/sparkInterval';
 import { Messages } from '../../plan/analysisMessages';
 
-/** A compiled plan: inputs (a source and its own operators each), then the operators after their union. */
+/** A compiled plan: the plan tree the engine runs (`lib/plan/`), and the schema of its rows. */
 export interface CompiledPlan {
-  readonly inputs: QueryInput[];
-  readonly operators: OperatorFunction<any, any>[];
+  readonly node: PlanNode;
   readonly schema: StructType;
 }
 
@@ -157,14 +156,10 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
         ? [mapRows(`Normalize ${plan.name}`, (rows) => rows.map((r) => normalizeRow(r, schema)))]
         : [];
       // The provider, not a source: each query (or batch run) built from the compiled plan makes its own source.
-      return { inputs: [{ source: plan.provider, pipeline: ops }], operators: [], schema };
+      return { node: pipeNode(sourceNode(plan.provider), ops), schema };
     }
     case 'localRelation':
-      return {
-        inputs: [{ source: staticSource(plan.name, plan.rows), pipeline: [] }],
-        operators: [],
-        schema: plan.schema,
-      };
+      return { node: sourceNode(staticSource(plan.name, plan.rows)), schema: plan.schema };
     case 'alias':
       return compilePlan(plan.child, options);
     case 'join':
@@ -283,22 +278,8 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
       const children = plan.children.map((c) => compilePlan(c, options));
       const streams = plan.children.map(isStreamingPlan);
       if (streams.some((s) => s) && streams.some((s) => !s)) throw unsupported(Messages.unionStreamingBatch);
-      const inputs: QueryInput[] = [];
-      /** The child each input comes from (a self-union's inputs share one provider, so it is recorded here). */
-      const inputChild: number[] = [];
-      children.forEach((c, childIndex) => {
-        if (c.operators.length > 0 && c.inputs.length > 1) {
-          throw unsupported('A union of unions with operators after the inner union is not supported yet');
-        }
-        for (const input of c.inputs) {
-          const own = Array.isArray(input.pipeline) ? input.pipeline : [];
-          inputs.push({ source: input.source, pipeline: [...own, ...c.operators] });
-          inputChild.push(childIndex);
-        }
-      });
       const first = children[0]!;
-      const byName = plan.byName;
-      if (!byName) {
+      if (!plan.byName) {
         for (const c of children) {
           if (c.schema.fields.length !== first.schema.fields.length) {
             throw unsupported(
@@ -306,21 +287,16 @@ export function compilePlan(plan: LogicalPlan, options: { streaming: boolean; ou
             );
           }
         }
-        // Positional union: later inputs take the first input's column names.
-        inputs.forEach((input, i) => {
-          const names = children[inputChild[i]!]!.schema.fieldNames();
-          const target = first.schema.fieldNames();
-          if (i === 0 || names.every((n, j) => n === target[j])) return;
-          const rename = mapRows('Rename', (rows) =>
-            rows.map((r) => Object.fromEntries(names.map((n, j) => [target[j]!, r[n]]))),
-          );
-          (input as unknown as { pipeline: OperatorFunction<any, any>[] }).pipeline = [
-            ...(Array.isArray(input.pipeline) ? input.pipeline : []),
-            rename,
-          ];
-        });
       }
-      return { inputs, operators: [], schema: first.schema };
+      // Positional union: later children take the first child's column names.
+      const target = first.schema.fieldNames();
+      const nodes = children.map((c, i) => {
+        const names = c.schema.fieldNames();
+        if (plan.byName || i === 0 || names.every((n, j) => n === target[j])) return c.node;
+        const rename = mapRows('Rename', (rows) => rows.map((r) => Object.fromEntries(names.map((n, j) => [target[j]!, r[n]]))));
+        return pipeNode(c.node, [rename]);
+      });
+      return { node: unionNode(nodes), schema: first.schema };
     }
     case 'sort': {
       const child = compilePlan(plan.child, options);
@@ -468,9 +444,9 @@ function containsAggregate(plan: LogicalPlan): boolean {
   return containsAggregate(plan.child);
 }
 
-/** Adds `op` after everything `child` compiled to: to its single input, or after its union. */
-function appendOp(child: CompiledPlan, op: OperatorFunction<any, any>): Pick<CompiledPlan, 'inputs' | 'operators'> {
-  return { inputs: child.inputs, operators: [...child.operators, op] };
+/** Adds `op` after everything `child` compiled to. */
+function appendOp(child: CompiledPlan, op: OperatorFunction<any, any>): Pick<CompiledPlan, 'node'> {
+  return { node: pipeNode(child.node, [op]) };
 }
 
 function compileAggregate(
@@ -572,9 +548,5 @@ function compileAggregate(
   );
   ops.push(withBatchContext, groupByKey(...keyNames), agg(spec));
   // The aggregate emits key columns in key order then aggregates, as Spark does.
-  return {
-    inputs: child.inputs,
-    operators: [...child.operators, ...ops],
-    schema: new StructType([...keyFields, ...aggFields]),
-  };
+  return { node: pipeNode(child.node, ops), schema: new StructType([...keyFields, ...aggFields]) };
 }

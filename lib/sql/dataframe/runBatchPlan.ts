@@ -8,7 +8,7 @@
  */
 import type { OutputMode, Row } from '../../contracts';
 import { EngineBatchContext } from '../../engine/EngineBatchContext';
-import { pipelinePlan } from '../../query/startQuery';
+import { queryPlanOf } from '../../query/queryPlanOf';
 import { MemoryStateStoreProvider } from '../../state/MemoryStateStoreProvider';
 import { collectRows } from '../../util/collectRows';
 import type { LogicalPlan } from './LogicalPlan';
@@ -30,7 +30,7 @@ export function batchOutputMode(plan: LogicalPlan): OutputMode {
 /** The rows of a compiled batch plan, evaluated at `nowMs` (the frozen time of `current_timestamp()`). */
 export async function runBatchPlan(compiled: CompiledPlan, outputMode: OutputMode, nowMs: number): Promise<Row[]> {
   // The plan makes its own sources (as a started query does), so a batch run shares none with a running query.
-  const queryPlan = pipelinePlan(compiled.inputs, compiled.operators);
+  const queryPlan = queryPlanOf(compiled.node);
   const inputs = await Promise.all(queryPlan.sources.map((source) => collectRows(source.read(0, 1))));
   const context = new EngineBatchContext('batch', '', 0, new MemoryStateStoreProvider());
   const rows = await queryPlan.execute({

@@ -1,27 +1,29 @@
 /**
  * A synchronous two-input harness for join operators: the engine's batch protocol (watermark of the previous
  * batch for eviction, the one before for late events, state committed after each batch, no-data batches while
- * a stateful operator asks for one) over a memory state store, with per-input operators and `inputBatches` as
- * startQuery's pipelinePlan builds them.
+ * a stateful operator asks for one) over a memory state store, on the plan tree startQuery builds of its inputs
+ * and pipeline (`pipelineTree`), evaluated synchronously (`planBatch`).
  */
-import { of, pipe, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { MicroBatch, OutputMode, Row, StatefulOperatorHandle, StateStore } from '../../../lib/contracts';
 import { EngineBatchContext } from '../../../lib/engine/EngineBatchContext';
 import { WatermarkTracker } from '../../../lib/engine/WatermarkTracker';
 import { MemoryStateStoreProvider } from '../../../lib/state/MemoryStateStoreProvider';
+import { planBatch } from '../../../lib/plan/executeBatch';
+import type { PlanNode } from '../../../lib/plan/PlanNode';
+import { pipelineTree } from '../../../lib/query/pipelineTree';
 
 type Ops = ReadonlyArray<OperatorFunction<any, any>>;
 
-function runSync(ops: Ops, batch: MicroBatch<Row>): MicroBatch<Row> {
-  const composed = ops.reduce<OperatorFunction<any, any>>((acc, op) => pipe(acc, op), (x) => x);
+/** The one batch `node` produces, synchronously (the memory store answers synchronously). */
+function runSync(node: PlanNode, context: EngineBatchContext, leaf: (i: number) => MicroBatch<Row>): MicroBatch<Row> {
   const out: MicroBatch<Row>[] = [];
   let failure: unknown;
-  of(batch)
-    .pipe(composed)
-    .subscribe({ next: (b) => out.push(b as MicroBatch<Row>), error: (e: unknown) => (failure = e) })
+  planBatch(node, context, leaf)
+    .subscribe({ next: (b) => out.push(b), error: (e: unknown) => (failure = e) })
     .unsubscribe();
   if (failure !== undefined) throw failure;
-  if (out.length !== 1) throw new Error(`operators emitted ${out.length} batches synchronously`);
+  if (out.length !== 1) throw new Error(`the plan emitted ${out.length} batches synchronously`);
   return out[0]!;
 }
 
@@ -35,11 +37,18 @@ export class JoinHarness {
   readonly outputs: Array<{ batchId: number; watermarkMs: number; rows: Row[] }> = [];
   lastMetrics: Array<Record<string, unknown>> = [];
 
+  private readonly tree: PlanNode;
+
   constructor(
-    private readonly inputs: readonly Ops[],
-    private readonly pipeline: Ops,
+    inputs: readonly Ops[],
+    pipeline: Ops,
     private readonly outputMode: OutputMode = 'append',
-  ) {}
+  ) {
+    this.tree = pipelineTree(
+      inputs.map((ops) => ({ source: { description: 'harness' } as never, pipeline: ops })),
+      pipeline,
+    );
+  }
 
   get watermarkMs(): number {
     return this.tracker.currentWatermarkMs;
@@ -56,9 +65,7 @@ export class JoinHarness {
       outputMode: this.outputMode,
       context,
     };
-    const parts = this.inputs.map((ops, i) => runSync(ops, { ...base, rows: rows[i] ?? [] }));
-    const unioned: MicroBatch<Row> = { ...base, rows: parts.flatMap((p) => p.rows), metadata: {}, inputBatches: parts };
-    const output = runSync(this.pipeline, unioned);
+    const output = runSync(this.tree, context, (i) => ({ ...base, rows: rows[i] ?? [] }));
     for (const store of context.openedStores().values()) void (store as StateStore).commit();
     this.statefulOperators = [...context.statefulOperators.values()];
     this.lastMetrics = this.statefulOperators.map((op) => ({ ...(op.metrics?.() ?? {}) }));

@@ -8,9 +8,8 @@
 import type { OperatorFunction } from 'rxjs';
 import type { OutputMode } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
-import type { AnalysisState } from '../../operators/describeOperator';
-import { CORRECTNESS_ISSUE, EVENT_TIME_TIMEOUT_WITHOUT_WATERMARK } from '../plan/analysisMessages';
-import type { GroupStateTimeout } from './GroupState';
+import type { AnalysisState } from './operatorDeclaration';
+import { CORRECTNESS_ISSUE, EVENT_TIME_TIMEOUT_WITHOUT_WATERMARK } from './analysisMessages';
 
 const DECLARATION = Symbol.for('weir.groupsWithState');
 
@@ -19,7 +18,8 @@ export interface GroupsWithStateDeclaration {
   readonly isMapGroupsWithState: boolean;
   /** The operator's own output mode (Spark's `outputMode` argument of flatMapGroupsWithState). */
   readonly outputMode: 'append' | 'update';
-  readonly timeout: GroupStateTimeout;
+  /** Spark's GroupStateTimeout (`'NoTimeout' | 'ProcessingTimeTimeout' | 'EventTimeTimeout'`). */
+  readonly timeout: 'NoTimeout' | 'ProcessingTimeTimeout' | 'EventTimeTimeout';
 }
 
 /** Attaches `declaration` to `op` (non-enumerable), returning `op`. */
