@@ -87,6 +87,11 @@ export function isStreamingPlan(plan: LogicalPlan): boolean {
   }
 }
 
+/** True when an aggregation is below `plan` (or is `plan`). */
+export function containsAggregate(plan: LogicalPlan): boolean {
+  return plan.kind === 'aggregate' || childrenOf(plan).some(containsAggregate);
+}
+
 /** The children of a node. */
 export function childrenOf(plan: LogicalPlan): readonly LogicalPlan[] {
   switch (plan.kind) {

@@ -11,20 +11,12 @@ import { EngineBatchContext } from '../../engine/EngineBatchContext';
 import { queryPlanOf } from '../../query/queryPlanOf';
 import { MemoryStateStoreProvider } from '../../state/MemoryStateStoreProvider';
 import { collectRows } from '../../util/collectRows';
-import type { LogicalPlan } from './LogicalPlan';
-import type { CompiledPlan } from './planner';
-
-function aggregates(plan: LogicalPlan): boolean {
-  if (plan.kind === 'aggregate') return true;
-  if (plan.kind === 'streamingSource' || plan.kind === 'localRelation') return false;
-  if (plan.kind === 'union') return plan.children.some(aggregates);
-  if (plan.kind === 'join') return aggregates(plan.left) || aggregates(plan.right);
-  return aggregates(plan.child);
-}
+import { containsAggregate, type LogicalPlan } from './LogicalPlan';
+import type { CompiledPlan } from './planner/strategy';
 
 /** The output mode a batch run of `plan` uses: complete when it aggregates, append otherwise. */
 export function batchOutputMode(plan: LogicalPlan): OutputMode {
-  return aggregates(plan) ? 'complete' : 'append';
+  return containsAggregate(plan) ? 'complete' : 'append';
 }
 
 /** The rows of a compiled batch plan, evaluated at `nowMs` (the frozen time of `current_timestamp()`). */

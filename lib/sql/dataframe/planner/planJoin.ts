@@ -1,5 +1,5 @@
 /**
- * The DataFrame planner's join: compiles a `join` node onto the same operators the RxJS face uses
+ * The strategy of a join: compiles a `join` node onto the same operators the RxJS face uses
  * (`streamJoinOperator` for two streams, `staticJoinOperator` when a side is static).
  *
  * Invariants: a stream-stream join is a join node over the two sides' trees (the left side's sources come first
@@ -8,27 +8,20 @@
  * here (stream-static) or at start through the operator's analysis (stream-stream); output columns are Spark's
  * (left then right; `using` keys once, first).
  */
-import type { OutputMode, Row } from '../../contracts';
-import { ErrorCodes, WeirError } from '../../errors';
-import { joinNode, pipeNode, type PlanNode } from '../../plan/PlanNode';
-import { StructField, StructType } from '../types';
-import { isStreamingPlan, type LogicalPlan } from './LogicalPlan';
-import { batchOutputMode, runBatchPlan } from './runBatchPlan';
-import { streamJoinOperator } from '../../../operators/joinStream';
-import { staticJoinOperator } from '../../../operators/joinStatic';
-import { joinConditionFromExpr } from './conditionFromExpr';
-import { boundHolds, type JoinCondition } from '../../join/joinCondition';
-import { toEpochMs } from '../../window/TimeWindow';
-import { parseJoinType, type JoinType } from '../../join/joinType';
+import type { Row } from '../../../contracts';
+import { ErrorCodes, WeirError } from '../../../errors';
+import { joinNode, pipeNode } from '../../../plan/PlanNode';
+import type { Strategy } from './strategy';
+import { StructField, StructType } from '../../types';
+import { isStreamingPlan, type LogicalPlan } from '../LogicalPlan';
+import { batchOutputMode, runBatchPlan } from '../runBatchPlan';
+import { streamJoinOperator } from '../../../../operators/joinStream';
+import { staticJoinOperator } from '../../../../operators/joinStatic';
+import { joinConditionFromExpr } from '../conditionFromExpr';
+import { boundHolds, type JoinCondition } from '../../../join/joinCondition';
+import { toEpochMs } from '../../../window/TimeWindow';
+import { parseJoinType, type JoinType } from '../../../join/joinType';
 
-interface Compiled {
-  readonly node: PlanNode;
-  readonly schema: StructType;
-}
-
-type CompileFn = (plan: LogicalPlan, options: { streaming: boolean; outputMode: OutputMode }) => Compiled;
-
-type JoinNode = Extract<LogicalPlan, { kind: 'join' }>;
 
 function aliasOf(plan: LogicalPlan): string | undefined {
   return plan.kind === 'alias' ? plan.name : undefined;
@@ -63,7 +56,7 @@ function unresolvedUsing(name: string, side: string, schema: StructType): WeirEr
 }
 
 /** Compiles a join node. */
-export function compileJoin(plan: JoinNode, options: { streaming: boolean; outputMode: OutputMode }, compile: CompileFn): Compiled {
+export const planJoin: Strategy<'join'> = (plan, options, compile) => {
   const joinType = parseJoinType(plan.how);
   const leftStreaming = options.streaming && isStreamingPlan(plan.left);
   const rightStreaming = options.streaming && isStreamingPlan(plan.right);
@@ -143,4 +136,4 @@ export function compileJoin(plan: JoinNode, options: { streaming: boolean; outpu
     },
   );
   return { node: pipeNode(stream.node, [op]), schema };
-}
+};
