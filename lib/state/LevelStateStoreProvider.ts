@@ -35,7 +35,9 @@ import { LevelStateStore, type LevelOperatorState, type LevelStateStoreHost } fr
 import { assertOpenArguments, planStateOpen } from './planStateOpen';
 import { MemoSlot } from './MemoSlot';
 import { ReadCache } from './ReadCache';
-import { stateCorrupt, stateStoreIo, stateVersionMismatch } from './stateErrors';
+import { DAMAGE_KEY, droppedAtRecovery } from './levelRecoveryLog';
+import { assertOpenable, IDENTITY_KEY, inspectStateFolder, type StateFolder, writeIdentityFile } from './stateIdentity';
+import { levelErrorCode, REBUILD_HINT, stateCorrupt, stateStoreIo, stateVersionMismatch } from './stateErrors';
 import { plainBytes } from './valueCodec';
 
 /** Options of {@link LevelStateStoreProvider}. */
@@ -248,24 +250,40 @@ export class LevelStateStoreProvider implements StateStoreProvider {
   }
 
   private async openDatabase(): Promise<Database> {
+    // A database that LevelDB would silently re-create (CURRENT gone where state exists) is refused first.
+    const folder = await inspectStateFolder(this.location);
+    assertOpenable(this.location, folder);
+    const createIfMissing = folder.identity === undefined && folder.levelFiles.length === 0;
     // level (and its native binding) loads when the first state store opens, not when weir is imported.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load, see above
     const { Level: LevelDb } = require('level') as typeof import('level');
-    const db = new LevelDb<Uint8Array, Uint8Array>(this.location, { keyEncoding: 'view', valueEncoding: 'view' });
+    const db = new LevelDb<Uint8Array, Uint8Array>(this.location, {
+      keyEncoding: 'view',
+      valueEncoding: 'view',
+      createIfMissing,
+    });
     try {
       await db.open();
     } catch (e) {
-      const code = (e as { cause?: { code?: string } })?.cause?.code ?? (e as { code?: string })?.code;
+      const code = levelErrorCode(e);
       if (code === 'LEVEL_LOCKED') {
         throw new WeirError(ErrorCodes.CONCURRENT_QUERY, `State database ${this.location} is held by another query`, {
           context: { path: this.location },
           cause: e,
         });
       }
-      if (code === 'LEVEL_CORRUPTION') throw stateCorrupt(`State database ${this.location} is corrupt`, { path: this.location }, e);
+      const reason = (e as { cause?: Error })?.cause?.message ?? (e as Error)?.message ?? String(e);
+      if (code === 'LEVEL_CORRUPTION' || (!createIfMissing && /does not exist|Corruption/i.test(reason))) {
+        throw stateCorrupt(
+          `State database ${this.location} is damaged: LevelDB cannot open it (${reason}). ${REBUILD_HINT}`,
+          { path: this.location, reason: 'open-failed' },
+          e,
+        );
+      }
       throw stateStoreIo('open', e, { path: this.location });
     }
     try {
+      await this.checkRecovery(db);
       const format = await db.get(FORMAT_KEY);
       if (format === undefined) {
         await db.put(FORMAT_KEY, Uint8Array.of(FORMAT_VERSION), { sync: true });
@@ -276,12 +294,63 @@ export class LevelStateStoreProvider implements StateStoreProvider {
           { context: { path: this.location, version: format[0] } },
         );
       }
+      await this.checkIdentity(db, folder);
     } catch (e) {
       await db.close().catch(() => undefined);
       throw e instanceof WeirError ? e : stateStoreIo('open', e, { path: this.location });
     }
     return db;
   }
+
+  /**
+   * Fails when this open's recovery dropped log records (see levelRecoveryLog), or an earlier one did: the first
+   * finding is stored in the database, since LevelDB deletes the damaged log file during the open.
+   */
+  private async checkRecovery(db: Database): Promise<void> {
+    const dropped = await droppedAtRecovery(this.location);
+    const stored = await db.get(DAMAGE_KEY);
+    let report: { file: string; bytes: number; reason: string };
+    if (stored !== undefined) {
+      report = JSON.parse(new TextDecoder().decode(stored)) as typeof report;
+    } else if (dropped.length > 0) {
+      report = {
+        file: dropped[0]!.file,
+        bytes: dropped.reduce((sum, d) => sum + d.bytes, 0),
+        reason: dropped.map((d) => d.reason).join('; '),
+      };
+      await db.put(DAMAGE_KEY, new TextEncoder().encode(JSON.stringify(report)), { sync: true });
+    } else return;
+    throw stateCorrupt(
+      `State database ${this.location} is damaged: LevelDB dropped ${report.bytes} bytes of its log file ` +
+        `${report.file} at recovery (${report.reason}), so committed state is missing. ${REBUILD_HINT}`,
+      { path: this.location, file: report.file, reason: 'log-records-dropped' },
+    );
+  }
+
+  /** Writes the identity on the first open (database first, then the file), or checks it against the file. */
+  private async checkIdentity(db: Database, folder: StateFolder): Promise<void> {
+    const stored = await db.get(IDENTITY_KEY);
+    const id = stored === undefined ? undefined : new TextDecoder().decode(stored);
+    if (folder.identity !== undefined && id !== folder.identity) {
+      throw stateCorrupt(
+        `State database ${this.location} is not the one ${folder.identityPath} names (identity ` +
+          `${id ?? 'missing'}, expected ${folder.identity}): its files were replaced or copied from elsewhere. ${REBUILD_HINT}`,
+        { path: this.location, file: folder.identityPath, reason: 'identity-mismatch' },
+      );
+    }
+    if (folder.identityPath === undefined || folder.identity !== undefined) return;
+    let newId = id;
+    if (newId === undefined) {
+      newId = randomId();
+      await db.put(IDENTITY_KEY, new TextEncoder().encode(newId), { sync: true });
+    }
+    await writeIdentityFile(folder.identityPath, newId);
+  }
+}
+
+function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** `<statePath>/leveldb` without node:path, so the module also bundles for browsers (level → IndexedDB there). */

@@ -1,0 +1,120 @@
+/**
+ * Damage to the LevelDB state of a query, end to end (issue #16 items 4, 7, 8): a JSON file source feeds a
+ * complete-mode count per key through the default LevelDB state store, one file per batch (Trigger.AvailableNow),
+ * and the state folder is damaged between runs the way a disk or a power loss would.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Row } from '../../lib/contracts';
+import { ErrorCodes, isWeirError, type WeirError } from '../../lib/errors';
+import { startQuery } from '../../lib/query/startQuery';
+import { count, groupByKey } from '../../operators';
+import { foreachBatchSink } from '../../sinks';
+import { files } from '../../sources';
+
+const KEYS = 270;
+
+/** Keys of file `i`: 30 consecutive keys from i * 30, modulo KEYS, and key i, so counts differ. */
+function keysOf(i: number): number[] {
+  const keys = [i % KEYS];
+  for (let j = 0; j < 30; j += 1) keys.push((i * 30 + j) % KEYS);
+  return keys;
+}
+
+function writeFile(input: string, i: number): void {
+  const lines = keysOf(i).map((key) => JSON.stringify({ key }));
+  writeFileSync(path.join(input, `part-${String(i).padStart(4, '0')}.json`), `${lines.join('\n')}\n`);
+}
+
+function expectedCounts(fileCount: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (let i = 0; i < fileCount; i += 1) {
+    for (const key of keysOf(i)) out.set(key, (out.get(key) ?? 0) + 1);
+  }
+  return out;
+}
+
+/** Runs the query until the input folder is processed; resolves with the last complete-mode output as key → count. */
+async function runToEnd(input: string, checkpoint: string): Promise<Map<number, number>> {
+  let last: readonly Row[] = [];
+  const query = await startQuery({
+    source: files({ path: input, format: 'json', schema: 'key INT', maxFilesPerTrigger: 1 }),
+    pipeline: [groupByKey('key'), count()],
+    outputMode: 'complete',
+    sink: foreachBatchSink((rows: readonly Row[]) => {
+      last = rows;
+    }),
+    checkpointLocation: checkpoint,
+    trigger: { availableNow: true },
+  });
+  await query.awaitTermination();
+  return new Map(last.map((r) => [r.key as number, r.count as number]));
+}
+
+async function failureOf(run: Promise<unknown>): Promise<unknown> {
+  try {
+    await run;
+  } catch (e) {
+    return (e as { cause?: unknown }).cause ?? e;
+  }
+  return undefined;
+}
+
+describe('damaged LevelDB state', () => {
+  let dir: string;
+  let input: string;
+  let checkpoint: string;
+  let leveldb: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'weir-state-damage-'));
+    input = path.join(dir, 'in');
+    checkpoint = path.join(dir, 'cp');
+    leveldb = path.join(checkpoint, 'state', 'leveldb');
+    mkdirSync(input);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Three runs of 3 files each: every restart flushes LevelDB's log into a table file. */
+  async function runThreeTimes(): Promise<void> {
+    for (let run = 0; run < 3; run += 1) {
+      for (let i = run * 3; i < run * 3 + 3; i += 1) writeFile(input, i);
+      expect(await runToEnd(input, checkpoint)).toEqual(expectedCounts(run * 3 + 3));
+    }
+  }
+
+  it.each([['CURRENT'], ['CURRENT and MANIFEST']])(
+    'item 8: %s deleted fails with STATE_CORRUPT naming the folder, not a new database that drops the table files',
+    async (what) => {
+      await runThreeTimes();
+      expect(readdirSync(leveldb).some((f) => f.endsWith('.ldb'))).toBe(true);
+      for (const name of readdirSync(leveldb)) {
+        if (name === 'CURRENT' || (what !== 'CURRENT' && name.startsWith('MANIFEST-'))) rmSync(path.join(leveldb, name));
+      }
+      writeFile(input, 9);
+      const error = await failureOf(runToEnd(input, checkpoint));
+      expect(isWeirError(error, ErrorCodes.STATE_CORRUPT)).toBe(true);
+      const weirError = error as WeirError;
+      expect(weirError.context).toMatchObject({ path: leveldb, file: path.join(leveldb, 'CURRENT'), reason: 'current-missing' });
+      expect(weirError.message).toContain('move the checkpoint\'s state/ folder away');
+      // Nothing was created: the next start fails the same way.
+      expect(existsSync(path.join(leveldb, 'CURRENT'))).toBe(false);
+    },
+  );
+
+  it('item 8: a state database from another checkpoint copied in is refused (its identity differs)', async () => {
+    await runThreeTimes();
+    const other = path.join(dir, 'other');
+    mkdirSync(other);
+    const otherInput = path.join(dir, 'in2');
+    mkdirSync(otherInput);
+    writeFile(otherInput, 0);
+    await runToEnd(otherInput, other);
+    rmSync(leveldb, { recursive: true });
+    cpSync(path.join(other, 'state', 'leveldb'), leveldb, { recursive: true });
+    writeFile(input, 9);
+    const error = await failureOf(runToEnd(input, checkpoint));
+    expect(isWeirError(error, ErrorCodes.STATE_CORRUPT)).toBe(true);
+    expect((error as WeirError).context).toMatchObject({ path: leveldb, reason: 'identity-mismatch' });
+  });
+});
