@@ -3,7 +3,7 @@
  * complete-mode count per key through the default LevelDB state store, one file per batch (Trigger.AvailableNow),
  * and the state folder is damaged between runs the way a disk or a power loss would.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Row } from '../../lib/contracts';
@@ -116,5 +116,27 @@ describe('damaged LevelDB state', () => {
     const error = await failureOf(runToEnd(input, checkpoint));
     expect(isWeirError(error, ErrorCodes.STATE_CORRUPT)).toBe(true);
     expect((error as WeirError).context).toMatchObject({ path: leveldb, reason: 'identity-mismatch' });
+  });
+
+  /** The newest LevelDB log file: after a run, it holds that run's commits (each open flushes the older log). */
+  function newestLog(): string {
+    const logs = readdirSync(leveldb).filter((f) => /^\d+\.log$/.test(f)).sort();
+    return path.join(leveldb, logs[logs.length - 1]!);
+  }
+
+  it('item 4: a flipped bit in the LevelDB log fails with STATE_CORRUPT naming the log file, at every restart', async () => {
+    await runThreeTimes();
+    const log = newestLog();
+    const bytes = readFileSync(log);
+    expect(bytes.length).toBeGreaterThan(1000);
+    bytes[Math.floor(bytes.length / 2)] ^= 0x10;
+    writeFileSync(log, bytes);
+    writeFile(input, 9);
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const error = await failureOf(runToEnd(input, checkpoint));
+      expect(isWeirError(error, ErrorCodes.STATE_CORRUPT)).toBe(true);
+      expect((error as WeirError).context).toMatchObject({ path: leveldb, file: log, reason: 'log-records-dropped' });
+      expect((error as WeirError).message).toContain('checksum mismatch');
+    }
   });
 });
