@@ -3,11 +3,12 @@
  * complete-mode count per key through the default LevelDB state store, one file per batch (Trigger.AvailableNow),
  * and the state folder is damaged between runs the way a disk or a power loss would.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Row } from '../../lib/contracts';
 import { ErrorCodes, isWeirError, type WeirError } from '../../lib/errors';
+import type { Failpoint } from '../../lib/engine/MicroBatchExecution';
 import { startQuery } from '../../lib/query/startQuery';
 import { count, groupByKey } from '../../operators';
 import { foreachBatchSink } from '../../sinks';
@@ -36,14 +37,27 @@ function expectedCounts(fileCount: number): Map<number, number> {
 }
 
 /** Runs the query until the input folder is processed; resolves with the last complete-mode output as key → count. */
-async function runToEnd(input: string, checkpoint: string): Promise<Map<number, number>> {
+async function runToEnd(
+  input: string,
+  checkpoint: string,
+  options: {
+    failpoint?: (point: Failpoint, batchId: number) => void;
+    conf?: Record<string, string>;
+    batches?: number[];
+    warnings?: string[];
+  } = {},
+): Promise<Map<number, number>> {
   let last: readonly Row[] = [];
   const query = await startQuery({
+    ...(options.failpoint ? { failpoint: options.failpoint } : {}),
+    ...(options.conf ? { conf: options.conf } : {}),
+    logger: { warn: (message: string) => (options.warnings ?? []).push(message) },
     source: files({ path: input, format: 'json', schema: 'key INT', maxFilesPerTrigger: 1 }),
     pipeline: [groupByKey('key'), count()],
     outputMode: 'complete',
-    sink: foreachBatchSink((rows: readonly Row[]) => {
+    sink: foreachBatchSink((rows: readonly Row[], batchId: number) => {
       last = rows;
+      options.batches?.push(batchId);
     }),
     checkpointLocation: checkpoint,
     trigger: { availableNow: true },
@@ -138,5 +152,58 @@ describe('damaged LevelDB state', () => {
       expect((error as WeirError).context).toMatchObject({ path: leveldb, file: log, reason: 'log-records-dropped' });
       expect((error as WeirError).message).toContain('checksum mismatch');
     }
+  });
+
+  /**
+   * What a power loss leaves when the state's last writes were not on disk yet: commits/ and offsets/ up to the
+   * last batch, the state folder as it was before batch 4 committed its state (copied at that moment).
+   */
+  async function loseStateWritesFromBatch4(): Promise<string> {
+    const saved = path.join(dir, 'state-before-batch-4');
+    for (let i = 0; i < 6; i += 1) writeFile(input, i);
+    const failpoint = (point: Failpoint, batchId: number): void => {
+      if (point === 'afterSinkWrite' && batchId === 4) cpSync(path.join(checkpoint, 'state'), saved, { recursive: true });
+    };
+    expect(await runToEnd(input, checkpoint, { failpoint })).toEqual(expectedCounts(6));
+    rmSync(path.join(checkpoint, 'state'), { recursive: true });
+    cpSync(saved, path.join(checkpoint, 'state'), { recursive: true });
+    rmSync(path.join(checkpoint, 'state', 'leveldb', 'LOCK'), { force: true });
+    return saved;
+  }
+
+  it('item 7: state that lost its last committed versions (a power loss) is rebuilt from the offsets log: the uninterrupted result', async () => {
+    await loseStateWritesFromBatch4();
+    writeFile(input, 6);
+    const batches: number[] = [];
+    const warnings: string[] = [];
+    expect(await runToEnd(input, checkpoint, { batches, warnings })).toEqual(expectedCounts(7));
+    expect(batches).toEqual([6]); // batches 4 and 5 re-ran into the state only, not into the sink
+    expect(warnings).toEqual([
+      'State of operator aggregate-0 is at version 3, batch 6 needs version 5 or 6: re-running batches 4 to 5 from the offsets log into the state',
+    ]);
+    writeFile(input, 7);
+    expect(await runToEnd(input, checkpoint)).toEqual(expectedCounts(8));
+  });
+
+  it('item 7: with weir.sql.streaming.stateRebuild=false the lost versions stay a STATE_VERSION_MISMATCH', async () => {
+    await loseStateWritesFromBatch4();
+    writeFile(input, 6);
+    const error = await failureOf(runToEnd(input, checkpoint, { conf: { 'weir.sql.streaming.stateRebuild': 'false' } }));
+    expect(isWeirError(error, ErrorCodes.STATE_VERSION_MISMATCH)).toBe(true);
+    expect((error as WeirError).context).toMatchObject({ operatorId: 'aggregate-0', batchId: 6, foundVersion: 3 });
+  });
+
+  it('item 4: the documented way out of damaged state: move state/ away and restart, and the batches re-run from offsets/0', async () => {
+    await runThreeTimes();
+    const log = newestLog();
+    const bytes = readFileSync(log);
+    bytes[Math.floor(bytes.length / 2)] ^= 0x10;
+    writeFileSync(log, bytes);
+    writeFile(input, 9);
+    expect(isWeirError(await failureOf(runToEnd(input, checkpoint)), ErrorCodes.STATE_CORRUPT)).toBe(true);
+    renameSync(path.join(checkpoint, 'state'), path.join(dir, 'state-damaged'));
+    const warnings: string[] = [];
+    expect(await runToEnd(input, checkpoint, { warnings })).toEqual(expectedCounts(10));
+    expect(warnings).toEqual([expect.stringContaining('re-running batches 0 to 8 from the offsets log')]);
   });
 });
