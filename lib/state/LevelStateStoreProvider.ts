@@ -8,14 +8,19 @@
  * for the next batch only when it continues the version this provider itself committed ("version continuity");
  * a rollback, a failed commit or `close()` drops it, and the next open re-reads the marker from disk.
  *
- * Durability: `sync: false` by default. `batch()` resolves after LevelDB appended the batch to its write-ahead
- * log with write(2), i.e. into the OS page cache: a killed process (kill -9, crash, OOM) loses nothing that a
- * resolved commit wrote, and LevelDB replays its log on the next open. Only an OS crash or power loss can lose
- * the unsynced tail of the log; the state is then older than the fsynced offsets/commits files, which the next
- * open normally reports as a version mismatch (marker below `batchId - 1`) rather than serving stale state, but
- * which page-cache write-back order does not strictly guarantee. `sync: true` (an fsync per commit) makes every
- * resolved commit survive power loss as well. Measured on the 2-core dev VM (median commit, batches of get+put on every key): 100 keys 0.5–0.7 ms
- * without sync, 0.9 ms with; 1,000 keys 6–8 ms without, 12–18 ms with.
+ * Durability: `sync: true` by default (issue #16 item 7). The engine writes `commits/N` (fsynced) after the state
+ * commit of N resolves, so the state must be on disk by then: with `sync: true` LevelDB fdatasyncs its log in
+ * the commit's `write()`, and a power loss or OS crash cannot leave `commits/N` durable and state N lost.
+ * `sync: false` resolves once the batch is in the OS page cache (write(2)): it survives any process crash
+ * (kill -9, OOM) but an OS crash or power loss can lose the unsynced tail, leaving the state behind the
+ * checkpoint; the engine then re-runs the missing batches from the offsets log (lib/engine/stateReplay.ts) when
+ * they are retained. Caveat: LevelDB 1.20 fsyncs the folder only for MANIFEST files, so a log file created since
+ * the last MANIFEST sync relies on the file system making a synced file's directory entry durable (ext4 and
+ * xfs journal it with the file). Measured on the 2-core dev VM (median commit, batches of get+put on every
+ * key): 100 keys 0.5–0.7 ms without sync, 0.9 ms with; 1,000 keys 6–8 ms without, 12–18 ms with.
+ *
+ * Damage (issue #16 items 4, 8): see stateIdentity (never a new database where state exists) and
+ * levelRecoveryLog (log records LevelDB dropped at recovery): both fail with STATE_CORRUPT and the file.
  */
 import type { Level } from 'level';
 import type { StateStoreProvider } from '../contracts';
@@ -43,8 +48,8 @@ import { plainBytes } from './valueCodec';
 /** Options of {@link LevelStateStoreProvider}. */
 export interface LevelStateStoreProviderOptions {
   /**
-   * fsync every commit batch. `false` (default) survives any process crash; `true` also survives an OS crash or
-   * power loss, for one fsync per operator per batch.
+   * fsync every commit batch. `true` (default) survives an OS crash or power loss, for one fsync per operator per
+   * batch; `false` survives any process crash only (see the file comment).
    */
   readonly sync?: boolean;
   /** Read-cache bound per operator, in entries, kept across batches; 0 disables the cache. Default 100,000. */
@@ -64,7 +69,8 @@ type Database = Level<Uint8Array, Uint8Array>;
 export class LevelStateStoreProvider implements StateStoreProvider {
   /** The LevelDB folder: `<statePath>/leveldb`. */
   readonly location: string;
-  private readonly sync: boolean;
+  /** Whether each commit is fsynced (the `sync` option). */
+  readonly sync: boolean;
   private readonly cacheMaxEntries: number;
   private db: Database | undefined;
   private opening: Promise<Database> | undefined;
@@ -72,7 +78,7 @@ export class LevelStateStoreProvider implements StateStoreProvider {
   /** Slow opens in flight per operator, so two opens of one operator never interleave. */
   private readonly pendingOpens = new Map<string, Promise<unknown>>();
 
-  constructor(statePath: string, { sync = false, cacheMaxEntries = 100_000 }: LevelStateStoreProviderOptions = {}) {
+  constructor(statePath: string, { sync = true, cacheMaxEntries = 100_000 }: LevelStateStoreProviderOptions = {}) {
     if (typeof statePath !== 'string' || statePath.length === 0) {
       throw new WeirError(ErrorCodes.INVALID_ARGUMENT, 'LevelStateStoreProvider needs a state folder path', {
         context: { path: statePath },
