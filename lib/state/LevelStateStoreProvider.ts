@@ -34,8 +34,10 @@ import {
   FORMAT_VERSION,
   NO_VERSION,
   operatorKeys,
+  type OperatorKeys,
   type VersionMarker,
 } from './levelLayout';
+import { entryHash, formatDigest } from './entryDigest';
 import { LevelStateStore, type LevelOperatorState, type LevelStateStoreHost } from './LevelStateStore';
 import { assertOpenArguments, planStateOpen } from './planStateOpen';
 import { MemoSlot } from './MemoSlot';
@@ -54,6 +56,12 @@ export interface LevelStateStoreProviderOptions {
   readonly sync?: boolean;
   /** Read-cache bound per operator, in entries, kept across batches; 0 disables the cache. Default 100,000. */
   readonly cacheMaxEntries?: number;
+  /**
+   * Scan an operator's entries when the provider first opens it and check their count and digest against the
+   * version marker (see entryDigest): STATE_CORRUPT when LevelDB lost or changed committed entries. Default true;
+   * the scan reads the operator's whole state once per query start.
+   */
+  readonly verifyOnOpen?: boolean;
 }
 
 type Database = Level<Uint8Array, Uint8Array>;
@@ -72,13 +80,17 @@ export class LevelStateStoreProvider implements StateStoreProvider {
   /** Whether each commit is fsynced (the `sync` option). */
   readonly sync: boolean;
   private readonly cacheMaxEntries: number;
+  private readonly verifyOnOpen: boolean;
   private db: Database | undefined;
   private opening: Promise<Database> | undefined;
   private readonly operators = new Map<string, LevelOperatorState>();
   /** Slow opens in flight per operator, so two opens of one operator never interleave. */
   private readonly pendingOpens = new Map<string, Promise<unknown>>();
 
-  constructor(statePath: string, { sync = true, cacheMaxEntries = 100_000 }: LevelStateStoreProviderOptions = {}) {
+  constructor(
+    statePath: string,
+    { sync = true, cacheMaxEntries = 100_000, verifyOnOpen = true }: LevelStateStoreProviderOptions = {},
+  ) {
     if (typeof statePath !== 'string' || statePath.length === 0) {
       throw new WeirError(ErrorCodes.INVALID_ARGUMENT, 'LevelStateStoreProvider needs a state folder path', {
         context: { path: statePath },
@@ -92,6 +104,7 @@ export class LevelStateStoreProvider implements StateStoreProvider {
     this.location = joinLeveldb(statePath);
     this.sync = sync;
     this.cacheMaxEntries = cacheMaxEntries;
+    this.verifyOnOpen = verifyOnOpen;
   }
 
   /**
@@ -170,11 +183,14 @@ export class LevelStateStoreProvider implements StateStoreProvider {
     if (state === undefined) {
       const keys = operatorKeys(operatorId);
       const marker = await this.readMarker(db, keys.marker, operatorId);
+      const digest = this.verifyOnOpen ? await this.verify(db, keys, operatorId, marker) : marker.digest;
       state = {
         operatorId,
         keys,
         version: marker.version,
         numRows: marker.numRows,
+        digest,
+        previousDigest: marker.previousDigest,
         cache: new ReadCache(this.cacheMaxEntries),
         memo: new MemoSlot(),
         generation: 0,
@@ -185,6 +201,43 @@ export class LevelStateStoreProvider implements StateStoreProvider {
     }
     if (planStateOpen(operatorId, batchId, state.version) === 'rollback') await this.rollback(db, state, batchId);
     return this.newStore(db, state, batchId);
+  }
+
+  /**
+   * Counts the operator's entries and computes their digest; STATE_CORRUPT when the count differs from the
+   * marker's, or the digest from the marker's (when it has one). Returns the digest.
+   */
+  private async verify(db: Database, keys: OperatorKeys, operatorId: string, marker: VersionMarker): Promise<number> {
+    let count = 0;
+    let digest = 0;
+    const prefixLength = keys.dataPrefix.length;
+    const iterator = db.iterator({ gte: keys.dataPrefix, lt: keys.dataEnd });
+    try {
+      for (;;) {
+        const chunk = await iterator.nextv(1024);
+        if (chunk.length === 0) break;
+        for (const [key, value] of chunk) {
+          count += 1;
+          digest = (digest + entryHash(key.subarray(prefixLength), value)) >>> 0;
+        }
+      }
+    } catch (cause) {
+      throw stateStoreIo('check of the committed entries', cause, { operatorId, path: this.location });
+    } finally {
+      await iterator.close().catch(() => undefined);
+    }
+    const digestDiffers = marker.digest !== undefined && marker.digest !== digest;
+    if (count !== marker.numRows || digestDiffers) {
+      const recorded = `${marker.numRows} entries${marker.digest === undefined ? '' : `, digest ${formatDigest(marker.digest)}`}`;
+      const found = `${count} entries${marker.digest === undefined ? '' : `, digest ${formatDigest(digest)}`}`;
+      throw stateCorrupt(
+        `State database ${this.location} is damaged: operator ${operatorId} at version ${marker.version} holds ` +
+          `${found} where its version marker records ${recorded}, so LevelDB lost or changed committed entries ` +
+          `(a damaged table or log file in that folder). ${REBUILD_HINT}`,
+        { operatorId, path: this.location, reason: 'entries-differ' },
+      );
+    }
+    return digest;
   }
 
   private async readMarker(db: Database, key: Uint8Array, operatorId: string): Promise<VersionMarker> {
@@ -229,7 +282,10 @@ export class LevelStateStoreProvider implements StateStoreProvider {
         if (value == null) batch.del(key);
         else batch.put(key, value);
       }
-      batch.put(keys.marker, encodeMarker({ version: undo.previousVersion, numRows: undo.previousNumRows }));
+      batch.put(
+        keys.marker,
+        encodeMarker({ version: undo.previousVersion, numRows: undo.previousNumRows, digest: state.previousDigest }),
+      );
       batch.del(keys.undo); // one version back only
       await batch.write({ sync: this.sync });
     } catch (cause) {
@@ -238,6 +294,8 @@ export class LevelStateStoreProvider implements StateStoreProvider {
     }
     state.version = undo.previousVersion;
     state.numRows = undo.previousNumRows;
+    state.digest = state.previousDigest;
+    state.previousDigest = undefined;
   }
 
   private database(): Promise<Database> {

@@ -206,4 +206,21 @@ describe('damaged LevelDB state', () => {
     expect(await runToEnd(input, checkpoint, { warnings })).toEqual(expectedCounts(10));
     expect(warnings).toEqual([expect.stringContaining('re-running batches 0 to 8 from the offsets log')]);
   });
+
+  it('item 4: flipped bits in a LevelDB table file fail with STATE_CORRUPT at the start, never a count from damaged state', async () => {
+    await runThreeTimes();
+    const tables = readdirSync(leveldb).filter((f) => f.endsWith('.ldb'));
+    expect(tables.length).toBeGreaterThan(0);
+    for (const name of tables) {
+      const file = path.join(leveldb, name);
+      const bytes = readFileSync(file);
+      for (const at of [0.2, 0.3, 0.4, 0.6]) bytes[Math.floor(bytes.length * at)] ^= 0x04;
+      writeFileSync(file, bytes);
+    }
+    writeFile(input, 9);
+    const error = await failureOf(runToEnd(input, checkpoint));
+    expect(isWeirError(error, ErrorCodes.STATE_CORRUPT)).toBe(true);
+    expect((error as WeirError).context).toMatchObject({ path: leveldb });
+    expect((error as WeirError).retriable).toBe(false);
+  });
 });
