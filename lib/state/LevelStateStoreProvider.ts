@@ -19,8 +19,10 @@
  * xfs journal it with the file). Measured on the 2-core dev VM (median commit, batches of get+put on every
  * key): 100 keys 0.5–0.7 ms without sync, 0.9 ms with; 1,000 keys 6–8 ms without, 12–18 ms with.
  *
- * Damage (issue #16 items 4, 8): see stateIdentity (never a new database where state exists) and
- * levelRecoveryLog (log records LevelDB dropped at recovery): both fail with STATE_CORRUPT and the file.
+ * Damage (issue #16 items 4, 8), each a STATE_CORRUPT with the path or file: stateIdentity (never a new database
+ * where state exists, never another query's), levelRecoveryLog (log records LevelDB dropped at recovery), and the
+ * check of each operator's entries against the count and digest in its marker at its first open (entryDigest,
+ * option `verifyOnOpen`). docs/errors.md, "Damaged state", has what to do.
  */
 import type { Level } from 'level';
 import type { StateStoreProvider } from '../contracts';
@@ -111,8 +113,9 @@ export class LevelStateStoreProvider implements StateStoreProvider {
    * The store of `operatorId` for batch `batchId`: returned synchronously when the provider committed version
    * `batchId - 1` of that operator itself, else a Promise (first open, rollback, after close).
    *
-   * @throws WeirError `CHECKPOINT_INCONSISTENT` (version mismatch; context operatorId, batchId, foundVersion),
-   * `CONCURRENT_QUERY` (another process holds the database), `CHECKPOINT_CORRUPT`, `INVALID_ARGUMENT`.
+   * @throws WeirError `STATE_VERSION_MISMATCH` (context operatorId, batchId, foundVersion), `CONCURRENT_QUERY`
+   * (another process holds the database), `STATE_CORRUPT` (damaged state: see the file comment), `STATE_STORE_IO`,
+   * `INVALID_ARGUMENT`.
    */
   open(operatorId: string, batchId: number): LevelStateStore | Promise<LevelStateStore> {
     assertOpenArguments(operatorId, batchId);

@@ -12,8 +12,8 @@
  * Why not LevelDB's own checks: its log records and table blocks carry CRC-32C, but it skips bad log records at
  * recovery without failing (`paranoid_checks` is off and classic-level does not expose it), skips a zeroed log
  * block without even logging it, and verifies table blocks only when a read asks (`verify_checksums`, also not
- * exposed). Spark's RocksDB store relies on RocksDB's block checksums plus, since Spark 4.1, a `.crc` sidecar per
- * checkpoint file (`spark.sql.streaming.stateStore.rocksdb.fileChecksumEnabled`,
+ * exposed). Spark's RocksDB store relies on RocksDB's block checksums plus, in newer Spark, a `.crc` sidecar (size
+ * and CRC-32C) per checkpoint file checked on read (`spark.sql.streaming.stateStore.rocksdb.fileChecksumEnabled`,
  * CHECKPOINT_FILE_CHECKSUM_VERIFICATION_FAILED); weir's state lives in one local LevelDB, not in uploaded files,
  * so the check is over the entries instead.
  */

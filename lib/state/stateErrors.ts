@@ -8,8 +8,10 @@ import { ErrorCodes, WeirError } from '../errors';
 
 /**
  * Opening an operator's state for `batchId` when the last committed version is neither `batchId - 1` (the normal
- * case) nor `batchId` with its undo at hand (a re-run, rolled back). No crash produces this: state and checkpoint
- * disagree.
+ * case) nor `batchId` with its undo at hand (a re-run, rolled back). No process crash produces this: state and
+ * checkpoint disagree. State that is behind (a power loss with `sync: false`, an older copy restored, the state
+ * folder moved away) is rebuilt by the engine from the offsets log (lib/engine/stateReplay.ts); state ahead of
+ * the checkpoint is not.
  */
 export function stateVersionMismatch(operatorId: string, batchId: number, foundVersion: number): WeirError {
   const expected = batchId === 0 ? 'no state or version 0' : `version ${batchId - 1} or ${batchId}`;

@@ -45,6 +45,7 @@ async function runToEnd(
     conf?: Record<string, string>;
     batches?: number[];
     warnings?: string[];
+    minBatchesToRetain?: number;
   } = {},
 ): Promise<Map<number, number>> {
   let last: readonly Row[] = [];
@@ -52,6 +53,7 @@ async function runToEnd(
     ...(options.failpoint ? { failpoint: options.failpoint } : {}),
     ...(options.conf ? { conf: options.conf } : {}),
     logger: { warn: (message: string) => (options.warnings ?? []).push(message) },
+    ...(options.minBatchesToRetain ? { minBatchesToRetain: options.minBatchesToRetain } : {}),
     source: files({ path: input, format: 'json', schema: 'key INT', maxFilesPerTrigger: 1 }),
     pipeline: [groupByKey('key'), count()],
     outputMode: 'complete',
@@ -222,5 +224,20 @@ describe('damaged LevelDB state', () => {
     expect(isWeirError(error, ErrorCodes.STATE_CORRUPT)).toBe(true);
     expect((error as WeirError).context).toMatchObject({ path: leveldb });
     expect((error as WeirError).retriable).toBe(false);
+  });
+
+  it('item 4: without offsets/0 in the checkpoint the state cannot be rebuilt: STATE_VERSION_MISMATCH names the missing entry', async () => {
+    for (let i = 0; i < 6; i += 1) writeFile(input, i);
+    expect(await runToEnd(input, checkpoint, { minBatchesToRetain: 3 })).toEqual(expectedCounts(6));
+    expect(existsSync(path.join(checkpoint, 'offsets', '0'))).toBe(false);
+    renameSync(path.join(checkpoint, 'state'), path.join(dir, 'state-damaged'));
+    writeFile(input, 6);
+    const error = await failureOf(runToEnd(input, checkpoint, { minBatchesToRetain: 3 }));
+    expect(isWeirError(error, ErrorCodes.STATE_VERSION_MISMATCH)).toBe(true);
+    expect((error as WeirError).context).toMatchObject({ operatorId: 'aggregate-0', batchId: 6, foundVersion: -1, path: 'offsets/0' });
+    expect((error as WeirError).message).toBe(
+      'State of operator aggregate-0 is at version -1, batch 6 needs version 5 or 6. The state cannot be rebuilt by ' +
+        're-running batch 0: offsets/0 is no longer in the checkpoint (raise minBatchesToRetain to keep more batches)',
+    );
   });
 });
