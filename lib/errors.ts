@@ -43,6 +43,11 @@ export const ErrorCodes = {
   STATE_STORE_CLOSED: 'STATE_STORE_CLOSED',
   /** A LevelDB read or write failed (disk full, I/O error); retrying may succeed. */
   STATE_STORE_IO: 'STATE_STORE_IO',
+  /**
+   * The state on disk is damaged: LevelDB dropped records of a damaged log file at recovery, reported a corrupt
+   * block, lost its CURRENT/MANIFEST while the checkpoint says state exists, or a weir record does not parse.
+   */
+  STATE_CORRUPT: 'STATE_CORRUPT',
   /** An expression string does not parse (Spark's PARSE_SYNTAX_ERROR). */
   PARSE_ERROR: 'PARSE_ERROR',
   /** A column name does not resolve against the schema (Spark's UNRESOLVED_COLUMN). */

@@ -25,6 +25,7 @@ import { ErrorCodes, WeirError, isWeirError } from '../errors';
 import { Checkpoint } from '../checkpoint/Checkpoint';
 import type { OffsetSeq } from '../checkpoint/OffsetSeqLog';
 import { inputRowCount, readBatchInput, type SourceRows } from './readRows';
+import { replayStateVersions, stateReplayEnabled, versionBehind } from './stateReplay';
 import { jsonEqual } from '../util/jsonEqual';
 import { EngineBatchContext } from './EngineBatchContext';
 import type { QueryPlan } from './QueryPlan';
@@ -333,7 +334,7 @@ export class MicroBatchExecution {
       }
     }
     const start = this.committed;
-    const numInputRows = await this.runBatch(batch, start, durations, reading);
+    const numInputRows = await this.runBatchRebuildingState(batch, start, durations, reading);
     durations.triggerExecution = this.o.clock.now() - triggerStartMs;
     this.reportProgress(batch, start, numInputRows, triggerStartMs, durations, isDataBatch);
     this.lastNoExecutionEventMs = this.o.clock.now();
@@ -471,6 +472,42 @@ export class MicroBatchExecution {
     } catch (e) {
       await context.abortStores();
       throw e;
+    }
+  }
+
+  /** {@link runBatch}; when a state store is behind the checkpoint, its missing versions are re-run first (stateReplay). */
+  private async runBatchRebuildingState(
+    batch: PendingBatch,
+    start: readonly Offset[],
+    durations: DurationMs,
+    reading?: Promise<SourceRows[]>,
+  ): Promise<number[]> {
+    for (let round = 0; ; round += 1) {
+      try {
+        return await this.runBatch(batch, start, durations, round === 0 ? reading : undefined);
+      } catch (e) {
+        const found = versionBehind(e, batch.batchId);
+        if (found === undefined || round >= 16 || !this.stateProvider || !stateReplayEnabled(this.o.conf)) throw e;
+        this.o.logger.warn(
+          `${(e as Error).message}: re-running batches ${found + 1} to ${batch.batchId - 1} from the offsets log into the state`,
+        );
+        await replayStateVersions(
+          {
+            queryId: this.queryId,
+            checkpointLocation: this.o.checkpoint.root,
+            offsetLog: this.o.checkpoint.offsetLog,
+            sources: this.sources,
+            plan: this.o.plan,
+            outputMode: this.o.outputMode,
+            stateProvider: this.stateProvider,
+            readInputs: (batchId, from, to) =>
+              this.readInputs({ ...batch, batchId, end: to }, from, { triggerExecution: 0 }),
+          },
+          found + 1,
+          batch.batchId - 1,
+          e as WeirError,
+        );
+      }
     }
   }
 

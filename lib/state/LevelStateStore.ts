@@ -4,7 +4,7 @@
  * Invariant: opened for batch N it shows committed version N-1 overlaid with its pending writes; reads go through
  * the pending writes, then the operator's read cache, then LevelDB (one `getMany` per call for the misses), so a
  * read answered from memory returns a plain value. `commit()` is ONE LevelDB `batch()` holding the pending
- * puts/deletes, the new version marker {N, row count} and the undo record of N (the previous bytes, or absent, of
+ * puts/deletes, the new version marker {N, row count, digest of the entries} and the undo record of N (the previous bytes, or absent, of
  * every key it changes): after a crash the database holds version N-1 or version N, never a mix, and version N
  * can always be rolled back to N-1. Nothing reaches LevelDB before `commit()`.
  */
@@ -13,6 +13,7 @@ import type { MaybePromise, StateStore, StateStoreMetrics } from '../contracts';
 import { toBinaryString } from './binaryString';
 import { OffHeapSlab } from './OffHeapSlab';
 import { dataKey, encodeMarker, encodeUndo, type OperatorKeys } from './levelLayout';
+import { updateDigest } from './entryDigest';
 import { BatchMemo, type MemoSlot } from './MemoSlot';
 import type { ReadCache } from './ReadCache';
 import { stateStoreClosed, stateStoreIo } from './stateErrors';
@@ -37,6 +38,10 @@ export interface LevelOperatorState {
   version: number;
   /** Rows of the committed version (persisted in the marker). */
   numRows: number;
+  /** The digest of the committed version's entries (entryDigest; in the marker); undefined when not known. */
+  digest: number | undefined;
+  /** The digest of the version before it, for a rollback; undefined when not known. */
+  previousDigest: number | undefined;
   readonly cache: ReadCache;
   /** The operator's memo (see StateStore.memo); cleared with the cache. */
   readonly memo: MemoSlot;
@@ -328,6 +333,7 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
       for (const write of writes) slabBytes += prefix.length + write.key.length + (write.bytes?.length ?? 0);
       const slab = new OffHeapSlab(slabBytes);
       let numRows = state.numRows;
+      let digest = state.digest;
       let updated = 0;
       let removed = 0;
       const undoKeys: Uint8Array[] = [];
@@ -336,6 +342,7 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
         for (let i = 0; i < writes.length; i += 1) {
           const write = writes[i]!;
           const before = previous[i] as Uint8Array | null;
+          if (digest !== undefined) digest = updateDigest(digest, write.key, before, write.bytes);
           if (write.bytes === null) {
             if (before === null) continue; // deleting an absent key changes nothing
             batch.del(slab.concat(prefix, write.key));
@@ -349,7 +356,10 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
           undoKeys.push(write.key);
           undoValues.push(before);
         }
-        batch.put(state.keys.marker, encodeMarker({ version: this.version, numRows }));
+        batch.put(
+          state.keys.marker,
+          encodeMarker({ version: this.version, numRows, digest, previousDigest: state.digest }),
+        );
         batch.put(
           state.keys.undo,
           encodeUndo({
@@ -368,6 +378,8 @@ export class LevelStateStore<V = unknown> implements StateStore<V> {
 
       state.version = this.version;
       state.numRows = numRows;
+      state.previousDigest = state.digest;
+      state.digest = digest;
       state.generation += 1;
       for (const write of writes) state.cache.set(write.id, write.bytes);
       this.memoHandle.committed();

@@ -8,14 +8,21 @@
  * for the next batch only when it continues the version this provider itself committed ("version continuity");
  * a rollback, a failed commit or `close()` drops it, and the next open re-reads the marker from disk.
  *
- * Durability: `sync: false` by default. `batch()` resolves after LevelDB appended the batch to its write-ahead
- * log with write(2), i.e. into the OS page cache: a killed process (kill -9, crash, OOM) loses nothing that a
- * resolved commit wrote, and LevelDB replays its log on the next open. Only an OS crash or power loss can lose
- * the unsynced tail of the log; the state is then older than the fsynced offsets/commits files, which the next
- * open normally reports as a version mismatch (marker below `batchId - 1`) rather than serving stale state, but
- * which page-cache write-back order does not strictly guarantee. `sync: true` (an fsync per commit) makes every
- * resolved commit survive power loss as well. Measured on the 2-core dev VM (median commit, batches of get+put on every key): 100 keys 0.5–0.7 ms
- * without sync, 0.9 ms with; 1,000 keys 6–8 ms without, 12–18 ms with.
+ * Durability: `sync: true` by default (issue #16 item 7). The engine writes `commits/N` (fsynced) after the state
+ * commit of N resolves, so the state must be on disk by then: with `sync: true` LevelDB fdatasyncs its log in
+ * the commit's `write()`, and a power loss or OS crash cannot leave `commits/N` durable and state N lost.
+ * `sync: false` resolves once the batch is in the OS page cache (write(2)): it survives any process crash
+ * (kill -9, OOM) but an OS crash or power loss can lose the unsynced tail, leaving the state behind the
+ * checkpoint; the engine then re-runs the missing batches from the offsets log (lib/engine/stateReplay.ts) when
+ * they are retained. Caveat: LevelDB 1.20 fsyncs the folder only for MANIFEST files, so a log file created since
+ * the last MANIFEST sync relies on the file system making a synced file's directory entry durable (ext4 and
+ * xfs journal it with the file). Measured on the 2-core dev VM (median commit, batches of get+put on every
+ * key): 100 keys 0.5–0.7 ms without sync, 0.9 ms with; 1,000 keys 6–8 ms without, 12–18 ms with.
+ *
+ * Damage (issue #16 items 4, 8), each a STATE_CORRUPT with the path or file: stateIdentity (never a new database
+ * where state exists, never another query's), levelRecoveryLog (log records LevelDB dropped at recovery), and the
+ * check of each operator's entries against the count and digest in its marker at its first open (entryDigest,
+ * option `verifyOnOpen`). docs/errors.md, "Damaged state", has what to do.
  */
 import type { Level } from 'level';
 import type { StateStoreProvider } from '../contracts';
@@ -29,24 +36,34 @@ import {
   FORMAT_VERSION,
   NO_VERSION,
   operatorKeys,
+  type OperatorKeys,
   type VersionMarker,
 } from './levelLayout';
+import { entryHash, formatDigest } from './entryDigest';
 import { LevelStateStore, type LevelOperatorState, type LevelStateStoreHost } from './LevelStateStore';
 import { assertOpenArguments, planStateOpen } from './planStateOpen';
 import { MemoSlot } from './MemoSlot';
 import { ReadCache } from './ReadCache';
-import { stateCorrupt, stateStoreIo, stateVersionMismatch } from './stateErrors';
+import { DAMAGE_KEY, droppedAtRecovery } from './levelRecoveryLog';
+import { assertOpenable, IDENTITY_KEY, inspectStateFolder, type StateFolder, writeIdentityFile } from './stateIdentity';
+import { levelErrorCode, REBUILD_HINT, stateCorrupt, stateStoreIo, stateVersionMismatch } from './stateErrors';
 import { plainBytes } from './valueCodec';
 
 /** Options of {@link LevelStateStoreProvider}. */
 export interface LevelStateStoreProviderOptions {
   /**
-   * fsync every commit batch. `false` (default) survives any process crash; `true` also survives an OS crash or
-   * power loss, for one fsync per operator per batch.
+   * fsync every commit batch. `true` (default) survives an OS crash or power loss, for one fsync per operator per
+   * batch; `false` survives any process crash only (see the file comment).
    */
   readonly sync?: boolean;
   /** Read-cache bound per operator, in entries, kept across batches; 0 disables the cache. Default 100,000. */
   readonly cacheMaxEntries?: number;
+  /**
+   * Scan an operator's entries when the provider first opens it and check their count and digest against the
+   * version marker (see entryDigest): STATE_CORRUPT when LevelDB lost or changed committed entries. Default true;
+   * the scan reads the operator's whole state once per query start.
+   */
+  readonly verifyOnOpen?: boolean;
 }
 
 type Database = Level<Uint8Array, Uint8Array>;
@@ -62,15 +79,20 @@ type Database = Level<Uint8Array, Uint8Array>;
 export class LevelStateStoreProvider implements StateStoreProvider {
   /** The LevelDB folder: `<statePath>/leveldb`. */
   readonly location: string;
-  private readonly sync: boolean;
+  /** Whether each commit is fsynced (the `sync` option). */
+  readonly sync: boolean;
   private readonly cacheMaxEntries: number;
+  private readonly verifyOnOpen: boolean;
   private db: Database | undefined;
   private opening: Promise<Database> | undefined;
   private readonly operators = new Map<string, LevelOperatorState>();
   /** Slow opens in flight per operator, so two opens of one operator never interleave. */
   private readonly pendingOpens = new Map<string, Promise<unknown>>();
 
-  constructor(statePath: string, { sync = false, cacheMaxEntries = 100_000 }: LevelStateStoreProviderOptions = {}) {
+  constructor(
+    statePath: string,
+    { sync = true, cacheMaxEntries = 100_000, verifyOnOpen = true }: LevelStateStoreProviderOptions = {},
+  ) {
     if (typeof statePath !== 'string' || statePath.length === 0) {
       throw new WeirError(ErrorCodes.INVALID_ARGUMENT, 'LevelStateStoreProvider needs a state folder path', {
         context: { path: statePath },
@@ -84,14 +106,16 @@ export class LevelStateStoreProvider implements StateStoreProvider {
     this.location = joinLeveldb(statePath);
     this.sync = sync;
     this.cacheMaxEntries = cacheMaxEntries;
+    this.verifyOnOpen = verifyOnOpen;
   }
 
   /**
    * The store of `operatorId` for batch `batchId`: returned synchronously when the provider committed version
    * `batchId - 1` of that operator itself, else a Promise (first open, rollback, after close).
    *
-   * @throws WeirError `CHECKPOINT_INCONSISTENT` (version mismatch; context operatorId, batchId, foundVersion),
-   * `CONCURRENT_QUERY` (another process holds the database), `CHECKPOINT_CORRUPT`, `INVALID_ARGUMENT`.
+   * @throws WeirError `STATE_VERSION_MISMATCH` (context operatorId, batchId, foundVersion), `CONCURRENT_QUERY`
+   * (another process holds the database), `STATE_CORRUPT` (damaged state: see the file comment), `STATE_STORE_IO`,
+   * `INVALID_ARGUMENT`.
    */
   open(operatorId: string, batchId: number): LevelStateStore | Promise<LevelStateStore> {
     assertOpenArguments(operatorId, batchId);
@@ -162,11 +186,14 @@ export class LevelStateStoreProvider implements StateStoreProvider {
     if (state === undefined) {
       const keys = operatorKeys(operatorId);
       const marker = await this.readMarker(db, keys.marker, operatorId);
+      const digest = this.verifyOnOpen ? await this.verify(db, keys, operatorId, marker) : marker.digest;
       state = {
         operatorId,
         keys,
         version: marker.version,
         numRows: marker.numRows,
+        digest,
+        previousDigest: marker.previousDigest,
         cache: new ReadCache(this.cacheMaxEntries),
         memo: new MemoSlot(),
         generation: 0,
@@ -177,6 +204,43 @@ export class LevelStateStoreProvider implements StateStoreProvider {
     }
     if (planStateOpen(operatorId, batchId, state.version) === 'rollback') await this.rollback(db, state, batchId);
     return this.newStore(db, state, batchId);
+  }
+
+  /**
+   * Counts the operator's entries and computes their digest; STATE_CORRUPT when the count differs from the
+   * marker's, or the digest from the marker's (when it has one). Returns the digest.
+   */
+  private async verify(db: Database, keys: OperatorKeys, operatorId: string, marker: VersionMarker): Promise<number> {
+    let count = 0;
+    let digest = 0;
+    const prefixLength = keys.dataPrefix.length;
+    const iterator = db.iterator({ gte: keys.dataPrefix, lt: keys.dataEnd });
+    try {
+      for (;;) {
+        const chunk = await iterator.nextv(1024);
+        if (chunk.length === 0) break;
+        for (const [key, value] of chunk) {
+          count += 1;
+          digest = (digest + entryHash(key.subarray(prefixLength), value)) >>> 0;
+        }
+      }
+    } catch (cause) {
+      throw stateStoreIo('check of the committed entries', cause, { operatorId, path: this.location });
+    } finally {
+      await iterator.close().catch(() => undefined);
+    }
+    const digestDiffers = marker.digest !== undefined && marker.digest !== digest;
+    if (count !== marker.numRows || digestDiffers) {
+      const recorded = `${marker.numRows} entries${marker.digest === undefined ? '' : `, digest ${formatDigest(marker.digest)}`}`;
+      const found = `${count} entries${marker.digest === undefined ? '' : `, digest ${formatDigest(digest)}`}`;
+      throw stateCorrupt(
+        `State database ${this.location} is damaged: operator ${operatorId} at version ${marker.version} holds ` +
+          `${found} where its version marker records ${recorded}, so LevelDB lost or changed committed entries ` +
+          `(a damaged table or log file in that folder). ${REBUILD_HINT}`,
+        { operatorId, path: this.location, reason: 'entries-differ' },
+      );
+    }
+    return digest;
   }
 
   private async readMarker(db: Database, key: Uint8Array, operatorId: string): Promise<VersionMarker> {
@@ -221,7 +285,10 @@ export class LevelStateStoreProvider implements StateStoreProvider {
         if (value == null) batch.del(key);
         else batch.put(key, value);
       }
-      batch.put(keys.marker, encodeMarker({ version: undo.previousVersion, numRows: undo.previousNumRows }));
+      batch.put(
+        keys.marker,
+        encodeMarker({ version: undo.previousVersion, numRows: undo.previousNumRows, digest: state.previousDigest }),
+      );
       batch.del(keys.undo); // one version back only
       await batch.write({ sync: this.sync });
     } catch (cause) {
@@ -230,6 +297,8 @@ export class LevelStateStoreProvider implements StateStoreProvider {
     }
     state.version = undo.previousVersion;
     state.numRows = undo.previousNumRows;
+    state.digest = state.previousDigest;
+    state.previousDigest = undefined;
   }
 
   private database(): Promise<Database> {
@@ -248,24 +317,40 @@ export class LevelStateStoreProvider implements StateStoreProvider {
   }
 
   private async openDatabase(): Promise<Database> {
+    // A database that LevelDB would silently re-create (CURRENT gone where state exists) is refused first.
+    const folder = await inspectStateFolder(this.location);
+    assertOpenable(this.location, folder);
+    const createIfMissing = folder.identity === undefined && folder.levelFiles.length === 0;
     // level (and its native binding) loads when the first state store opens, not when weir is imported.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load, see above
     const { Level: LevelDb } = require('level') as typeof import('level');
-    const db = new LevelDb<Uint8Array, Uint8Array>(this.location, { keyEncoding: 'view', valueEncoding: 'view' });
+    const db = new LevelDb<Uint8Array, Uint8Array>(this.location, {
+      keyEncoding: 'view',
+      valueEncoding: 'view',
+      createIfMissing,
+    });
     try {
       await db.open();
     } catch (e) {
-      const code = (e as { cause?: { code?: string } })?.cause?.code ?? (e as { code?: string })?.code;
+      const code = levelErrorCode(e);
       if (code === 'LEVEL_LOCKED') {
         throw new WeirError(ErrorCodes.CONCURRENT_QUERY, `State database ${this.location} is held by another query`, {
           context: { path: this.location },
           cause: e,
         });
       }
-      if (code === 'LEVEL_CORRUPTION') throw stateCorrupt(`State database ${this.location} is corrupt`, { path: this.location }, e);
+      const reason = (e as { cause?: Error })?.cause?.message ?? (e as Error)?.message ?? String(e);
+      if (code === 'LEVEL_CORRUPTION' || (!createIfMissing && /does not exist|Corruption/i.test(reason))) {
+        throw stateCorrupt(
+          `State database ${this.location} is damaged: LevelDB cannot open it (${reason}). ${REBUILD_HINT}`,
+          { path: this.location, reason: 'open-failed' },
+          e,
+        );
+      }
       throw stateStoreIo('open', e, { path: this.location });
     }
     try {
+      await this.checkRecovery(db);
       const format = await db.get(FORMAT_KEY);
       if (format === undefined) {
         await db.put(FORMAT_KEY, Uint8Array.of(FORMAT_VERSION), { sync: true });
@@ -276,12 +361,63 @@ export class LevelStateStoreProvider implements StateStoreProvider {
           { context: { path: this.location, version: format[0] } },
         );
       }
+      await this.checkIdentity(db, folder);
     } catch (e) {
       await db.close().catch(() => undefined);
       throw e instanceof WeirError ? e : stateStoreIo('open', e, { path: this.location });
     }
     return db;
   }
+
+  /**
+   * Fails when this open's recovery dropped log records (see levelRecoveryLog), or an earlier one did: the first
+   * finding is stored in the database, since LevelDB deletes the damaged log file during the open.
+   */
+  private async checkRecovery(db: Database): Promise<void> {
+    const dropped = await droppedAtRecovery(this.location);
+    const stored = await db.get(DAMAGE_KEY);
+    let report: { file: string; bytes: number; reason: string };
+    if (stored !== undefined) {
+      report = JSON.parse(new TextDecoder().decode(stored)) as typeof report;
+    } else if (dropped.length > 0) {
+      report = {
+        file: dropped[0]!.file,
+        bytes: dropped.reduce((sum, d) => sum + d.bytes, 0),
+        reason: dropped.map((d) => d.reason).join('; '),
+      };
+      await db.put(DAMAGE_KEY, new TextEncoder().encode(JSON.stringify(report)), { sync: true });
+    } else return;
+    throw stateCorrupt(
+      `State database ${this.location} is damaged: LevelDB dropped ${report.bytes} bytes of its log file ` +
+        `${report.file} at recovery (${report.reason}), so committed state is missing. ${REBUILD_HINT}`,
+      { path: this.location, file: report.file, reason: 'log-records-dropped' },
+    );
+  }
+
+  /** Writes the identity on the first open (database first, then the file), or checks it against the file. */
+  private async checkIdentity(db: Database, folder: StateFolder): Promise<void> {
+    const stored = await db.get(IDENTITY_KEY);
+    const id = stored === undefined ? undefined : new TextDecoder().decode(stored);
+    if (folder.identity !== undefined && id !== folder.identity) {
+      throw stateCorrupt(
+        `State database ${this.location} is not the one ${folder.identityPath} names (identity ` +
+          `${id ?? 'missing'}, expected ${folder.identity}): its files were replaced or copied from elsewhere. ${REBUILD_HINT}`,
+        { path: this.location, file: folder.identityPath, reason: 'identity-mismatch' },
+      );
+    }
+    if (folder.identityPath === undefined || folder.identity !== undefined) return;
+    let newId = id;
+    if (newId === undefined) {
+      newId = randomId();
+      await db.put(IDENTITY_KEY, new TextEncoder().encode(newId), { sync: true });
+    }
+    await writeIdentityFile(folder.identityPath, newId);
+  }
+}
+
+function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** `<statePath>/leveldb` without node:path, so the module also bundles for browsers (level → IndexedDB there). */

@@ -62,10 +62,15 @@ export function dataKey(keys: OperatorKeys, key: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The version marker: the last committed batch id (-1 = none) and the row count of that version. */
+/**
+ * The version marker: the last committed batch id (-1 = none), the row count of that version and the digest of
+ * its entries and of the previous version's (see entryDigest; absent in markers written before the digest).
+ */
 export interface VersionMarker {
   readonly version: number;
   readonly numRows: number;
+  readonly digest?: number | undefined;
+  readonly previousDigest?: number | undefined;
 }
 
 /**
@@ -87,16 +92,28 @@ export const NO_VERSION: VersionMarker = { version: -1, numRows: 0 };
 
 /** The bytes of a version marker. */
 export function encodeMarker(marker: VersionMarker): Uint8Array {
-  return recordPackr.pack({ v: marker.version, r: marker.numRows });
+  const record: Record<string, number> = { v: marker.version, r: marker.numRows };
+  if (marker.digest !== undefined) record.d = marker.digest;
+  if (marker.previousDigest !== undefined) record.pd = marker.previousDigest;
+  return recordPackr.pack(record);
 }
 
-/** Parses a version marker; `CHECKPOINT_CORRUPT` when malformed. */
+function isDigest(value: unknown): boolean {
+  return value === undefined || (Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) < 2 ** 32);
+}
+
+/** Parses a version marker; `STATE_CORRUPT` when malformed. */
 export function decodeMarker(bytes: Uint8Array, operatorId: string): VersionMarker {
-  const record = unpack(bytes, operatorId, 'version marker') as { v?: unknown; r?: unknown };
-  if (!Number.isSafeInteger(record?.v) || !Number.isSafeInteger(record?.r)) {
+  const record = unpack(bytes, operatorId, 'version marker') as { v?: unknown; r?: unknown; d?: unknown; pd?: unknown };
+  if (!Number.isSafeInteger(record?.v) || !Number.isSafeInteger(record?.r) || !isDigest(record.d) || !isDigest(record.pd)) {
     throw stateCorrupt(`Version marker of operator ${operatorId} is malformed`, { operatorId });
   }
-  return { version: record.v as number, numRows: record.r as number };
+  return {
+    version: record.v as number,
+    numRows: record.r as number,
+    digest: record.d as number | undefined,
+    previousDigest: record.pd as number | undefined,
+  };
 }
 
 /**
@@ -139,7 +156,7 @@ export function encodeUndo(undo: UndoRecord): Uint8Array {
   return out;
 }
 
-/** Parses an undo record (either form); `CHECKPOINT_CORRUPT` when malformed. */
+/** Parses an undo record (either form); `STATE_CORRUPT` when malformed. */
 export function decodeUndo(bytes: Uint8Array, operatorId: string): UndoRecord {
   if (bytes[0] === UNDO_BINARY) return decodeBinaryUndo(bytes, operatorId);
   const r = unpack(bytes, operatorId, 'undo record') as Record<string, unknown>;

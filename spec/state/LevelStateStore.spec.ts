@@ -39,12 +39,12 @@ describe('LevelStateStore', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('keeps one LevelDB at <statePath>/leveldb', async () => {
+  it('keeps one LevelDB at <statePath>/leveldb and its identity file beside it', async () => {
     const provider = newProvider();
     expect(provider.location).toBe(path.join(dir, 'leveldb'));
     await (await provider.open('a', 0)).commit();
     await (await provider.open('b', 0)).commit();
-    expect(await fs.readdir(dir)).toEqual(['leveldb']);
+    expect(await fs.readdir(dir)).toEqual(['leveldb', 'leveldb-identity']);
     expect(await fs.readdir(path.join(dir, 'leveldb'))).toContain('CURRENT');
   });
 

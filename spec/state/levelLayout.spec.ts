@@ -1,7 +1,7 @@
 /**
  * The record formats of the LevelDB layout: the undo record's binary form round-trips any keys and previous
  * values, the first (msgpack) form written by earlier versions is still read, and a damaged record is
- * CHECKPOINT_CORRUPT rather than a wrong rollback.
+ * STATE_CORRUPT rather than a wrong rollback.
  */
 import fc from 'fast-check';
 import { Packr } from 'msgpackr';
@@ -54,7 +54,7 @@ describe('undo record', () => {
     });
   });
 
-  it('fails with CHECKPOINT_CORRUPT on a truncated or padded record, naming the operator', () => {
+  it('fails with STATE_CORRUPT on a truncated or padded record, naming the operator', () => {
     const record = encodeUndo({
       version: 3,
       previousVersion: 2,
@@ -63,7 +63,7 @@ describe('undo record', () => {
       values: [Uint8Array.of(9, 9, 9), null],
     });
     for (let cut = 1; cut < record.length; cut += 1) {
-      expect(() => decodeUndo(record.subarray(0, cut), 'agg-1')).toThrow(expect.objectContaining({ code: 'CHECKPOINT_CORRUPT' }));
+      expect(() => decodeUndo(record.subarray(0, cut), 'agg-1')).toThrow(expect.objectContaining({ code: 'STATE_CORRUPT' }));
     }
     const padded = new Uint8Array(record.length + 1);
     padded.set(record);
