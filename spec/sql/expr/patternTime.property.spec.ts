@@ -14,6 +14,12 @@ import { javaSplit, likeToRegExp } from '../../../lib/sql/expr/values';
 import { expectWeirError } from '../../support/expectWeirError';
 
 const schema = StructType.fromDDL('s STRING, p STRING');
+
+/**
+ * The most one row may take. Far below what backtracking took (8 s, 237 s) and far above what the linear matchers
+ * take (under 25 ms measured), so that a GC pause on a loaded 2-core machine does not fail the run.
+ */
+const BOUND_MS = 250;
 const ctx = { batchTimestampMs: 0 };
 
 /** Evaluates `sql` on one row, returning the value and the milliseconds it took. */
@@ -30,20 +36,20 @@ describe('patterns that backtracked for seconds finish at once', () => {
   it("LIKE '%a' x 15 'b' on 30 characters (about 8 s on the RegExp translation)", () => {
     const { value, ms } = timed(`s LIKE ${sqlString(`${'%a'.repeat(15)}b`)}`, { s: 'a'.repeat(30) });
     expect(value).toBe(false);
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(BOUND_MS);
   });
 
   it("the issue's LIKE: '%a' x 30 then 'b' on 60 characters", () => {
     const { value, ms } = timed(`s LIKE ${sqlString(`${'%a'.repeat(30)}b`)}`, { s: 'a'.repeat(60) });
     expect(value).toBe(false);
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(BOUND_MS);
     expect(timed(`s LIKE ${sqlString(`${'%a'.repeat(30)}b`)}`, { s: `${'a'.repeat(60)}b` }).value).toBe(true);
   });
 
   it("RLIKE '(a+)+$' on 26 characters (about 1.5 s on JS RegExp)", () => {
     const { value, ms } = timed("s RLIKE '(a+)+$'", { s: `${'a'.repeat(26)}!` });
     expect(value).toBe(false);
-    expect(ms).toBeLessThan(50);
+    expect(ms).toBeLessThan(BOUND_MS);
   });
 
   it("the issue's RLIKE: '(a+)+$' on 31 characters, and regexp_replace / regexp_extract / split on it", () => {
@@ -56,7 +62,7 @@ describe('patterns that backtracked for seconds finish at once', () => {
     ] as const) {
       const { value, ms } = timed(sql, row);
       expect(value).toEqual(expected);
-      expect(ms).toBeLessThan(50);
+      expect(ms).toBeLessThan(BOUND_MS);
     }
   });
 });
@@ -94,7 +100,7 @@ describe('LIKE keeps Spark semantics', () => {
     expect(timed('s LIKE p', { s: 'xyz', p: null }).value).toBe(null);
   });
 
-  it('fuzz: equals the RegExp reference on generated patterns, and no row takes over 20 ms', () => {
+  it('fuzz: equals the RegExp reference on generated patterns, and no row takes over the bound', () => {
     const patternChar = fc.constantFrom('a', 'b', '%', '_', '\\%', '\\_', '\\\\', 'é', '😀', '.', '*');
     const valueChar = fc.constantFrom('a', 'b', 'é', '😀', '%', '_', '\\', '.', '\n');
     fc.assert(
@@ -103,20 +109,20 @@ describe('LIKE keeps Spark semantics', () => {
         const v = vv.join('');
         const t0 = performance.now();
         const got = likeMatcher(p, '\\', ci)(v);
-        expect(performance.now() - t0).toBeLessThan(20);
+        expect(performance.now() - t0).toBeLessThan(BOUND_MS);
         expect(got).toBe(likeToRegExp(ci ? p.toLowerCase() : p, '\\', false).test(ci ? v.toLowerCase() : v));
       }),
       { numRuns: 3000 },
     );
   });
 
-  it('fuzz: long adversarial patterns on long values stay under 20 ms a row', () => {
+  it('fuzz: long adversarial patterns on long values stay under the bound a row', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 2000 }), fc.constantFrom('%a', '%a_', '_%a', '%_a%'), (k, n, unit) => {
         const m = likeMatcher(`${unit.repeat(k)}b`);
         const t0 = performance.now();
         m('a'.repeat(n));
-        expect(performance.now() - t0).toBeLessThan(20);
+        expect(performance.now() - t0).toBeLessThan(BOUND_MS);
       }),
       { numRuns: 300 },
     );
@@ -153,7 +159,7 @@ describe('regular expressions run on RE2', () => {
     );
   });
 
-  it('fuzz: nested quantifiers on long values stay under 50 ms a row', () => {
+  it('fuzz: nested quantifiers on long values stay under the bound a row', () => {
     const nested = fc.tuple(fc.constantFrom('a', 'a|aa', 'a|a', '.', 'a?'), fc.constantFrom('+', '*'), fc.constantFrom('+', '*', '{2,}'), fc.constantFrom('$', 'b', '!x'))
       .map(([a, q1, q2, tail]) => `((${a})${q1})${q2}${tail}`);
     fc.assert(
@@ -163,7 +169,7 @@ describe('regular expressions run on RE2', () => {
         const t0 = performance.now();
         re.test(v);
         re.replaceAll(v, 'x');
-        expect(performance.now() - t0).toBeLessThan(50);
+        expect(performance.now() - t0).toBeLessThan(BOUND_MS);
       }),
       { numRuns: 200 },
     );
