@@ -41,7 +41,7 @@ import { compileJsonLineReader } from './jsonLineReader';
 import { splitLines, stripBom } from './lines';
 import { collectNumberTypes, withNumberTypes } from './jsonNumberTypes';
 import { isRelaxed, jsonFeaturesOf, toStrictJson } from './relaxedJson';
-import { JSON_READ_LIMITS, jsonConstraintViolation } from './jsonConstraints';
+import { JSON_READ_LIMITS, jsonConstraintViolation } from '../values/jsonReadLimits';
 import { compileTimestampFormat, DEFAULT_TIMESTAMP_WRITE_FORMAT } from './timestampFormat';
 
 /** Conversion options from `timestampFormat` / `dateFormat`. */

@@ -6,7 +6,9 @@
  */
 import { jsonFormat } from '../../lib/formats/jsonFormat';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
-import { JSON_READ_LIMITS, jsonConstraintViolation } from '../../lib/formats/jsonConstraints';
+import { JSON_READ_LIMITS, jsonConstraintViolation } from '../../lib/values/jsonReadLimits';
+import { fromJson } from '../../lib/sql/expr/json';
+import { StructType } from '../../lib/sql/types';
 import { expectWeirError } from '../support/expectWeirError';
 import { readWith } from './support';
 
@@ -73,5 +75,14 @@ describe("Jackson's read limits make a record malformed", () => {
     expect(jsonConstraintViolation(deep(JSON_READ_LIMITS.maxNestingDepth))).toBeUndefined();
     expect(jsonConstraintViolation(deep(JSON_READ_LIMITS.maxNestingDepth + 1))).toMatch(/^Document nesting depth \(1001\)/);
     expect(jsonConstraintViolation(`{"${'k'.repeat(50_001)}":1}`)).toMatch(/^Name length \(50001\) exceeds the maximum allowed \(50000/);
+  });
+
+  it.each(cases)('%s: from_json gives the struct of nulls of malformed input', (_name, record) => {
+    expect(fromJson(record, StructType.fromDDL('a INT, b STRING'))).toEqual({ a: null, b: null });
+    expect(fromJson(record, StructType.fromDDL('a INT, b ARRAY<STRING>'))).toEqual({ a: null, b: null });
+  });
+
+  it('from_json at the limit still reads', () => {
+    expect(fromJson(`{"a":2,"b":${deep(999)}}`, StructType.fromDDL('a INT, b STRING'))).toEqual({ a: 2, b: deep(999) });
   });
 });

@@ -5,6 +5,8 @@
  * 1,000, a number longer than 1,000 characters, a string longer than 20,000,000 characters, a field name longer
  * than 50,000. The record then goes to the parse mode like any malformed one (PERMISSIVE keeps the raw text in the
  * corrupt-record column, DROPMALFORMED drops it, FAILFAST names file and line), and the message is Jackson's.
+ * It lives in the values layer because both the file reader (`lib/formats/jsonFormat.ts`) and `from_json`
+ * (`lib/sql/expr/json.ts`) apply it, and neither layer may import the other.
  *
  * Invariants: one linear pass over the text with no recursion; a text shorter than every limit is never scanned
  * (`jsonConstraintViolation` answers undefined at once); the scan reads JSON's structure only as far as the limits
