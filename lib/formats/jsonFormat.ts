@@ -41,6 +41,7 @@ import { compileJsonLineReader } from './jsonLineReader';
 import { splitLines, stripBom } from './lines';
 import { collectNumberTypes, withNumberTypes } from './jsonNumberTypes';
 import { isRelaxed, jsonFeaturesOf, toStrictJson } from './relaxedJson';
+import { JSON_READ_LIMITS, jsonConstraintViolation } from '../values/jsonReadLimits';
 import { compileTimestampFormat, DEFAULT_TIMESTAMP_WRITE_FORMAT } from './timestampFormat';
 
 /** Conversion options from `timestampFormat` / `dateFormat`. */
@@ -114,6 +115,12 @@ function readRecord(
   };
   if (invalidUtf8) {
     keep(context.malformed.malformed(undefined, text, where, 'invalid UTF-8'));
+    return;
+  }
+  // Jackson's read limits (nesting depth, number and string length): past one the record is malformed.
+  const violation = jsonConstraintViolation(text);
+  if (violation !== undefined) {
+    keep(context.malformed.malformed(undefined, text, where, violation));
     return;
   }
   let parsed: unknown;
@@ -219,7 +226,8 @@ export const jsonFormat: FileFormat = {
         lineNumber += 1;
         if (reader !== undefined) {
           const row = reader.read(body, text, start);
-          if (row !== undefined) {
+          // A flat record of more bytes than a string may have characters could hold a string past Jackson's limit.
+          if (row !== undefined && reader.end - start <= JSON_READ_LIMITS.maxStringLength) {
             out.push(row);
             start = reader.end + 1;
             continue;
@@ -231,7 +239,7 @@ export const jsonFormat: FileFormat = {
         start = end + 1;
         // A string of its own (not a slice of the file's text, which a kept corrupt record would keep alive).
         const line = body.toString('utf8', lineStart, end);
-        if (line.charCodeAt(0) === 123 /* { */) {
+        if (line.charCodeAt(0) === 123 /* { */ && jsonConstraintViolation(line) === undefined) {
           let parsed: unknown;
           try {
             parsed = JSON.parse(line);
@@ -292,6 +300,8 @@ export const jsonFormat: FileFormat = {
       for (const t of texts) {
         if (t.trim() === '') continue;
         try {
+          // A record past Jackson's limits is malformed: left out like the others (and never walked deep).
+          if (jsonConstraintViolation(t) !== undefined) continue;
           const records = recordsOf(parse(t));
           if (records) {
             samples.push(...records);

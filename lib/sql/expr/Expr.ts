@@ -211,72 +211,92 @@ export function childrenOf(expr: Expr): readonly Expr[] {
   }
 }
 
-/** True when `predicate` holds for `expr` or any node below it (pre-order, stops at the first hit). */
+/**
+ * True when `predicate` holds for `expr` or any node below it (pre-order, stops at the first hit). Iterative: a
+ * chain of 20,000 `OR`s is a tree 20,000 deep.
+ */
 export function someNode(expr: Expr, predicate: (e: Expr) => boolean): boolean {
-  if (predicate(expr)) return true;
-  for (const c of childrenOf(expr)) if (someNode(c, predicate)) return true;
+  const stack: Expr[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (predicate(e)) return true;
+    const children = childrenOf(e);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
   return false;
 }
 
-/** Every node of the tree, pre-order. */
+/** Every node of the tree for which `predicate` holds, pre-order (iterative). */
 export function collectNodes(expr: Expr, predicate: (e: Expr) => boolean): Expr[] {
   const out: Expr[] = [];
-  const visit = (e: Expr): void => {
+  const stack: Expr[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
     if (predicate(e)) out.push(e);
-    for (const c of childrenOf(e)) visit(c);
-  };
-  visit(expr);
+    const children = childrenOf(e);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
   return out;
 }
 
-/**
- * Rebuilds the tree bottom-up, replacing each node by `f(node with rebuilt children)`. Returning the node
- * unchanged keeps it.
- */
-export function transformUp(expr: Expr, f: (e: Expr) => Expr): Expr {
-  const t = (e: Expr): Expr => transformUp(e, f);
-  let rebuilt: Expr;
+/** A copy of `expr` with its children (in `childrenOf` order) replaced by `c`. */
+export function withChildren(expr: Expr, c: readonly Expr[]): Expr {
   switch (expr.kind) {
     case 'literal':
     case 'interval':
     case 'column':
-      rebuilt = expr;
-      break;
+      return expr;
     case 'alias':
     case 'cast':
     case 'unary':
     case 'isNull':
     case 'field':
     case 'sortOrder':
-      rebuilt = { ...expr, child: t(expr.child) };
-      break;
+      return { ...expr, child: c[0]! };
     case 'binary':
-      rebuilt = { ...expr, left: t(expr.left), right: t(expr.right) };
-      break;
+      return { ...expr, left: c[0]!, right: c[1]! };
     case 'in':
-      rebuilt = { ...expr, child: t(expr.child), list: expr.list.map(t) };
-      break;
+      return { ...expr, child: c[0]!, list: c.slice(1) };
     case 'between':
-      rebuilt = { ...expr, child: t(expr.child), low: t(expr.low), high: t(expr.high) };
-      break;
+      return { ...expr, child: c[0]!, low: c[1]!, high: c[2]! };
     case 'like':
-      rebuilt = { ...expr, child: t(expr.child), pattern: t(expr.pattern) };
-      break;
-    case 'caseWhen':
-      rebuilt = {
+      return { ...expr, child: c[0]!, pattern: c[1]! };
+    case 'caseWhen': {
+      const branches: [Expr, Expr][] = [];
+      for (let i = 0; i < expr.branches.length; i++) branches.push([c[2 * i]!, c[2 * i + 1]!]);
+      return {
         ...expr,
-        branches: expr.branches.map(([c, v]) => [t(c), t(v)] as const),
-        ...(expr.otherwise === undefined ? {} : { otherwise: t(expr.otherwise) }),
+        branches,
+        ...(expr.otherwise === undefined ? {} : { otherwise: c[2 * expr.branches.length]! }),
       };
-      break;
+    }
     case 'call':
-      rebuilt = { ...expr, args: expr.args.map(t) };
-      break;
+      return { ...expr, args: [...c] };
     case 'subscript':
-      rebuilt = { ...expr, child: t(expr.child), index: t(expr.index) };
-      break;
+      return { ...expr, child: c[0]!, index: c[1]! };
   }
-  return f(rebuilt);
+}
+
+/**
+ * Rebuilds the tree bottom-up, replacing each node by `f(node with rebuilt children)`. Returning the node
+ * unchanged keeps it. Children are rebuilt left to right before their parent; iterative, so a tree as deep as a
+ * long chain needs no deep stack.
+ */
+export function transformUp(expr: Expr, f: (e: Expr) => Expr): Expr {
+  interface Frame { readonly expr: Expr; readonly children: readonly Expr[]; readonly done: Expr[] }
+  const frame = (e: Expr): Frame => ({ expr: e, children: childrenOf(e), done: [] });
+  const stack: Frame[] = [frame(expr)];
+  for (;;) {
+    const top = stack[stack.length - 1]!;
+    if (top.done.length < top.children.length) {
+      stack.push(frame(top.children[top.done.length]!));
+      continue;
+    }
+    const rebuilt = f(top.children.length === 0 ? top.expr : withChildren(top.expr, top.done));
+    stack.pop();
+    if (stack.length === 0) return rebuilt;
+    stack[stack.length - 1]!.done.push(rebuilt);
+  }
 }
 
 /**

@@ -5,7 +5,8 @@
  * key is an own property of the parsed object, not its prototype), fields are read with `getOwn` by the names
  * the schema asks for, and every result object is built with `setOwn` (an own data property even for
  * `__proto__`), MAP values are JS `Map`s; so hostile input can at worst produce nulls. Malformed JSON is a
- * struct of nulls (Spark 3+'s PERMISSIVE), never an error; a field whose JSON value does not fit its type is
+ * struct of nulls (Spark 3+'s PERMISSIVE), never an error, and so is input past Jackson's read limits
+ * (`lib/values/jsonReadLimits.ts`: nesting deeper than 1,000, ...); a field whose JSON value does not fit its type is
  * null while the other fields keep their values.
  */
 import type { DataType } from '../types';
@@ -27,6 +28,7 @@ import {
   sqlTypes,
 } from './typeSupport';
 import { parseDatetime } from '../../values/datetimePattern';
+import { jsonConstraintViolation } from '../../values/jsonReadLimits';
 import { roundHalfUp } from './values';
 
 /** Marks a JSON value that does not fit its type (the field becomes null). */
@@ -46,7 +48,10 @@ export function fromJson(text: unknown, type: DataType, options: FromJsonOptions
   if (text === null || text === undefined) return null;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(String(text));
+    const s = String(text);
+    // Past Jackson's read limits (nesting 1000, ...) the input is malformed, as in Spark (and is never walked deep).
+    if (jsonConstraintViolation(s) !== undefined) return isStruct(type) ? nullStruct(type) : null;
+    parsed = JSON.parse(s);
   } catch {
     return isStruct(type) ? nullStruct(type) : null;
   }

@@ -6,7 +6,7 @@
  * `selectExpr` and the planner agree on them; literals show unquoted (`concat(word, x)`), a top-level cast of a
  * column keeps the column's name, a nested column reference (`window.start`) is named by its last part.
  */
-import type { CallExpr, Expr, LiteralExpr } from './Expr';
+import type { BinaryExpr, CallExpr, Expr, LiteralExpr } from './Expr';
 import { isArray, isBinary, isDate, isDecimal, isNull, isString, isTimestamp } from './typeSupport';
 import { FloatType } from '../types';
 
@@ -62,25 +62,16 @@ export function prettySql(expr: Expr): string {
     case 'cast':
       return `${expr.try === true ? 'TRY_CAST' : 'CAST'}(${p(expr.child)} AS ${expr.to.sql()})`;
     case 'binary': {
-      const l = p(expr.left);
-      const r = p(expr.right);
-      switch (expr.op) {
-        case '==':
-          return `(${l} = ${r})`;
-        case '!=':
-        case '<>':
-          return `(NOT (${l} = ${r}))`;
-        case '||':
-          return `concat(${l}, ${r})`;
-        case 'DIV':
-          return `(${l} div ${r})`;
-        case '+':
-        case '-':
-          if (expr.left.kind === 'interval' || expr.right.kind === 'interval') return `${l} ${expr.op} ${r}`;
-          return `(${l} ${expr.op} ${r})`;
-        default:
-          return `(${l} ${expr.op} ${r})`;
+      // Iterative along the left operands: a chain of 20,000 `OR`s is a tree 20,000 deep.
+      const spine: BinaryExpr[] = [];
+      let e: Expr = expr;
+      while (e.kind === 'binary') {
+        spine.push(e);
+        e = e.left;
       }
+      let l = p(e);
+      for (let i = spine.length - 1; i >= 0; i--) l = binarySql(spine[i]!, l, p(spine[i]!.right));
+      return l;
     }
     case 'unary':
       switch (expr.op) {
@@ -129,6 +120,27 @@ export function prettySql(expr: Expr): string {
       return `${p(expr.child)} ${expr.ascending ? 'ASC' : 'DESC'} NULLS ${expr.nullsFirst ? 'FIRST' : 'LAST'}`;
   }
   return '';
+}
+
+/** The text of `expr` given the texts of its operands. */
+function binarySql(expr: BinaryExpr, l: string, r: string): string {
+  switch (expr.op) {
+    case '==':
+      return `(${l} = ${r})`;
+    case '!=':
+    case '<>':
+      return `(NOT (${l} = ${r}))`;
+    case '||':
+      return `concat(${l}, ${r})`;
+    case 'DIV':
+      return `(${l} div ${r})`;
+    case '+':
+    case '-':
+      if (expr.left.kind === 'interval' || expr.right.kind === 'interval') return `${l} ${expr.op} ${r}`;
+      return `(${l} ${expr.op} ${r})`;
+    default:
+      return `(${l} ${expr.op} ${r})`;
+  }
 }
 
 function quoteAlias(name: string): string {

@@ -212,27 +212,21 @@ export class ExpressionParser {
     }
   }
 
+  // A flat chain (`a OR b OR ...`, `x + y + ...`) is parsed in a loop and is no deeper for the depth limit than
+  // its deepest operand: the compiler evaluates long chains flat (`compile/flatChains.ts`). Only nesting counts.
   private parseOr(): Expr {
     let left = this.parseAnd();
-    let chain = 0;
-    while (this.acceptWord('OR')) {
-      chain += 1;
-      left = this.nested(() => ({ kind: 'binary', op: 'OR', left, right: this.nestedChain(chain, () => this.parseAnd()) }));
-    }
+    while (this.acceptWord('OR')) left = { kind: 'binary', op: 'OR', left, right: this.parseAnd() };
     return left;
   }
 
   private parseAnd(): Expr {
     let left = this.parseNot();
-    let chain = 0;
-    while (this.acceptWord('AND')) {
-      chain += 1;
-      left = { kind: 'binary', op: 'AND', left, right: this.nestedChain(chain, () => this.parseNot()) };
-    }
+    while (this.acceptWord('AND')) left = { kind: 'binary', op: 'AND', left, right: this.parseNot() };
     return left;
   }
 
-  /** Left-associative chains build trees as deep as they are long: count each link as a level. */
+  /** Left-associative chains that build calls (shifts) are as deep as they are long: count each link as a level. */
   private nestedChain<T>(chain: number, f: () => T): T {
     this.depth += chain;
     try {
@@ -332,15 +326,16 @@ export class ExpressionParser {
   private parseValue(minPower: number): Expr {
     return this.nested(() => {
       let left = this.parseUnary();
-      let chain = 0;
+      let shifts = 0;
       for (;;) {
         const t = this.peek();
         const power = binaryPower(t);
         if (power === 0 || power <= minPower) return left;
         this.index += 1;
-        chain += 1;
-        const right = this.nestedChain(chain, () => this.parseValue(power));
-        if (t.kind === 'op' && Object.hasOwn(SHIFT_FUNCTIONS, t.text)) {
+        const shift = t.kind === 'op' && Object.hasOwn(SHIFT_FUNCTIONS, t.text);
+        if (shift) shifts += 1;
+        const right = this.nestedChain(shifts, () => this.parseValue(power));
+        if (shift) {
           left = { kind: 'call', name: SHIFT_FUNCTIONS[t.text]!, args: [left, right], distinct: false, display: `(\u0000 ${t.text} \u0001)` };
           continue;
         }

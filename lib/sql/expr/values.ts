@@ -9,6 +9,7 @@
  */
 import { valuesEqual } from '../../values/compare';
 import { exprError } from './errorCodes';
+import type { JavaRegex } from './javaRegex';
 
 /** `obj[key]` when `obj` is an object that owns `key`, else undefined (Maps are read with `get`). */
 export function getOwn(obj: unknown, key: string): unknown {
@@ -52,8 +53,10 @@ export function mapGet(m: unknown, k: unknown): unknown {
 const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/]/g; // the syntax characters: with the u flag nothing else may be escaped
 
 /**
- * Spark's `StringUtils.escapeLikeRegex`: `_` is any one character, `%` any run, the escape character makes the
- * next `_`, `%` or escape literal; the escape before any other character, or at the end, is an error.
+ * Spark's `StringUtils.escapeLikeRegex` as a JS RegExp: `_` is any one character, `%` any run, the escape
+ * character makes the next `_`, `%` or escape literal; the escape before any other character, or at the end, is
+ * an error. It backtracks (exponential on `'%a%a...%ab'`), so weir evaluates LIKE with `likeMatcher`; this stays
+ * as the reference the specs check `likeMatcher` against.
  */
 export function likeToRegExp(pattern: string, escape = '\\', ignoreCase = false): RegExp {
   const chars = Array.from(pattern);
@@ -82,58 +85,32 @@ export function likeToRegExp(pattern: string, escape = '\\', ignoreCase = false)
 }
 
 /**
- * A Java regular expression as a JS RegExp (RLIKE, split, regexp_replace, regexp_extract). Leading inline flags
- * `(?i)`, `(?s)`, `(?m)` become JS flags; the rest of the syntax is shared by both for everyday patterns. An
- * invalid pattern is Spark's INVALID_PARAMETER_VALUE.PATTERN.
- */
-export function javaRegExp(pattern: string, fn: string, global = false): RegExp {
-  let flags = global ? 'g' : '';
-  let body = pattern;
-  const inline = /^\(\?([ismx]+)\)/.exec(body);
-  if (inline !== null && !inline[1]!.includes('x')) {
-    for (const f of new Set(inline[1]!)) flags += f;
-    body = body.slice(inline[0].length);
-  }
-  try {
-    return new RegExp(body, flags);
-  } catch (e) {
-    throw exprError(
-      'INVALID_ARGUMENT',
-      `[INVALID_PARAMETER_VALUE.PATTERN] The value of parameter(s) \`regexp\` in \`${fn}\` is invalid: '${pattern}'. SQLSTATE: 22023`,
-      { pattern, function: fn },
-      e,
-    );
-  }
-}
-
-/**
  * Java's `String.split(regex, limit)`: limit > 0 keeps at most `limit` parts, limit ≤ 0 keeps trailing empty
  * strings (Spark passes -1); a zero-width match at the start yields no leading empty string; '' splits into
  * characters; an empty input gives [''].
  */
-export function javaSplit(input: string, regex: RegExp, limit: number): string[] {
+export function javaSplit(input: string, regex: JavaRegex, limit: number): string[] {
   if (input.length === 0) return [''];
-  const re = new RegExp(regex.source, regex.flags.includes('g') ? regex.flags : `${regex.flags}g`);
+  const m = regex.matcher(input);
   const out: string[] = [];
   let last = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(input)) !== null) {
+  let from = 0;
+  while (from <= input.length && m.find(from)) {
     if (limit > 0 && out.length === limit - 1) break;
-    const start = m.index;
-    const end = start + m[0].length;
-    if (m[0].length === 0) {
+    const start = m.start();
+    const end = m.end();
+    if (end === start) {
       if (start >= input.length) break;
-      if (start === 0) {
-        re.lastIndex = start + codeUnitWidth(input, start);
-        continue;
+      if (start > 0) {
+        out.push(input.slice(last, start));
+        last = start;
       }
-      out.push(input.slice(last, start));
-      last = start;
-      re.lastIndex = start + codeUnitWidth(input, start);
+      from = start + codeUnitWidth(input, start);
       continue;
     }
     out.push(input.slice(last, start));
     last = end;
+    from = end;
   }
   out.push(input.slice(last));
   if (limit === 0) while (out.length > 1 && out[out.length - 1] === '') out.pop();

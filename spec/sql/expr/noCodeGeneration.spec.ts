@@ -28,7 +28,10 @@ describe('no code generation in the expression layer', () => {
   });
 
   it.each(all.map((f) => [f.slice(f.indexOf('lib/')), f] as const))('%s has no eval / Function constructor', (_name, file) => {
-    const code = stripComments(readFileSync(file, 'utf8'));
+    let code = stripComments(readFileSync(file, 'utf8'));
+    // The one load allowed: javaRegex.ts loads the RE2 engine (a fixed package name) on first use, to keep it
+    // out of the start-up path.
+    if (file.endsWith('/lib/sql/expr/javaRegex.ts')) code = code.replace("require('re2js')", 'LAZY_RE2');
     expect(code).not.toMatch(/\beval\s*\(/);
     expect(code).not.toMatch(/\bnew\s+Function\b/);
     expect(code).not.toMatch(/(^|[^.\w])Function\s*\(/);

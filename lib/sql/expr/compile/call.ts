@@ -38,7 +38,7 @@ export function compileCall(call: CallExpr, cx: Cx, compile: CompileNode): Node 
     );
   }
   if (call.args.length < fn.minArgs || call.args.length > fn.maxArgs) throw wrongArgs(call.name, call.args.length, fn.minArgs, fn.maxArgs);
-  const inner: Cx = cx.generatorAllowedAt === undefined ? cx : { schema: cx.schema, qualifiers: cx.qualifiers };
+  const inner: Cx = cx.generatorAllowedAt === undefined ? cx : { schema: cx.schema, qualifiers: cx.qualifiers, ...(cx.compiled === undefined ? {} : { compiled: cx.compiled }) };
   const args = call.args.map((a) => compile(a, inner));
   return fn.compile(call, args);
 }

@@ -6,7 +6,8 @@
  * Invariants: an expression that aggregates fails with MISSING_GROUP_BY (aggregates go through
  * `toAggregateFunction`); only the top of the expression (under its alias) may be a generator; `evaluate` never
  * returns undefined, and is the node's own closure whenever that closure cannot return undefined (no extra
- * layer per row).
+ * layer per row); a tree whose evaluation would nest past `MAX_EVALUATION_DEPTH` is refused before compiling
+ * (UNSUPPORTED_OPERATION), long operator chains compile and evaluate flat (`flatChains.ts`).
  */
 import { exprError, ExprErrorCodes } from '../errorCodes';
 import { collectNodes, type Expr } from '../Expr';
@@ -17,6 +18,7 @@ import { isMap, type DataType, type StructType } from '../typeSupport';
 import { StructField, StructType as StructTypeClass } from '../../types';
 import { isAggregateCall } from '../analyzer/classify';
 import { compileNode } from './compileNode';
+import { evaluationDepth, MAX_EVALUATION_DEPTH, SEGMENT } from './flatChains';
 import type { Cx } from './context';
 
 /** A compiled expression: its output name, type and nullability, and the closure that evaluates it. */
@@ -62,6 +64,14 @@ export function compileExpr(expr: Expr, schema: StructType, options: CompileOpti
       ExprErrorCodes.UNSUPPORTED_OPERATION,
       `[MISSING_GROUP_BY] The query does not include a GROUP BY clause. Add GROUP BY or turn it into the window functions using OVER clauses. SQLSTATE: 42803`,
       { expression: prettySql(aggregate) },
+    );
+  }
+  const depth = evaluationDepth(expr);
+  if (depth > MAX_EVALUATION_DEPTH) {
+    throw exprError(
+      ExprErrorCodes.UNSUPPORTED_OPERATION,
+      `The expression nests ${depth} levels deep, past weir's limit of ${MAX_EVALUATION_DEPTH} (a chain of operators such as \`a OR b OR ...\` counts as one level per ${SEGMENT} terms; nesting counts one per level).`,
+      { depth, limit: MAX_EVALUATION_DEPTH },
     );
   }
   const inner = expr.kind === 'alias' ? expr.child : expr;

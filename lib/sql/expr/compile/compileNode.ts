@@ -24,10 +24,13 @@ import { compileField, compileSubscript } from './extractValue';
 import { compileLogical } from './logical';
 import { compileBetween, compileIn, compileIsNull, compileLike } from './predicates';
 import { compileUnary } from './unary';
+import { compileSpine, isLongChain } from './flatChains';
 import type { Cx } from './context';
 
 /** Compiles `expr` in scope `cx` (use `compileExpr` for a whole expression). */
 export function compileNode(expr: Expr, cx: Cx): Node {
+  const done = cx.compiled?.get(expr);
+  if (done !== undefined) return done;
   switch (expr.kind) {
     case 'literal':
       return constantNode(expr, expr.value, expr.dataType);
@@ -52,7 +55,7 @@ export function compileNode(expr: Expr, cx: Cx): Node {
       return { ...castNode(child, expr.to), expr };
     }
     case 'binary':
-      return compileBinary(expr, cx);
+      return isLongChain(expr) ? compileSpine(expr, cx, compileBinary) : compileBinary(expr, cx);
     case 'unary':
       return compileUnary(expr, cx, compileNode);
     case 'isNull':

@@ -15,6 +15,8 @@ export interface Cx {
   readonly qualifiers: readonly string[];
   /** The one node that may be a generator: the top of a projection item (Spark allows no nested generator). */
   readonly generatorAllowedAt?: Expr;
+  /** Nodes already compiled in this scope: the links of a long chain below the one being compiled (`flatChains`). */
+  readonly compiled?: ReadonlyMap<Expr, Node>;
 }
 
 /** Compiles a sub-expression in a scope (the dispatcher on the node's kind). */

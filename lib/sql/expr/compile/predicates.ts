@@ -4,13 +4,16 @@
  *
  * Invariants: null semantics are Spark's: `IS NULL` is never null; `x IN (...)` is null when `x` is null, or when
  * nothing matches and the list holds a null; `BETWEEN` is `x >= low AND x <= high`; LIKE of a null is null. A
- * constant list or pattern is prepared once at compile time (a `Set` for a list of strings and numbers, one RegExp
- * for a pattern), never per row.
+ * constant list or pattern is prepared once at compile time (a `Set` for a list of strings and numbers, one matcher
+ * for a pattern), never per row. LIKE never backtracks (`likeMatcher`) and RLIKE runs on RE2 (`javaRegex`): no
+ * pattern takes more than linear time in the value.
  */
 import type { BetweenExpr, Expr, InExpr, IsNullExpr, LikeExpr } from '../Expr';
 import { castNode, definite, makeNode, mismatch, stringArg, type Node } from '../compiled';
 import { commonType, sqlTypes } from '../typeSupport';
-import { javaRegExp, likeToRegExp, valuesEqual } from '../values';
+import { javaRegex } from '../javaRegex';
+import { likeMatcher } from '../likeMatcher';
+import { valuesEqual } from '../values';
 import type { CompileNode, Cx } from './context';
 
 /** Compiles `x IS [NOT] NULL`. */
@@ -81,22 +84,31 @@ export function compileLike(expr: LikeExpr, cx: Cx, compile: CompileNode): Node 
   const pattern = stringArg(expr, 1, compile(expr.pattern, cx));
   const escape = expr.escape ?? '\\';
   const ignoreCase = expr.ilike === true;
-  const build = (p: string): RegExp => (expr.rlike === true ? javaRegExp(p, 'rlike') : likeToRegExp(p, escape, ignoreCase));
+  const build = (p: string): ((s: string) => boolean) => {
+    if (expr.rlike !== true) return likeMatcher(p, escape, ignoreCase);
+    const re = javaRegex(p, 'rlike');
+    return (s) => re.test(s);
+  };
   const fixed = pattern.constant ? pattern.run({}, { batchTimestampMs: 0 }) : undefined;
-  const re = typeof fixed === 'string' ? build(fixed) : undefined;
+  const test = typeof fixed === 'string' ? build(fixed) : undefined;
   const ce = child.run;
   const pe = pattern.run;
   const negated = expr.negated;
+  let lastPattern: string | undefined;
+  let lastTest: ((s: string) => boolean) | undefined;
   return makeNode(expr, sqlTypes.boolean(), true, (row, ctx) => {
     const s = ce(row, ctx);
     if (s === null || s === undefined) return null;
-    let r = re;
-    if (r === undefined) {
+    let t = test;
+    if (t === undefined) {
       const p = pe(row, ctx);
       if (p === null || p === undefined) return null;
-      r = build(p as string);
+      if (p !== lastPattern || lastTest === undefined) {
+        lastTest = build(p as string);
+        lastPattern = p as string;
+      }
+      t = lastTest;
     }
-    r.lastIndex = 0;
-    return r.test(s as string) !== negated;
+    return t(s as string) !== negated;
   }, [child, pattern]);
 }

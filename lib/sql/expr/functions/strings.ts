@@ -4,14 +4,15 @@
  * are collection functions as in Spark (`collections.ts`).
  *
  * Invariants: lengths and positions count Unicode code points and are 1-based, as Spark's UTF8String does; a
- * constant pattern is compiled to its RegExp once, at compile time; arguments are cast to STRING (or INT for
+ * constant pattern is compiled once, at compile time, on RE2 (`javaRegex`: linear time); arguments are cast to STRING (or INT for
  * positions and counts) as Spark's implicit casts do, and null in gives null out except for `concat_ws`, which
  * skips null parts.
  */
 import { exprError } from '../errorCodes';
 import { constantValue, makeNode, stringArg, type Node } from '../compiled';
 import { isArray, isBinary, isNull, isString, sqlTypes, type DataType } from '../typeSupport';
-import { codePointLength, javaRegExp, javaSplit, substringSql, trimChars } from '../values';
+import { javaRegex, type JavaRegex } from '../javaRegex';
+import { codePointLength, javaSplit, substringSql, trimChars } from '../values';
 import { intArg } from './arguments';
 import { functionTable, scalar, strict, type FunctionTable, type ScalarFunction } from './scalarFunction';
 
@@ -127,11 +128,11 @@ export const STRING_FUNCTIONS: FunctionTable = functionTable([
     const limit = args[2] === undefined ? undefined : intArg(call, 2, args[2]);
     const type = sqlTypes.array(sqlTypes.string(), false);
     const cached = pattern.constant ? constantValue(pattern) : undefined;
-    const re = typeof cached === 'string' ? javaRegExp(cached, 'split') : undefined;
+    const re = typeof cached === 'string' ? javaRegex(cached, 'split') : undefined;
     const nodes = limit === undefined ? [str, pattern] : [str, pattern, limit];
     return strict(call, nodes, type, ([s, p, l]) => {
       const lim = l === undefined || (l as number) <= 0 ? -1 : (l as number);
-      return javaSplit(s as string, re ?? javaRegExp(p as string, 'split'), lim);
+      return javaSplit(s as string, re ?? javaRegex(p as string, 'split'), lim);
     });
   })],
   ['replace', scalar(2, 3, (call, args) => {
@@ -143,23 +144,22 @@ export const STRING_FUNCTIONS: FunctionTable = functionTable([
   ['regexp_replace', scalar(3, 4, (call, args) => {
     const nodes = args.slice(0, 3).map((a, i) => stringArg(call, i, a));
     const pat = nodes[1]!.constant ? constantValue(nodes[1]!) : undefined;
-    const re = typeof pat === 'string' ? javaRegExp(pat, 'regexp_replace', true) : undefined;
-    return strict(call, nodes, sqlTypes.string(), ([s, p, rep]) => {
-      const r = re ?? javaRegExp(p as string, 'regexp_replace', true);
-      r.lastIndex = 0;
-      return (s as string).replace(r, (rep as string).replace(/\\\$/g, '$$$$'));
-    });
+    const re = typeof pat === 'string' ? javaRegex(pat, 'regexp_replace') : undefined;
+    return strict(call, nodes, sqlTypes.string(), ([s, p, rep]) => (re ?? javaRegex(p as string, 'regexp_replace')).replaceAll(s as string, rep as string));
   })],
   ['regexp_extract', scalar(2, 3, (call, args) => {
     const nodes = [stringArg(call, 0, args[0]!), stringArg(call, 1, args[1]!), args[2] === undefined ? undefined : intArg(call, 2, args[2])].filter((n): n is Node => n !== undefined);
+    const pat = nodes[1]!.constant ? constantValue(nodes[1]!) : undefined;
+    const fixed = typeof pat === 'string' ? javaRegex(pat, 'regexp_extract') : undefined;
     return strict(call, nodes, sqlTypes.string(), ([s, p, idx]) => {
-      const m = javaRegExp(p as string, 'regexp_extract').exec(s as string);
+      const re: JavaRegex = fixed ?? javaRegex(p as string, 'regexp_extract');
+      const m = re.matcher(s as string);
       const i = idx === undefined ? 1 : (idx as number);
-      if (m === null) return '';
-      if (i < 0 || i >= m.length) {
-        throw exprError('INVALID_ARGUMENT', `[INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX] The value of parameter(s) \`idx\` in \`regexp_extract\` is invalid: Expects group index between 0 and ${m.length - 1}, but got ${i}. SQLSTATE: 22023`);
+      if (!m.find()) return '';
+      if (i < 0 || i > re.groupCount) {
+        throw exprError('INVALID_ARGUMENT', `[INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX] The value of parameter(s) \`idx\` in \`regexp_extract\` is invalid: Expects group index between 0 and ${re.groupCount}, but got ${i}. SQLSTATE: 22023`);
       }
-      return m[i] ?? '';
+      return m.group(i) ?? '';
     });
   })],
   ['instr', scalar(2, 2, (call, args) => {
