@@ -1,4 +1,4 @@
-import { consoleSink, ConsoleSink } from '../../sinks/consoleSink';
+import { consoleSink, ConsoleSink } from '../../connectors/console/consoleSink';
 import { ErrorCodes, WeirError } from '../../lib/errors';
 import type { Row } from '../../lib/contracts';
 import { sinkContract, testBatchInfo } from '../support/sinkContract';

@@ -1,4 +1,4 @@
-import { foreachBatchSink, ForeachBatchSink } from '../../sinks/foreachBatchSink';
+import { foreachBatchSink, ForeachBatchSink } from '../../connectors/foreach/foreachBatchSink';
 import { ErrorCodes, WeirError } from '../../lib/errors';
 import type { Row, SinkBatchInfo } from '../../lib/contracts';
 import { sinkContract, testBatchInfo, type SinkDelivery } from '../support/sinkContract';

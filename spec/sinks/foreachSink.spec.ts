@@ -1,4 +1,4 @@
-import { foreachSink, ForeachSink, type ForeachWriter } from '../../sinks/foreachSink';
+import { foreachSink, ForeachSink, type ForeachWriter } from '../../connectors/foreach/foreachSink';
 import { ErrorCodes, WeirError } from '../../lib/errors';
 import type { Row } from '../../lib/contracts';
 import { sinkContract, testBatchInfo, type SinkDelivery } from '../support/sinkContract';

@@ -1,4 +1,4 @@
-import { memorySink, MemorySink } from '../../sinks/memorySink';
+import { memorySink, MemorySink } from '../../connectors/memory/memorySink';
 import { ErrorCodes, WeirError } from '../../lib/errors';
 import { sinkContract, testBatchInfo } from '../support/sinkContract';
 

@@ -1,4 +1,4 @@
-import { noopSink, NoopSink } from '../../sinks/noopSink';
+import { noopSink, NoopSink } from '../../connectors/noop/noopSink';
 import { sinkContract, testBatchInfo } from '../support/sinkContract';
 
 sinkContract({

@@ -1,5 +1,5 @@
 import { lastValueFrom, toArray } from 'rxjs';
-import { observableSink, ObservableSink, type SinkBatch } from '../../sinks/observableSink';
+import { observableSink, ObservableSink, type SinkBatch } from '../../connectors/observable/observableSink';
 import { ErrorCodes, WeirError } from '../../lib/errors';
 import type { Row } from '../../lib/contracts';
 import { sinkContract, testBatchInfo } from '../support/sinkContract';

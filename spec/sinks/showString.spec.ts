@@ -2,7 +2,7 @@
  * Golden strings: copied from Spark 4.0.1 (`df.show()` / `Dataset.showString`) on the same values, UTC session
  * time zone unless stated.
  */
-import { showString } from '../../sinks/showString';
+import { showString } from '../../connectors/console/showString';
 import { ErrorCodes, WeirError } from '../../lib/errors';
 
 /** The lines of a table, each ended by a newline, as showString renders them. */

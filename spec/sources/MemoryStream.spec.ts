@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ReadLimit, SourceContext } from '../../lib/contracts';
-import { MemoryStream, memory } from '../../sources/MemoryStream';
+import { MemoryStream, memory } from '../../connectors/memory/MemoryStream';
 import { expectWeirError } from '../support/expectWeirError';
 import { ManualClock } from '../support/ManualClock';
 import { collect, sourceContract } from '../support/sourceContract';

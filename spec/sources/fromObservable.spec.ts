@@ -1,6 +1,6 @@
 import { EMPTY, NEVER, Subject, of, throwError } from 'rxjs';
 import type { ReadLimit, SourceContext } from '../../lib/contracts';
-import { fromObservable, type ObservableSource } from '../../sources/fromObservable';
+import { fromObservable, type ObservableSource } from '../../connectors/observable/fromObservable';
 import { expectWeirError } from '../support/expectWeirError';
 import { ManualClock } from '../support/ManualClock';
 import { collect, sourceContract } from '../support/sourceContract';

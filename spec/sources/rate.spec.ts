@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ReadLimit, Source, SourceContext } from '../../lib/contracts';
 import { decodeLogFile, encodeLogFile } from '../../lib/checkpoint/logFile';
-import { rate, type RateOptions, type RateRow } from '../../sources/rate';
+import { rate, type RateOptions, type RateRow } from '../../connectors/rate/rate';
 import { expectWeirError } from '../support/expectWeirError';
 import { ManualClock } from '../support/ManualClock';
 import { collect, sourceContract } from '../support/sourceContract';

@@ -5,7 +5,7 @@ import {
   type RateMicroBatchOffset,
   type RateMicroBatchOptions,
   type RateMicroBatchRow,
-} from '../../sources/rateMicroBatch';
+} from '../../connectors/rate/rateMicroBatch';
 import { expectWeirError } from '../support/expectWeirError';
 import { ManualClock } from '../support/ManualClock';
 import { collect, sourceContract } from '../support/sourceContract';

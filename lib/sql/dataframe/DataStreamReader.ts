@@ -9,11 +9,11 @@
  */
 import type { Row, Source } from '../../contracts';
 import { ErrorCodes, WeirError } from '../../errors';
-import { rate } from '../../../sources/rate';
-import { rateMicroBatch } from '../../../sources/rateMicroBatch';
-import { socket } from '../../../sources/socket';
-import { kafkaSourceFromOptions } from '../../../sources/kafka';
-import { files, type FileSourceOptions } from '../../../sources/file/fileSource';
+import { rate } from '../../../connectors/rate/rate';
+import { rateMicroBatch } from '../../../connectors/rate/rateMicroBatch';
+import { socket } from '../../../connectors/socket/socket';
+import { kafkaSourceFromOptions } from '../../../connectors/kafka/source';
+import { files, type FileSourceOptions } from '../../../connectors/files/fileSource';
 import { isFileFormat } from '../../formats/fileFormats';
 import { toSchema, type StructType } from '../types';
 import { DataFrame } from './DataFrame';

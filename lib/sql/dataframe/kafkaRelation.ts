@@ -9,7 +9,7 @@
  */
 import { readSourceOnce } from '../../engine/readSourceOnce';
 import { ErrorCodes, WeirError } from '../../errors';
-import { kafkaSourceFromOptions } from '../../../sources/kafka';
+import { kafkaSourceFromOptions } from '../../../connectors/kafka/source';
 import { toSchema } from '../types';
 import type { LogicalPlan } from './LogicalPlan';
 import { optionValue } from './OptionsBuilder';

@@ -4,9 +4,9 @@
  * spec/kafka/client.spec.ts, and what only the memory client offers or a broker test could not do quickly
  * (topic deletion, transaction timeouts, retention, LogAppendTime, injected faults).
  */
-import { KafkaFencedError, type TopicPartition } from '../../../lib/kafka/KafkaClient';
-import { MemoryKafkaClient, MemoryKafkaError } from '../../../lib/kafka/MemoryKafkaClient';
-import { keyPartition } from '../../../lib/kafka/murmur2';
+import { KafkaFencedError, type TopicPartition } from '../../../connectors/kafka/client/KafkaClient';
+import { MemoryKafkaClient, MemoryKafkaError } from '../../../connectors/kafka/client/MemoryKafkaClient';
+import { keyPartition } from '../../../connectors/kafka/client/murmur2';
 import { describeKafkaClientContract } from './kafkaClientContract';
 
 const tp = (topic: string, partition = 0): TopicPartition => ({ topic, partition });

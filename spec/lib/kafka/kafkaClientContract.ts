@@ -7,8 +7,8 @@
  * transactions settle, data loss, timestamps, partitioning, fencing, group offsets); failures are asserted as
  * rejections, not by their messages or types, which differ between clients.
  */
-import { KafkaFencedError, type KafkaClient, type TopicPartition } from '../../../lib/kafka/KafkaClient';
-import { keyPartition } from '../../../lib/kafka/murmur2';
+import { KafkaFencedError, type KafkaClient, type TopicPartition } from '../../../connectors/kafka/client/KafkaClient';
+import { keyPartition } from '../../../connectors/kafka/client/murmur2';
 
 /** One client under test and a topic name no other test uses. */
 export interface KafkaClientFixture {

@@ -1,7 +1,7 @@
 /** The `client` option of the Kafka source and sink: split off before anything prints options, checked, owned or not. */
-import type { KafkaClient, KafkaClientConfig } from '../../../lib/kafka/KafkaClient';
-import { isKafkaClient, openKafkaClient, splitClientOption } from '../../../lib/kafka/kafkaClientOption';
-import { MemoryKafkaClient } from '../../../lib/kafka/MemoryKafkaClient';
+import type { KafkaClient, KafkaClientConfig } from '../../../connectors/kafka/client/KafkaClient';
+import { isKafkaClient, openKafkaClient, splitClientOption } from '../../../connectors/kafka/client/kafkaClientOption';
+import { MemoryKafkaClient } from '../../../connectors/kafka/client/MemoryKafkaClient';
 import { expectWeirError } from '../../support/expectWeirError';
 
 const config: KafkaClientConfig = { brokers: ['h:1'] };

@@ -1,6 +1,6 @@
 /** Kafka's murmur2 and the keyed partition choice agree with kafkajs's DefaultPartitioner (and so with Java's). */
 import { randomBytes } from 'node:crypto';
-import { keyPartition, murmur2 } from '../../../lib/kafka/murmur2';
+import { keyPartition, murmur2 } from '../../../connectors/kafka/client/murmur2';
 
 // kafkajs's own implementation (an internal module without types), the reference.
 const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (key: Buffer | string) => number;

@@ -1,6 +1,6 @@
 /** Produce requests are cut by size and by record count (kafkajs's per-request grouping is quadratic in the count). */
-import type { KafkaOutRecord } from '../../../lib/kafka/KafkaClient';
-import { MAX_REQUEST_BYTES, MAX_REQUEST_RECORDS, produceChunks } from '../../../lib/kafka/produceChunks';
+import type { KafkaOutRecord } from '../../../connectors/kafka/client/KafkaClient';
+import { MAX_REQUEST_BYTES, MAX_REQUEST_RECORDS, produceChunks } from '../../../connectors/kafka/client/produceChunks';
 
 const rec = (value: string, topic = 't'): KafkaOutRecord => ({ topic, key: null, value });
 

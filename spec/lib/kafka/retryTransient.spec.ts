@@ -1,6 +1,6 @@
 // kafkajs's own code → error mapping (an internal module without types).
 const { createErrorFromCode } = require('kafkajs/src/protocol/error') as { createErrorFromCode(code: number): { type: string } };
-import { retryTransient, TRANSIENT_RETRY_MS } from '../../../lib/kafka/retryTransient';
+import { retryTransient, TRANSIENT_RETRY_MS } from '../../../connectors/kafka/client/retryTransient';
 
 const answer = (type: string) => Object.assign(new Error(type), { type });
 

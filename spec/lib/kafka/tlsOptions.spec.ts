@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { clientConfigFromOptions, tlsFromParams } from '../../../lib/kafka/kafkaOptions';
+import { clientConfigFromOptions, tlsFromParams } from '../../../connectors/kafka/client/kafkaOptions';
 
 const PEM_CA = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
 

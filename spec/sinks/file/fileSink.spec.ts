@@ -8,7 +8,7 @@ import { jsonFormat } from '../../../lib/formats/jsonFormat';
 import { listInputFiles } from '../../../lib/formats/listInputFiles';
 import { MalformedRecordHandler } from '../../../lib/formats/parseMode';
 import { toSchema } from '../../../lib/sql/types';
-import { fileSink } from '../../../sinks/file/fileSink';
+import { fileSink } from '../../../connectors/files/fileSink';
 import { expectWeirError } from '../../support/expectWeirError';
 import { sinkContract, testBatchInfo, testSinkContext, contractRows } from '../../support/sinkContract';
 import { tempDirs } from '../../formats/support';

@@ -9,10 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { OutputMode, Row } from '../../../lib/contracts';
 import { WeirError } from '../../../lib/errors';
-import { MemoryKafkaClient } from '../../../lib/kafka/MemoryKafkaClient';
+import { MemoryKafkaClient } from '../../../connectors/kafka/client/MemoryKafkaClient';
 import { startQuery } from '../../../lib/query/startQuery';
-import { kafkaSink, kafkaSinkFromOptions, type KafkaSink, type KafkaSinkHooks, type KafkaSinkOptions } from '../../../sinks/kafka';
-import { MemoryStream } from '../../../sources/MemoryStream';
+import { kafkaSink, kafkaSinkFromOptions, type KafkaSink, type KafkaSinkHooks, type KafkaSinkOptions } from '../../../connectors/kafka/sink';
+import { MemoryStream } from '../../../connectors/memory/MemoryStream';
 import { expectWeirError } from '../../support/expectWeirError';
 import { testBatchInfo, testSinkContext } from '../../support/sinkContract';
 

@@ -2,7 +2,7 @@ import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { FileCheckpointStore } from '../../../lib/checkpoint/FileCheckpointStore';
 import { MetadataLog } from '../../../lib/checkpoint/MetadataLog';
-import { FileStreamSourceLog, type FileEntry } from '../../../sources/file/FileStreamSourceLog';
+import { FileStreamSourceLog, type FileEntry } from '../../../connectors/files/FileStreamSourceLog';
 import { expectWeirError } from '../../support/expectWeirError';
 import { tempDirs } from '../../formats/support';
 

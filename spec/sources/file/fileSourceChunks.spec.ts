@@ -14,7 +14,7 @@ import type { MicroBatch, Row, Sink } from '../../../lib/contracts';
 import type { StreamingQuery } from '../../../lib/query/StreamingQuery';
 import { startQuery } from '../../../lib/query/startQuery';
 import { agg, aggregate as A, count, groupByKey, window, withColumn, withWatermark } from '../../../operators';
-import { files } from '../../../sources/file/fileSource';
+import { files } from '../../../connectors/files/fileSource';
 import { memorySink } from '../../../sinks';
 import { expectWeirError } from '../../support/expectWeirError';
 import type { WeirError } from '../../../lib/errors';

@@ -1,6 +1,6 @@
 /** Read limits of the Kafka source as pure functions: Spark's rateLimit and the minOffsetsPerTrigger wait. */
 import type { ReadLimit } from '../../../lib/contracts';
-import { admit, rateLimit } from '../../../sources/kafka/admission';
+import { admit, rateLimit } from '../../../connectors/kafka/source/admission';
 
 const m = (entries: Record<string, number>): Map<string, number> => new Map(Object.entries(entries));
 

@@ -8,12 +8,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { map } from 'rxjs';
 import { decodeLogFile, encodeLogFile } from '../../../lib/checkpoint/logFile';
-import { MemoryKafkaClient } from '../../../lib/kafka/MemoryKafkaClient';
+import { MemoryKafkaClient } from '../../../connectors/kafka/client/MemoryKafkaClient';
 import { startQuery } from '../../../lib/query/startQuery';
 import { rows } from '../../../operators';
-import { memorySink } from '../../../sinks/memorySink';
-import { kafka, type KafkaRow } from '../../../sources/kafka';
-import { INITIAL_OFFSETS_VERSION, KafkaInitialOffsets, LEGACY_INITIAL_OFFSETS_FILE } from '../../../sources/kafka/initialOffsets';
+import { memorySink } from '../../../connectors/memory/memorySink';
+import { kafka, type KafkaRow } from '../../../connectors/kafka/source';
+import { INITIAL_OFFSETS_VERSION, KafkaInitialOffsets, LEGACY_INITIAL_OFFSETS_FILE } from '../../../connectors/kafka/source/initialOffsets';
 import { expectWeirError } from '../../support/expectWeirError';
 import { ManualClock } from '../../support/ManualClock';
 

@@ -3,7 +3,7 @@
  * errors, minPartitions' read ranges, and Spark's start-versus-end validation. (Moved here from the broker suite,
  * spec/kafka, which needs a JVM.)
  */
-import { kafka, offsetRanges } from '../../../sources/kafka';
+import { kafka, offsetRanges } from '../../../connectors/kafka/source';
 import { expectWeirError } from '../../support/expectWeirError';
 
 /** Never contacted: options are checked when the source is made. */

@@ -9,11 +9,11 @@ import * as path from 'node:path';
 import { map } from 'rxjs';
 import type { Row } from '../../../lib/contracts';
 import { WeirError } from '../../../lib/errors';
-import { MemoryKafkaClient } from '../../../lib/kafka/MemoryKafkaClient';
+import { MemoryKafkaClient } from '../../../connectors/kafka/client/MemoryKafkaClient';
 import { startQuery, type StartQueryOptions } from '../../../lib/query/startQuery';
 import { rows } from '../../../operators';
-import { memorySink } from '../../../sinks/memorySink';
-import { kafka, type KafkaRow, type KafkaSourceOptions } from '../../../sources/kafka';
+import { memorySink } from '../../../connectors/memory/memorySink';
+import { kafka, type KafkaRow, type KafkaSourceOptions } from '../../../connectors/kafka/source';
 import { ManualClock } from '../../support/ManualClock';
 
 let checkpoint: string;

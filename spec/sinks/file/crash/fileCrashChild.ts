@@ -6,8 +6,8 @@
  */
 import { map } from 'rxjs';
 import { startQuery } from '../../../../lib/query/startQuery';
-import { files } from '../../../../sources/file/fileSource';
-import { fileSink } from '../../../../sinks/file/fileSink';
+import { files } from '../../../../connectors/files/fileSource';
+import { fileSink } from '../../../../connectors/files/fileSink';
 import { count, groupByKey, rows, window, withWatermark } from '../../../../operators';
 
 async function main(): Promise<void> {
