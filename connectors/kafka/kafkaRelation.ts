@@ -7,12 +7,12 @@
  * be `earliest` (Spark's messages, `INVALID_ARGUMENT`); the options are checked at `load()`, the records are read
  * by each action (from the offsets resolved then), through the streaming source read once.
  */
-import { readSourceOnce } from '../../engine/readSourceOnce';
-import { ErrorCodes, WeirError } from '../../errors';
-import { kafkaSourceFromOptions } from '../../../connectors/kafka/source';
-import { toSchema } from '../types';
-import type { LogicalPlan } from './LogicalPlan';
-import { optionValue } from './OptionsBuilder';
+import type { BatchRelation } from '../../lib/connector/DataSourceProvider';
+import type { CaseInsensitiveStringMap } from '../../lib/connector/CaseInsensitiveStringMap';
+import { readSourceOnce } from '../../lib/engine/readSourceOnce';
+import { ErrorCodes, WeirError } from '../../lib/errors';
+import { toSchema } from '../../lib/sql/types';
+import { kafkaSourceFromOptions } from './source';
 
 const LATEST = -1;
 const EARLIEST = -2;
@@ -38,15 +38,15 @@ function partitionOffsets(value: string): Array<[string, number]> | undefined {
 }
 
 /** Spark's validateBatchOptions for the offsets. */
-function checkBatchOffsets(options: ReadonlyMap<string, string>): void {
-  const starting = optionValue(options, 'startingOffsets');
+function checkBatchOffsets(options: CaseInsensitiveStringMap): void {
+  const starting = options.get('startingOffsets');
   if (starting !== undefined) {
     if (starting.trim().toLowerCase() === 'latest') throw invalid("starting offset can't be latest for batch queries on Kafka", 'startingOffsets');
     for (const [tp, offset] of partitionOffsets(starting) ?? []) {
       if (offset === LATEST) throw invalid(`startingOffsets for ${tp} can't be latest for batch queries on Kafka`, 'startingOffsets');
     }
   }
-  const ending = optionValue(options, 'endingOffsets');
+  const ending = options.get('endingOffsets');
   if (ending !== undefined) {
     if (ending.trim().toLowerCase() === 'earliest') throw invalid("ending offset can't be earliest for batch queries on Kafka", 'endingOffsets');
     for (const [tp, offset] of partitionOffsets(ending) ?? []) {
@@ -61,16 +61,15 @@ function checkBatchOffsets(options: ReadonlyMap<string, string>): void {
  * @throws WeirError `INVALID_ARGUMENT` (Spark's batch offset rules, or any option the source rejects),
  * `MISSING_OPTION` (no subscribe/subscribePattern/assign or no bootstrap servers).
  */
-export function kafkaRelation(options: ReadonlyMap<string, string>): Extract<LogicalPlan, { kind: 'localRelation' }> {
+export function kafkaRelation(options: CaseInsensitiveStringMap): BatchRelation {
   checkBatchOffsets(options);
-  const withDefaults = new Map(options);
-  if (optionValue(options, 'startingOffsets') === undefined && optionValue(options, 'startingOffsetsByTimestamp') === undefined && optionValue(options, 'startingTimestamp') === undefined) {
+  const withDefaults = options.asMap();
+  if (!options.has('startingOffsets') && !options.has('startingOffsetsByTimestamp') && !options.has('startingTimestamp')) {
     withDefaults.set('startingOffsets', 'earliest');
   }
   // Built now so that a bad option fails at load(), as in Spark; each action reads through a fresh source.
   const { schema } = kafkaSourceFromOptions(withDefaults);
   return {
-    kind: 'localRelation',
     rows: () => readSourceOnce(kafkaSourceFromOptions(withDefaults).source),
     schema: toSchema(schema),
     name: 'kafka',
