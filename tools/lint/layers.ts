@@ -18,10 +18,10 @@ export const LAYERS: readonly Layer[] = [
   { name: 'checkpoint', paths: ['lib/checkpoint/'], mayImport: ['core'] },
   { name: 'state', paths: ['lib/state/'], mayImport: ['core', 'values'] },
   { name: 'expr', paths: ['lib/sql/expr/'], mayImport: ['core', 'values', 'aggregate', 'window'] },
-  { name: 'formats', paths: ['lib/formats/'], mayImport: ['core', 'values', 'checkpoint'] },
-  { name: 'plan', paths: ['lib/plan/'], mayImport: ['core', 'values'] },
   /** What every connector shares: the provider contract (Spark's DataSourceRegister/TableProvider) and its options. */
   { name: 'connector', paths: ['lib/connector/'], mayImport: ['core', 'values'] },
+  { name: 'formats', paths: ['lib/formats/'], mayImport: ['core', 'values', 'checkpoint', 'connector'] },
+  { name: 'plan', paths: ['lib/plan/'], mayImport: ['core', 'values'] },
   {
     name: 'operators',
     paths: ['operators/', 'lib/join/', 'lib/dedup/', 'lib/groupState/'],

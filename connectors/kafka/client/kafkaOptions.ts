@@ -10,6 +10,7 @@ import { createSecureContext } from 'node:tls';
 import { ErrorCodes, WeirError } from '../../../lib/errors';
 import { durationToMs } from '../../../lib/util/interval';
 import type { KafkaClientConfig, IsolationLevel } from './KafkaClient';
+import { REDACTED, SECRET_KEY } from '../../../lib/connector/redaction';
 
 /** An option value as the DataFrame face (strings) or the RxJS face (typed values) gives it. */
 export type KafkaOptionValue = string | number | boolean | Record<string, unknown> | undefined;
@@ -17,11 +18,7 @@ export type KafkaOptionValue = string | number | boolean | Record<string, unknow
 /** Raw options: Spark's names (case-insensitive) plus `kafka.*` client settings (case-sensitive, as Kafka's). */
 export type KafkaRawOptions = Readonly<Record<string, KafkaOptionValue>>;
 
-/** Spark's `spark.redaction.regex` default, plus JAAS configs (they embed passwords). */
-const SECRET_KEY = /secret|password|token|access[.]?key|jaas|credential|keystore[.]key/i;
-
-/** The text that replaces a secret (Spark's). */
-export const REDACTED = '*********(redacted)';
+export { REDACTED } from '../../../lib/connector/redaction';
 
 /** A copy of `options` with secret values replaced by `*********(redacted)`. */
 export function redactOptions(options: KafkaRawOptions): Record<string, KafkaOptionValue> {

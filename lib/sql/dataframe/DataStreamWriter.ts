@@ -132,7 +132,7 @@ export class DataStreamWriter extends OptionsBuilder {
     const compiled = compilePlan(this.df.plan, { streaming: true, outputMode: this.mode });
     const sink = this.buildSink(compiled.schema);
     const session = this.df.session;
-    const checkpointLocation = this.opts.get('checkpointLocation');
+    const checkpointLocation = new CaseInsensitiveStringMap(this.opts).get('checkpointLocation');
     return startQuery({
       inputs: compiled.inputs,
       pipeline: compiled.operators,
