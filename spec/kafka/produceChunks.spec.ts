@@ -1,5 +1,5 @@
 /**
- * A transaction of several produce requests (see spec/lib/kafka/produceChunks.spec.ts for the cutting) lands whole
+ * A transaction of several produce requests (see spec/connectors/kafka/client/produceChunks.spec.ts for the cutting) lands whole
  * and in order on the real broker.
  */
 import type { KafkaOutRecord } from '../../connectors/kafka/client/KafkaClient';

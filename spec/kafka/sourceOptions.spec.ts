@@ -1,7 +1,7 @@
 /**
  * The Kafka source options Spark has beyond the basics: minPartitions (read ranges), groupIdPrefix and
  * kafka.group.id (accepted, no consumer group), endingTimestamp / endingOffsetsByTimestamp. Real broker. (Their
- * validation and the range arithmetic, which need none, are in spec/sources/kafka/options.spec.ts.)
+ * validation and the range arithmetic, which need none, are in spec/connectors/kafka/source/options.spec.ts.)
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';

@@ -5,7 +5,7 @@
  * types, so a second implementation (another client library) can be added without touching them; two exist:
  * kafkajs (`KafkajsClient.ts`, the default) and an in-memory cluster (`MemoryKafkaClient.ts`), handed in through
  * the source's and sink's `client` option (`kafkaClientOption.ts`). Both pass the contract suite
- * `spec/lib/kafka/kafkaClientContract.ts`. Offsets are JS numbers (safe integers): a partition would need 2^53
+ * `spec/connectors/kafka/client/kafkaClientContract.ts`. Offsets are JS numbers (safe integers): a partition would need 2^53
  * records to overflow them.
  */
 
