@@ -9,6 +9,7 @@
  * inspected value or an error.
  */
 import { ErrorCodes, WeirError } from '../errors';
+import { CaseInsensitiveMap } from './CaseInsensitiveMap';
 import { REDACTED, isSecretKey } from './redaction';
 
 /** What options can be made from: pairs, a map, or a plain object (values converted with `String`). */
@@ -24,42 +25,16 @@ const JAVA_INTEGER = /^[+-]?\d+$/;
 /** Java's `Double.parseDouble` decimal syntax (surrounding whitespace allowed, `f`/`d` suffix allowed). */
 const JAVA_DOUBLE = /^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[fFdD]?)$/;
 
+function toPairs(entries: StringMapInput): Iterable<readonly [string, string]> {
+  if (entries instanceof CaseInsensitiveStringMap) return entries.entries();
+  if (Symbol.iterator in (entries as object)) return entries as Iterable<readonly [string, string]>;
+  return Object.entries(entries as Record<string, string | number | boolean>).map(([k, v]) => [k, String(v)] as const);
+}
+
 /** Case-insensitive string options. */
-export class CaseInsensitiveStringMap implements Iterable<[string, string]> {
-  /** Every entry with the key as given (insertion order). */
-  private readonly original = new Map<string, string>();
-  /** Lower-cased key → the key as last given. */
-  private readonly keyOf = new Map<string, string>();
-
+export class CaseInsensitiveStringMap extends CaseInsensitiveMap<string> {
   constructor(entries: StringMapInput = []) {
-    const pairs: Iterable<readonly [string, string]> =
-      entries instanceof CaseInsensitiveStringMap
-        ? entries.entries()
-        : Symbol.iterator in (entries as object)
-          ? (entries as Iterable<readonly [string, string]>)
-          : Object.entries(entries as Record<string, string | number | boolean>).map(([k, v]) => [k, String(v)] as const);
-    for (const [k, v] of pairs) {
-      const lower = k.toLowerCase();
-      const previous = this.keyOf.get(lower);
-      if (previous !== undefined && previous !== k) this.original.delete(previous);
-      this.original.set(k, v);
-      this.keyOf.set(lower, k);
-    }
-  }
-
-  /** The number of distinct (case-insensitive) keys. */
-  get size(): number {
-    return this.keyOf.size;
-  }
-
-  has(key: string): boolean {
-    return this.keyOf.has(key.toLowerCase());
-  }
-
-  /** The value of `key` in any case, or undefined. */
-  get(key: string): string | undefined {
-    const k = this.keyOf.get(key.toLowerCase());
-    return k === undefined ? undefined : this.original.get(k);
+    super(toPairs(entries));
   }
 
   /** The value of `key`, or `defaultValue`. */
@@ -125,51 +100,17 @@ export class CaseInsensitiveStringMap implements Iterable<[string, string]> {
   /** The options without `keys` (any case): e.g. a file format's options without the source's own. */
   without(...keys: string[]): CaseInsensitiveStringMap {
     const drop = new Set(keys.map((k) => k.toLowerCase()));
-    return new CaseInsensitiveStringMap([...this.original].filter(([k]) => !drop.has(k.toLowerCase())));
+    return new CaseInsensitiveStringMap(this.entries().filter(([k]) => !drop.has(k.toLowerCase())));
   }
 
   /** A copy with `key` set to `value`. */
   with(key: string, value: string): CaseInsensitiveStringMap {
-    return new CaseInsensitiveStringMap([...this.original, [key, value]]);
-  }
-
-  /** The keys as given. */
-  keys(): string[] {
-    return [...this.original.keys()];
-  }
-
-  /** The entries with the keys as given (secrets included: for the connector, never for display). */
-  entries(): Array<[string, string]> {
-    return [...this.original];
-  }
-
-  [Symbol.iterator](): Iterator<[string, string]> {
-    return this.entries()[Symbol.iterator]();
+    return new CaseInsensitiveStringMap([...this.entries(), [key, value]]);
   }
 
   /** A plain Map with the keys as given, for code that takes Spark's `Map[String, String]`. */
   asMap(): Map<string, string> {
-    return new Map(this.original);
-  }
-
-  /** The options for display: keys as given, secret values replaced by `*********(redacted)`. */
-  redacted(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [k, v] of this.original) out[k] = isSecretKey(k) ? REDACTED : v;
-    return out;
-  }
-
-  toString(): string {
-    return `CaseInsensitiveStringMap{${Object.entries(this.redacted()).map(([k, v]) => `${k}=${v}`).join(', ')}}`;
-  }
-
-  toJSON(): Record<string, string> {
-    return this.redacted();
-  }
-
-  /** What `console.log` and `util.inspect` show (without it they would print the private map, secrets included). */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString();
+    return new Map(this.entries());
   }
 
   private shown(key: string, value: string): string {

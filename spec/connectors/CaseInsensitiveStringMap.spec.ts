@@ -3,6 +3,7 @@
  * as given, Spark's typed getters and their errors, secrets never shown.
  */
 import { inspect } from 'node:util';
+import { CaseInsensitiveMap } from '../../lib/connector/CaseInsensitiveMap';
 import { CaseInsensitiveStringMap } from '../../lib/connector/CaseInsensitiveStringMap';
 import { REDACTED } from '../../lib/connector/redaction';
 import { expectWeirError } from '../support/expectWeirError';
@@ -116,5 +117,24 @@ describe('CaseInsensitiveStringMap', () => {
     expect(`${b.message} ${JSON.stringify(b.context)}`).not.toContain('hunter2');
     // The connector itself still gets the value.
     expect(o.get('kafka.sasl.jaas.config')).toBe(jaas);
+  });
+});
+
+describe('CaseInsensitiveMap (typed values: the RxJS face\'s Kafka options)', () => {
+  it('looks typed values up in any case and redacts secrets when shown', () => {
+    const m = new CaseInsensitiveMap<unknown>([
+      ['maxOffsetsPerTrigger', 10],
+      ['startingOffsets', { t: { 0: 5 } }],
+      ['sasl.password', 'hunter4'],
+      ['MAXOFFSETSPERTRIGGER', 20],
+    ]);
+    expect(m.get('maxoffsetspertrigger')).toBe(20);
+    expect(m.keys()).toEqual(['startingOffsets', 'sasl.password', 'MAXOFFSETSPERTRIGGER']);
+    expect(m.get('STARTINGOFFSETS')).toEqual({ t: { 0: 5 } });
+    for (const text of [m.toString(), JSON.stringify(m), inspect(m)]) {
+      expect(text).not.toContain('hunter4');
+      expect(text).toContain(REDACTED);
+    }
+    expect(m.toString()).toBe(`CaseInsensitiveMap{startingOffsets={"t":{"0":5}}, sasl.password=${REDACTED}, MAXOFFSETSPERTRIGGER=20}`);
   });
 });

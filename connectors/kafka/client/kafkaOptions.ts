@@ -10,6 +10,7 @@ import { createSecureContext } from 'node:tls';
 import { ErrorCodes, WeirError } from '../../../lib/errors';
 import { durationToMs } from '../../../lib/util/interval';
 import type { KafkaClientConfig, IsolationLevel } from './KafkaClient';
+import { CaseInsensitiveMap } from '../../../lib/connector/CaseInsensitiveMap';
 import { REDACTED, SECRET_KEY } from '../../../lib/connector/redaction';
 
 /** An option value as the DataFrame face (strings) or the RxJS face (typed values) gives it. */
@@ -41,24 +42,22 @@ export function redactText(text: string, options: KafkaRawOptions): string {
   return out;
 }
 
-/** A case-insensitive view of Spark-named options (not `kafka.*`). */
+/** A case-insensitive view of Spark-named options (not `kafka.*`), through the connectors' one options map. */
 export class OptionReader {
-  private readonly lower = new Map<string, KafkaOptionValue>();
+  private readonly options: CaseInsensitiveMap<KafkaOptionValue>;
   constructor(
     readonly raw: KafkaRawOptions,
     private readonly what: string,
   ) {
-    for (const [k, v] of Object.entries(raw)) {
-      if (v !== undefined && !k.startsWith('kafka.')) this.lower.set(k.toLowerCase(), v);
-    }
+    this.options = new CaseInsensitiveMap(Object.entries(raw).filter(([k, v]) => v !== undefined && !k.startsWith('kafka.')));
   }
 
   has(name: string): boolean {
-    return this.lower.has(name.toLowerCase());
+    return this.options.has(name);
   }
 
   get(name: string): KafkaOptionValue {
-    return this.lower.get(name.toLowerCase());
+    return this.options.get(name);
   }
 
   string(name: string): string | undefined {
