@@ -20,7 +20,7 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
   {
-    files: ['spec/**', 'bench/**', 'demo/**', 'sinks/consoleSink.ts', '*.js', '*.mjs'],
+    files: ['spec/**', 'bench/**', 'demo/**', 'connectors/console/consoleSink.ts', '*.js', '*.mjs'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
 );

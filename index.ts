@@ -33,7 +33,10 @@ export type {
 export { Trigger, toTrigger } from './lib/engine/Trigger';
 export type { TriggerSpec } from './lib/engine/Trigger';
 export type { Failpoint } from './lib/engine/MicroBatchExecution';
-export { MemoryStream } from './sources/MemoryStream';
+export { MemoryStream } from './connectors/memory/MemoryStream';
+export { registerDataSource } from './connectors/registry';
+export { CaseInsensitiveStringMap } from './lib/connector/CaseInsensitiveStringMap';
+export type { DataSourceProvider, ReadContext, StreamSinkContext, BatchRelation, BatchWriteContext, SaveMode } from './lib/connector/DataSourceProvider';
 export { SystemClock } from './lib/time/SystemClock';
 export { LevelStateStoreProvider, MemoryStateStoreProvider, MemoryStateStorage } from './lib/state';
 export type { LevelStateStoreProviderOptions, MemoryStateStoreProviderOptions } from './lib/state';

@@ -31,7 +31,7 @@ import type { StreamingQueryProgress } from '../lib/engine/StreamingQueryProgres
 import { joinStream } from '../operators/joinStream';
 import { rows } from '../operators/rows';
 import { withWatermark } from '../operators/withWatermark';
-import { rateMicroBatch } from '../sources/rateMicroBatch';
+import { rateMicroBatch } from '../connectors/rate/rateMicroBatch';
 import { LevelStateStoreProvider } from '../lib/state/LevelStateStoreProvider';
 import { MemoryStateStoreProvider } from '../lib/state/MemoryStateStoreProvider';
 import { untilBatch } from './support/stats';

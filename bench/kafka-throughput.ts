@@ -20,9 +20,9 @@ import { filter, map } from 'rxjs';
 import { Kafka, logLevel } from 'kafkajs';
 import { startQuery } from '../lib/query/startQuery';
 import { rows } from '../operators';
-import { kafkaSink } from '../sinks/kafka';
-import { kafka, type KafkaRow } from '../sources/kafka';
-import { kafkajsClient } from '../lib/kafka/KafkajsClient';
+import { kafkaSink } from '../connectors/kafka/sink';
+import { kafka, type KafkaRow } from '../connectors/kafka/source';
+import { kafkajsClient } from '../connectors/kafka/client/KafkajsClient';
 import { startKafkaBroker, type KafkaBroker } from '../tools/kafka/broker';
 import { median } from './support/stats';
 
@@ -83,7 +83,7 @@ async function baseline(brokers: string, input: string, output: string): Promise
             const e = JSON.parse(m.value!.toString()) as Event;
             if (keep(e)) out.push(transform(e));
           }
-          // Requests of 1000 records, as weir's sink cuts them (lib/kafka/produceChunks.ts): under the broker's
+          // Requests of 1000 records, as weir's sink cuts them (connectors/kafka/client/produceChunks.ts): under the broker's
           // 1 MiB record-batch limit, and kafkajs's per-request grouping costs CPU quadratic in the record count,
           // so the baseline gets the same advantage (it sent 4000 per request before 2026-11-22).
           for (let i = 0; i < out.length; i += 1000) {

@@ -10,8 +10,8 @@ import { filter, map } from 'rxjs';
 import { startQuery } from '../lib/query/startQuery';
 import type { StreamingQuery } from '../lib/query/StreamingQuery';
 import { rows } from '../operators';
-import { kafkaSink } from '../sinks/kafka';
-import { kafka, type KafkaRow } from '../sources/kafka';
+import { kafkaSink } from '../connectors/kafka/sink';
+import { kafka, type KafkaRow } from '../connectors/kafka/source';
 
 /** One order as the input topic carries it (the `from_json` schema). */
 export interface Order {

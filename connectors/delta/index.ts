@@ -17,3 +17,4 @@ export * from './tableFeatures';
 export * from './tablePaths';
 export * from './tableReader';
 export * from './tableWriter';
+export * from './deltaProvider';

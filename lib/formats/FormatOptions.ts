@@ -5,26 +5,13 @@
  * are the same option, and a malformed boolean or number is a named INVALID_ARGUMENT, never a silent default.
  */
 import { ErrorCodes, WeirError } from '../errors';
+import { CaseInsensitiveStringMap } from '../connector/CaseInsensitiveStringMap';
 
-/** Case-insensitive string options. */
-export class FormatOptions {
-  private readonly values = new Map<string, string>();
-
-  constructor(entries: Iterable<readonly [string, string]> | Record<string, string | number | boolean> = []) {
-    const pairs = Symbol.iterator in (entries as object)
-      ? (entries as Iterable<readonly [string, string]>)
-      : Object.entries(entries as Record<string, string | number | boolean>).map(([k, v]) => [k, String(v)] as const);
-    for (const [k, v] of pairs) this.values.set(k.toLowerCase(), v);
-  }
-
-  get(key: string): string | undefined {
-    return this.values.get(key.toLowerCase());
-  }
-
-  has(key: string): boolean {
-    return this.values.has(key.toLowerCase());
-  }
-
+/**
+ * Case-insensitive string options (the connectors' one options class) with the getters of Spark's
+ * CSVOptions/JSONOptions, whose texts differ from the generic ones.
+ */
+export class FormatOptions extends CaseInsensitiveStringMap {
   string(key: string, fallback: string): string {
     return this.get(key) ?? fallback;
   }
@@ -64,9 +51,5 @@ export class FormatOptions {
       });
     }
     return v;
-  }
-
-  entries(): Array<[string, string]> {
-    return [...this.values];
   }
 }

@@ -18,7 +18,7 @@ import { startQuery } from '../query/startQuery';
 import type { StreamingQuery } from '../query/StreamingQuery';
 import { StreamingQueryManager } from '../query/StreamingQueryManager';
 import { ManualClock } from '../time/ManualClock';
-import { MemorySink, memorySink } from '../../sinks/memorySink';
+import { MemorySink, memorySink } from '../../connectors/memory/memorySink';
 
 /** Something rows can be added to (MemoryStream). */
 export interface AddableSource<T> {

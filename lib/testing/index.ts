@@ -47,5 +47,5 @@ export type { PipelineSplitInvarianceOptions } from './checkPipelineSplitInvaria
 export { checkAppendEmitsOnce } from './checkAppendEmitsOnce';
 export type { AppendEmitsOnceOptions } from './checkAppendEmitsOnce';
 export { fastCheck } from './fastCheck';
-export { MemoryKafkaClient, MemoryKafkaError } from '../kafka/MemoryKafkaClient';
-export type { MemoryKafkaClientOptions, MemoryKafkaOperation, MemoryRecordMetadata } from '../kafka/MemoryKafkaClient';
+export { MemoryKafkaClient, MemoryKafkaError } from '../../connectors/kafka/client/MemoryKafkaClient';
+export type { MemoryKafkaClientOptions, MemoryKafkaOperation, MemoryRecordMetadata } from '../../connectors/kafka/client/MemoryKafkaClient';

@@ -9,8 +9,8 @@
 import type { MicroBatch, OutputMode, Row } from '../contracts';
 import type { OperatorFunction } from 'rxjs';
 import { startQuery } from '../query/startQuery';
-import { MemoryStream } from '../../sources/MemoryStream';
-import { memorySink } from '../../sinks/memorySink';
+import { MemoryStream } from '../../connectors/memory/MemoryStream';
+import { memorySink } from '../../connectors/memory/memorySink';
 import { feedBatches } from './internal/feedBatches';
 import { withTempCheckpoint } from './internal/withTempCheckpoint';
 import type { StreamRun } from './StreamRun';

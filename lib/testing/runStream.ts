@@ -7,7 +7,7 @@
  */
 import type { OutputMode, Row } from '../contracts';
 import { Session } from '../sql/dataframe/Session';
-import { MemoryStream } from '../../sources/MemoryStream';
+import { MemoryStream } from '../../connectors/memory/MemoryStream';
 import type { BatchModelOptions, DataFrameQuery } from './batchModel';
 import { feedBatches } from './internal/feedBatches';
 import { withTempCheckpoint } from './internal/withTempCheckpoint';

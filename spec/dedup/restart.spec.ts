@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { OperatorFunction } from 'rxjs';
 import { dropDuplicates, dropDuplicatesWithinWatermark, withWatermark } from '../../operators';
-import { MemoryStream } from '../../sources/MemoryStream';
+import { MemoryStream } from '../../connectors/memory/MemoryStream';
 import type { Row } from '../../lib/contracts';
 import { ManualClock } from '../../lib/time/ManualClock';
 import { canonicalRows, loadScenarios, type Scenario } from '../golden/goldenSupport';

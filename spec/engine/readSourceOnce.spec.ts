@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Offset, Row, Source, SourceContext } from '../../lib/contracts';
 import { readSourceOnce } from '../../lib/engine/readSourceOnce';
-import { MemoryStream } from '../../sources/MemoryStream';
+import { MemoryStream } from '../../connectors/memory/MemoryStream';
 
 describe('readSourceOnce', () => {
   it('reads everything available now, in order, and stops the source', async () => {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Row } from '../../lib/contracts';
 import { FileStreamSinkLog, localPathOf } from '../../lib/formats/FileStreamSinkLog';
 import { Session } from '../../lib/sql/dataframe/Session';
-import { fileSink } from '../../sinks/file/fileSink';
+import { fileSink } from '../../connectors/files/fileSink';
 import { testBatchInfo, testSinkContext } from '../support/sinkContract';
 import { tempDirs } from './support';
 

@@ -1,4 +1,4 @@
-import { KafkaFencedError } from '../../lib/kafka/KafkaClient';
+import { KafkaFencedError } from '../../connectors/kafka/client/KafkaClient';
 import { brokers, testClient, uniqueTopic } from './support/kafka';
 import { settledEnds } from './support/produce';
 

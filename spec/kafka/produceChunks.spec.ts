@@ -1,9 +1,9 @@
 /**
- * A transaction of several produce requests (see spec/lib/kafka/produceChunks.spec.ts for the cutting) lands whole
+ * A transaction of several produce requests (see spec/connectors/kafka/client/produceChunks.spec.ts for the cutting) lands whole
  * and in order on the real broker.
  */
-import type { KafkaOutRecord } from '../../lib/kafka/KafkaClient';
-import { MAX_REQUEST_RECORDS } from '../../lib/kafka/produceChunks';
+import type { KafkaOutRecord } from '../../connectors/kafka/client/KafkaClient';
+import { MAX_REQUEST_RECORDS } from '../../connectors/kafka/client/produceChunks';
 import { testClient, uniqueTopic } from './support/kafka';
 import { readTopic } from './support/produce';
 

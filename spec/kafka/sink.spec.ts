@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OutputMode, Row } from '../../lib/contracts';
-import { kafkaSink, kafkaSinkFromOptions, type KafkaSink } from '../../sinks/kafka';
+import { kafkaSink, kafkaSinkFromOptions, type KafkaSink } from '../../connectors/kafka/sink';
 import { expectWeirError } from '../support/expectWeirError';
 import { testBatchInfo, testSinkContext } from '../support/sinkContract';
 import { brokers, testClient, uniqueTopic } from './support/kafka';

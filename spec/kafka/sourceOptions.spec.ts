@@ -1,7 +1,7 @@
 /**
  * The Kafka source options Spark has beyond the basics: minPartitions (read ranges), groupIdPrefix and
  * kafka.group.id (accepted, no consumer group), endingTimestamp / endingOffsetsByTimestamp. Real broker. (Their
- * validation and the range arithmetic, which need none, are in spec/sources/kafka/options.spec.ts.)
+ * validation and the range arithmetic, which need none, are in spec/connectors/kafka/source/options.spec.ts.)
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -10,8 +10,8 @@ import { firstValueFrom, map, toArray, type Observable } from 'rxjs';
 import type { ReadLimit, Source } from '../../lib/contracts';
 import { startQuery } from '../../lib/query/startQuery';
 import { rows } from '../../operators';
-import { memorySink } from '../../sinks/memorySink';
-import { CUSTOM_GROUP_ID_WARNING, kafka, type KafkaRow } from '../../sources/kafka';
+import { memorySink } from '../../connectors/memory/memorySink';
+import { CUSTOM_GROUP_ID_WARNING, kafka, type KafkaRow } from '../../connectors/kafka/source';
 import { expectWeirError } from '../support/expectWeirError';
 import { ManualClock } from '../support/ManualClock';
 import { brokers, testClient, uniqueTopic } from './support/kafka';

@@ -5,8 +5,8 @@ import { map } from 'rxjs';
 import { WeirError } from '../../lib/errors';
 import { startQuery } from '../../lib/query/startQuery';
 import { rows } from '../../operators';
-import { kafkaSink } from '../../sinks/kafka';
-import { kafka, type KafkaRow } from '../../sources/kafka';
+import { kafkaSink } from '../../connectors/kafka/sink';
+import { kafka, type KafkaRow } from '../../connectors/kafka/source';
 import { brokers, testClient, uniqueTopic } from './support/kafka';
 import { produce, readTopic } from './support/produce';
 

@@ -6,10 +6,10 @@ import { agg, aggregate as A, dropDuplicatesWithinWatermark, groupByKey, withWat
 import { startClockedQuery } from '../groupState/clockedQuery';
 import { OperatorHarness } from '../../lib/testing';
 import { WITHIN_WATERMARK_WITHOUT_WATERMARK } from '../../lib/dedup/deduplicate';
-import { MemoryStream } from '../../sources/MemoryStream';
+import { MemoryStream } from '../../connectors/memory/MemoryStream';
 import { startQuery } from '../../lib/query/startQuery';
 import type { MicroBatch, Row } from '../../lib/contracts';
-import { memorySink } from '../../sinks/memorySink';
+import { memorySink } from '../../connectors/memory/memorySink';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 const ts = (s: number): Date => new Date(T0 + s * 1000);

@@ -14,10 +14,10 @@ import {
   type GroupState,
 } from '../../operators';
 import { OperatorHarness } from '../../lib/testing';
-import { MemoryStream } from '../../sources/MemoryStream';
+import { MemoryStream } from '../../connectors/memory/MemoryStream';
 import { startQuery } from '../../lib/query/startQuery';
 import type { MicroBatch, Row } from '../../lib/contracts';
-import { memorySink } from '../../sinks/memorySink';
+import { memorySink } from '../../connectors/memory/memorySink';
 import { CORRECTNESS_ISSUE } from '../../lib/query/startQuery';
 import { startClockedQuery } from '../groupState/clockedQuery';
 import { ManualClock } from '../../lib/time/ManualClock';

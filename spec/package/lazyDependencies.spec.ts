@@ -24,6 +24,6 @@ describe('start-up of the installed package', () => {
 
   it('making a Kafka source does not connect or load kafkajs; its first use does', () => {
     expect(loadedPackages(cjs, "require('weir-streams/sources').kafka({ 'kafka.bootstrap.servers': '127.0.0.1:1', subscribe: 't' })")).toEqual([]);
-    expect(loadedPackages(cjs, "require('weir-streams').Session; require('./node_modules/weir-streams/dist/lib/kafka/createKafkajsClient.js').createKafkajsClient({ brokers: ['127.0.0.1:1'] })")).toEqual(['kafkajs']);
+    expect(loadedPackages(cjs, "require('weir-streams').Session; require('./node_modules/weir-streams/dist/connectors/kafka/client/createKafkajsClient.js').createKafkajsClient({ brokers: ['127.0.0.1:1'] })")).toEqual(['kafkajs']);
   });
 });

@@ -1,5 +1,5 @@
 import * as sources from '../../sources';
-import { MemoryStream } from '../../sources/MemoryStream';
+import { MemoryStream } from '../../connectors/memory/MemoryStream';
 
 describe('weir-streams/sources', () => {
   it('exports the built-in sources and nothing internal', () => {

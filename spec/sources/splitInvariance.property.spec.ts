@@ -7,8 +7,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Offset, ReadLimit } from '../../lib/contracts';
-import { rate } from '../../sources/rate';
-import { rateMicroBatch } from '../../sources/rateMicroBatch';
+import { rate } from '../../connectors/rate/rate';
+import { rateMicroBatch } from '../../connectors/rate/rateMicroBatch';
 import { ManualClock } from '../support/ManualClock';
 import { collect } from '../support/sourceContract';
 

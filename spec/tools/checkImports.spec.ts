@@ -61,4 +61,23 @@ describe('npm run lint:imports', () => {
   it('fails on a file no layer claims', () => {
     expect(planted({ 'lib/top/a.ts': 'export const a = 1;\n', 'lib/elsewhere/x.ts': 'export const x = 1;\n' }).unlayered).toEqual(['lib/elsewhere/x.ts']);
   });
+
+  it('the real table: nothing below the connectors imports a connector folder, and a connector folder must be listed', () => {
+    const d = tree({
+      'index.ts': "export { registerDataSource } from './connectors/registry';\n",
+      'connectors/registry.ts': "import { kafkaProvider } from './kafka/kafkaProvider';\nexport const registerDataSource = () => kafkaProvider;\n",
+      'connectors/kafka/kafkaProvider.ts': "import { CaseInsensitiveStringMap } from '../../lib/connector/CaseInsensitiveStringMap';\nexport const kafkaProvider = new CaseInsensitiveStringMap();\n",
+      'lib/connector/CaseInsensitiveStringMap.ts': 'export class CaseInsensitiveStringMap {}\n',
+      'lib/formats/csv.ts': "import { kafkaProvider } from '../../connectors/kafka/kafkaProvider';\nexport const csv = kafkaProvider;\n",
+      'lib/connector/provider.ts': "import type { kafkaProvider } from '../../connectors/kafka/kafkaProvider';\nexport type P = typeof kafkaProvider;\n",
+      'connectors/jdbc/jdbcProvider.ts': 'export const jdbc = 1;\n',
+    });
+    dirs.push(d);
+    const r = checkImports(d);
+    expect([...r.upward].sort()).toEqual([
+      'lib/connector/provider.ts (connector) -> connectors/kafka/kafkaProvider.ts (connectors) [type-only]',
+      'lib/formats/csv.ts (formats) -> connectors/kafka/kafkaProvider.ts (connectors)',
+    ]);
+    expect(r.unlayered).toEqual(['connectors/jdbc/jdbcProvider.ts']);
+  });
 });

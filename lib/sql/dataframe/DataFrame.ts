@@ -10,7 +10,7 @@ import { ErrorCodes, WeirError } from '../../errors';
 import { Column } from '../expr/Column';
 import type { Expr } from '../expr/Expr';
 import { parseExpression } from '../expr/parseExpression';
-import { showString } from '../../../sinks/showString';
+import { showString } from '../../../connectors/console/showString';
 import type { StructType } from '../types';
 import { GroupedData } from './GroupedData';
 import { describePlan, isStreamingPlan, childrenOf, type LogicalPlan } from './LogicalPlan';

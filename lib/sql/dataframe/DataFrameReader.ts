@@ -6,14 +6,11 @@
  * columns, inference) synchronously, so a missing path is PATH_NOT_FOUND at `load()` and `df.schema` is known;
  * the files' rows are read when an action runs, each time it runs (Spark reads a relation's files per action);
  * a folder written by a file sink is read through its `_spark_metadata` log (committed files only); options are
- * Spark's strings, case-insensitive.
+ * Spark's strings, case-insensitive; the format is looked up in the one registry of data sources
+ * (connectors/registry.ts: the file formats, `kafka`, and the user's own).
  */
-import { readFiles, resolveFileScan } from '../../formats/FileScan';
-import { kafkaRelation } from './kafkaRelation';
-import { fileFormatOf } from '../../formats/fileFormats';
-import { FormatOptions } from '../../formats/FormatOptions';
-import { listInputFiles } from '../../formats/listInputFiles';
-import { ErrorCodes, WeirError } from '../../errors';
+import { CaseInsensitiveStringMap } from '../../connector/CaseInsensitiveStringMap';
+import { dataSources } from '../../../connectors/registry';
 import { DataFrame } from './DataFrame';
 import { ReaderOptionsBuilder } from './OptionsBuilder';
 import type { SessionLike } from './SessionLike';
@@ -41,20 +38,11 @@ export class DataFrameReader extends ReaderOptionsBuilder {
    */
   load(path?: string): DataFrame {
     if (path !== undefined) this.opts.set('path', path);
-    if (this.formatName?.toLowerCase() === 'kafka') return new DataFrame(this.session, kafkaRelation(this.opts));
-    const format = fileFormatOf(this.formatName ?? this.session.confValue('sql.sources.default') ?? 'parquet');
-    const p = this.opts.get('path');
-    if (p === undefined) {
-      throw new WeirError(ErrorCodes.MISSING_OPTION, "'path' is not specified", { context: { format: format.name, option: 'path' } });
-    }
-    const options = new FormatOptions([...this.opts].filter(([k]) => k !== 'path'));
-    const { files } = listInputFiles(p);
-    const scan = resolveFileScan({
-      format: format.name,
-      options,
-      ...(this.userSchema !== undefined ? { userSchema: this.userSchema } : {}),
-      files,
+    const format = this.formatName ?? this.session.confValue('sql.sources.default') ?? 'parquet';
+    const provider = dataSources.lookup(format, 'createRelation');
+    const relation = provider.createRelation!(new CaseInsensitiveStringMap(this.opts), this.userSchema, {
+      conf: (key) => this.session.confValue(key),
     });
-    return new DataFrame(this.session, { kind: 'localRelation', rows: () => readFiles(scan, files), schema: scan.schema, name: `${format.name} ${p}` });
+    return new DataFrame(this.session, { kind: 'localRelation', rows: () => relation.rows(), schema: relation.schema, name: relation.name });
   }
 }

@@ -1,24 +1,20 @@
 /**
- * PySpark's DataFrameWriter (`df.write`): a batch DataFrame saved as files, through the same formats and data
- * file writer (partition folders, temp name → fsync → rename) as the streaming file sink, then Spark's
- * `_SUCCESS` marker.
+ * PySpark's DataFrameWriter (`df.write`): a batch DataFrame saved through the format's provider (looked up in the
+ * one registry of data sources, connectors/registry.ts); for files, the same formats and data file writer
+ * (partition folders, temp name → fsync → rename) as the streaming file sink, then Spark's `_SUCCESS` marker.
  *
  * Invariants: save modes are Spark's (`errorifexists` default, `append`, `overwrite`, `ignore`); a streaming
  * DataFrame is refused with Spark's message; no file is written under a data name before it is complete.
  */
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { mkdirsDurably, writeFileDurably } from '../../checkpoint/durableWrite';
+import { CaseInsensitiveStringMap } from '../../connector/CaseInsensitiveStringMap';
+import type { SaveMode } from '../../connector/DataSourceProvider';
 import { ErrorCodes, WeirError } from '../../errors';
-import { fileFormatOf } from '../../formats/fileFormats';
-import { FormatOptions } from '../../formats/FormatOptions';
-import { fileUri } from '../../formats/FileStreamSinkLog';
-import { writeDataFiles } from '../../formats/writeDataFiles';
+import { dataSources } from '../../../connectors/registry';
 import type { DataFrame } from './DataFrame';
 import { OptionsBuilder } from './OptionsBuilder';
 
 /** Spark's save modes. */
-export type SaveMode = 'errorifexists' | 'error' | 'append' | 'overwrite' | 'ignore';
+export type { SaveMode };
 
 /**
  * Writes a batch DataFrame to files; `df.write` returns one.
@@ -58,37 +54,19 @@ export class DataFrameWriter extends OptionsBuilder {
     return this;
   }
 
-  /** Writes the DataFrame under `path`. */
+  /** Writes the DataFrame through the format's provider (files: under `path`). */
   async save(p?: string): Promise<void> {
     if (p !== undefined) this.opts.set('path', p);
-    const target = this.opts.get('path');
-    const format = fileFormatOf(this.formatName ?? this.df.session.confValue('sql.sources.default') ?? 'parquet');
-    if (target === undefined) {
-      throw new WeirError(ErrorCodes.MISSING_OPTION, "'path' is not specified", { context: { format: format.name, option: 'path' } });
-    }
-    const out = path.resolve(target);
-    const exists = await fs.stat(out).then(() => true, () => false);
-    if (exists) {
-      if (this.saveMode === 'ignore') return;
-      if (this.saveMode === 'errorifexists' || this.saveMode === 'error') {
-        throw new WeirError(
-          ErrorCodes.PATH_ALREADY_EXISTS,
-          `[PATH_ALREADY_EXISTS] Path ${fileUri(out)} already exists. Set mode as "overwrite" to overwrite the existing path.`,
-          { context: { path: out } },
-        );
-      }
-      if (this.saveMode === 'overwrite') await fs.rm(out, { recursive: true, force: true });
-    }
-    const schema = this.df.schema;
-    const rows = await this.df.collect();
-    await writeDataFiles(rows, schema, {
-      outputPath: out,
+    const format = this.formatName ?? this.df.session.confValue('sql.sources.default') ?? 'parquet';
+    const provider = dataSources.lookup(format, 'saveBatch');
+    await provider.saveBatch!(new CaseInsensitiveStringMap(this.opts), {
       format,
-      options: new FormatOptions([...this.opts].filter(([k]) => k !== 'path')),
+      schema: this.df.schema,
+      mode: this.saveMode,
       partitionBy: this.partitionColumns,
+      conf: (key) => this.df.session.confValue(key),
+      collect: () => this.df.collect(),
     });
-    await mkdirsDurably(out);
-    await writeFileDurably(path.join(out, '_SUCCESS'), '');
   }
 
   text(p: string): Promise<void> {

@@ -2,40 +2,25 @@
  * PySpark's DataStreamWriter: `df.writeStream.format(...).outputMode(...).trigger(...).start()`.
  *
  * Invariants: options are collected immutably-by-copy until `start()`; `start()` analyzes the plan (Spark's
- * messages), builds the sink for the format, and starts the query on the session's manager through the same
- * engine as the RxJS face. Unknown formats and missing required options fail at `start()` with named errors.
+ * messages), builds the sink of the format's provider (looked up, any case, in the one registry of data sources,
+ * connectors/registry.ts), and starts the query on the session's manager through the same engine as the RxJS
+ * face. Unknown formats and missing required options fail at `start()` with named errors.
  */
 import type { Clock, OutputMode, Row, Sink } from '../../contracts';
 import { ErrorCodes, WeirError } from '../../errors';
 import { toTrigger, type Trigger, type TriggerSpec } from '../../engine/Trigger';
 import { parseOutputMode, startQuery } from '../../query/startQuery';
 import type { StreamingQuery } from '../../query/StreamingQuery';
-import { consoleSink } from '../../../sinks/consoleSink';
-import { memorySink } from '../../../sinks/memorySink';
-import { noopSink } from '../../../sinks/noopSink';
-import { foreachSink, type ForeachWriter } from '../../../sinks/foreachSink';
-import { foreachBatchSink } from '../../../sinks/foreachBatchSink';
-import { fileSink } from '../../../sinks/file/fileSink';
-import { kafkaSinkFromOptions } from '../../../sinks/kafka';
-import { isFileFormat } from '../../formats/fileFormats';
+import { CaseInsensitiveStringMap } from '../../connector/CaseInsensitiveStringMap';
+import type { StreamSinkContext } from '../../connector/DataSourceProvider';
+import type { ForeachWriter } from '../../connector/ForeachWriter';
+import { dataSources } from '../../../connectors/registry';
 import type { StructType } from '../types';
 import type { DataFrame } from './DataFrame';
 import { compilePlan } from './planner';
 import { showCells } from './showCells';
 import { isSparkIntervalString } from '../expr/sparkInterval';
 import { OptionsBuilder } from './OptionsBuilder';
-import { deltaSink } from '../../../connectors/delta/deltaSink';
-
-/** The sink formats this version of weir has. */
-export const STREAM_SINK_FORMATS = ['memory', 'console', 'noop', 'foreach', 'foreachBatch', 'parquet', 'json', 'csv', 'text', 'kafka', 'delta'] as const;
-/** Formats Spark has that weir does not have yet (they fail with DATA_SOURCE_NOT_FOUND naming the plan). */
-const PLANNED_SINK_FORMATS = ['orc'];
-/** Writer options that are not format options of the file sink. */
-const FILE_SINK_OPTIONS = ['path', 'checkpointlocation', 'retention'];
-
-function booleanOption(value: string | undefined, fallback: boolean): boolean {
-  return value === undefined ? fallback : value.toLowerCase() === 'true';
-}
 
 /** Starts streaming queries from a streaming DataFrame. */
 export class DataStreamWriter extends OptionsBuilder {
@@ -115,96 +100,25 @@ export class DataStreamWriter extends OptionsBuilder {
     return this.start();
   }
 
-  private buildFileSink(format: string, schema: StructType): Sink<Row> {
-    if (this.mode !== 'append') {
-      throw new WeirError(
-        ErrorCodes.UNSUPPORTED_OUTPUT_MODE,
-        `Data source ${format} does not support ${this.mode.charAt(0).toUpperCase()}${this.mode.slice(1)} output mode`,
-        { context: { format, outputMode: this.mode } },
-      );
-    }
-    const path = this.opts.get('path');
-    if (path === undefined) {
-      throw new WeirError(ErrorCodes.MISSING_OPTION, "'path' is not specified", { context: { format, option: 'path' } });
-    }
-    const formatOptions: Record<string, string> = {};
-    for (const [k, v] of this.opts) if (!FILE_SINK_OPTIONS.includes(k.toLowerCase())) formatOptions[k] = v;
-    const retention = this.opts.get('retention');
-    const compactInterval = this.df.session.confValue('sql.streaming.fileSink.log.compactInterval');
-    const deletion = this.df.session.confValue('sql.streaming.fileSink.log.deletion');
-    const cleanupDelay = this.df.session.confValue('sql.streaming.fileSink.log.cleanupDelay');
-    return fileSink({
-      path,
+  /** The sink of the configured format, from the registry's provider. */
+  private buildSink(schema: StructType): Sink<Row> {
+    const session = this.df.session;
+    const format = this.formatName ?? 'console';
+    const provider = dataSources.lookup(format, 'createSink');
+    const context: StreamSinkContext = {
       format,
       schema,
+      outputMode: this.mode,
+      queryName: this.name,
       partitionBy: this.partitionColumns,
-      formatOptions,
-      ...(retention !== undefined ? { retention } : {}),
-      ...(compactInterval !== undefined ? { compactInterval: Number(compactInterval) } : {}),
-      ...(deletion !== undefined ? { logDeletion: deletion.toLowerCase() === 'true' } : {}),
-      ...(cleanupDelay !== undefined ? { logCleanupDelay: cleanupDelay } : {}),
-    });
-  }
-
-  private buildSink(schemaColumns: string[], schema: StructType): Sink<Row> {
-    const session = this.df.session;
-    if (isFileFormat(this.formatName ?? '')) return this.buildFileSink((this.formatName as string).toLowerCase(), schema);
-    switch (this.formatName ?? 'console') {
-      case 'memory': {
-        if (this.name === undefined) {
-          throw new WeirError(ErrorCodes.MISSING_OPTION, 'queryName must be specified for memory sink', {
-            context: { format: 'memory' },
-          });
-        }
-        const sink = memorySink<Row>({ name: this.name });
-        const schema = compilePlan(this.df.plan, { streaming: true, outputMode: this.mode }).schema;
-        session.registerTable(this.name, () => sink.rows(), schema);
-        return sink;
-      }
-      case 'console':
-        return consoleSink({
-          numRows: Number(this.opts.get('numRows') ?? 20),
-          truncate: booleanOption(this.opts.get('truncate'), true),
-          columns: schemaColumns,
-          cells: (rows) => showCells(rows, schema),
-        });
-      case 'noop':
-        return noopSink();
-      case 'kafka':
-        // topic, deliveryGuarantee (at-least-once | exactly-once), kafka.bootstrap.servers, ...
-        return kafkaSinkFromOptions(this.opts) as unknown as Sink<Row>;
-      case 'delta': {
-        // Exactly once through Delta's txn action (appId = query id, version = batch id); append and complete.
-        const path = this.opts.get('path');
-        if (path === undefined) {
-          throw new WeirError(ErrorCodes.MISSING_OPTION, "'path' is not specified", { context: { format: 'delta', option: 'path' } });
-        }
-        return deltaSink({ path, schema, partitionBy: this.partitionColumns });
-      }
-      case 'foreach':
-        if (!this.foreachWriter) {
-          throw new WeirError(ErrorCodes.MISSING_OPTION, 'foreach writer has not been set', { context: {} });
-        }
-        return foreachSink(this.foreachWriter);
-      case 'foreachBatch': {
-        const fn = this.foreachBatchFn;
-        if (!fn) throw new WeirError(ErrorCodes.MISSING_OPTION, 'foreachBatch function has not been set', { context: {} });
-        const schema = compilePlan(this.df.plan, { streaming: true, outputMode: this.mode }).schema;
-        return foreachBatchSink<Row, DataFrame>((batchDf, batchId) => fn(batchDf, batchId) as void, {
-          toBatch: (rows) => session.createDataFrame([...rows], schema),
-        });
-      }
-      default: {
-        const planned = PLANNED_SINK_FORMATS.includes((this.formatName ?? '').toLowerCase());
-        throw new WeirError(
-          ErrorCodes.DATA_SOURCE_NOT_FOUND,
-          planned
-            ? `[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${this.formatName}. The ${this.formatName} sink is not available in this version of weir yet.`
-            : `[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${this.formatName}. Available: ${STREAM_SINK_FORMATS.join(', ')}.`,
-          { context: { format: this.formatName } },
-        );
-      }
-    }
+      foreachWriter: this.foreachWriter,
+      foreachBatch: this.foreachBatchFn as ((batch: unknown, batchId: number) => unknown) | undefined,
+      conf: (key) => session.confValue(key),
+      toBatchDataFrame: (rows) => session.createDataFrame([...rows], schema),
+      registerTable: (name, rows, tableSchema) => session.registerTable(name, rows, tableSchema),
+      displayCells: (rows) => showCells(rows, schema),
+    };
+    return provider.createSink!(new CaseInsensitiveStringMap(this.opts), context);
   }
 
   /** Starts the query. `path` is the output path of file sinks. */
@@ -216,9 +130,9 @@ export class DataStreamWriter extends OptionsBuilder {
       });
     }
     const compiled = compilePlan(this.df.plan, { streaming: true, outputMode: this.mode });
-    const sink = this.buildSink(compiled.schema.fieldNames(), compiled.schema);
+    const sink = this.buildSink(compiled.schema);
     const session = this.df.session;
-    const checkpointLocation = this.opts.get('checkpointLocation');
+    const checkpointLocation = new CaseInsensitiveStringMap(this.opts).get('checkpointLocation');
     return startQuery({
       plan: compiled.node,
       sink,

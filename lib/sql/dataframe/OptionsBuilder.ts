@@ -1,13 +1,6 @@
 import { toSchema, type StructType } from '../types';
 import type { DataFrame } from './DataFrame';
 
-/** The value of option `name`, whatever the case it was set in (Spark's options are case-insensitive). */
-export function optionValue(options: ReadonlyMap<string, string>, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [k, v] of options) if (k.toLowerCase() === lower) return v;
-  return undefined;
-}
-
 /**
  * `format(...)`, `option(k, v)`, `options({...})`: what Spark's readers and writers share; readers add `schema()`.
  *

@@ -1,7 +1,7 @@
 /** The loop both streaming runners share: one addData per batch, processAllAvailable, read the table. */
 import type { OutputMode, Row } from '../../contracts';
 import type { StreamingQuery } from '../../query/StreamingQuery';
-import type { MemoryStream } from '../../../sources/MemoryStream';
+import type { MemoryStream } from '../../../connectors/memory/MemoryStream';
 import type { StreamRun } from '../StreamRun';
 import { watermarkOf } from './watermarkOf';
 

@@ -7,7 +7,7 @@
 import { map } from 'rxjs';
 import type { Failpoint } from '../../../lib/engine/MicroBatchExecution';
 import { startQuery } from '../../../lib/query/startQuery';
-import { rateMicroBatch } from '../../../sources/rateMicroBatch';
+import { rateMicroBatch } from '../../../connectors/rate/rateMicroBatch';
 import { joinStream } from '../../../operators/joinStream';
 import { rows } from '../../../operators/rows';
 import { withWatermark } from '../../../operators/withWatermark';

@@ -7,8 +7,8 @@
 import { map } from 'rxjs';
 import { startQuery } from '../../../lib/query/startQuery';
 import { count, groupByKey, rows, window, withWatermark } from '../../../operators';
-import { kafkaSink } from '../../../sinks/kafka';
-import { kafka, type KafkaRow } from '../../../sources/kafka';
+import { kafkaSink } from '../../../connectors/kafka/sink';
+import { kafka, type KafkaRow } from '../../../connectors/kafka/source';
 
 async function main(): Promise<void> {
   const env = process.env;

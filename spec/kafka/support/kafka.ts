@@ -1,7 +1,7 @@
 /** Helpers of the Kafka suite: the broker address, unique topic names, a client. */
 import { randomBytes } from 'node:crypto';
-import { kafkajsClient } from '../../../lib/kafka/KafkajsClient';
-import type { KafkaClient } from '../../../lib/kafka/KafkaClient';
+import { kafkajsClient } from '../../../connectors/kafka/client/KafkajsClient';
+import type { KafkaClient } from '../../../connectors/kafka/client/KafkaClient';
 
 /** The broker address globalSetup started (or `KAFKA_BROKERS`); throws when there is none. */
 export function brokers(): string {

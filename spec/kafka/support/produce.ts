@@ -1,5 +1,5 @@
 /** Producing test data to the real broker. */
-import type { KafkaClient, KafkaOutRecord, TopicPartition } from '../../../lib/kafka/KafkaClient';
+import type { KafkaClient, KafkaOutRecord, TopicPartition } from '../../../connectors/kafka/client/KafkaClient';
 
 /** Produces `records` with a plain producer and waits for the acks. */
 export async function produce(client: KafkaClient, records: readonly KafkaOutRecord[]): Promise<void> {
