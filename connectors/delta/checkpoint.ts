@@ -13,7 +13,7 @@ import type { Row } from '../../lib/contracts';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
 import { MalformedRecordHandler } from '../../lib/formats/parseMode';
 import { parquetFormat } from '../../lib/formats/parquetFormat';
-import { StructType } from '../../lib/sql/types';
+import { StructType } from '../../lib/values/types';
 import type { Action, AddAction, MetadataAction, ProtocolAction, RemoveAction, TxnAction } from './actions';
 import { logCorrupt } from './deltaErrors';
 import { logDir, putIfAbsent, readLogFile, replaceFile, versionName } from './deltaLog';

@@ -10,7 +10,7 @@
 import * as path from 'node:path';
 import type { Clock, OutputMode, Row, Sink, SinkBatchInfo, SinkContext } from '../../lib/contracts';
 import { ErrorCodes, WeirError } from '../../lib/errors';
-import { toSchema, type StructType } from '../../lib/sql/types';
+import { toSchema, type StructType } from '../../lib/values/types';
 import { writeDelta, type DeltaWriteResult } from './tableWriter';
 
 /** Options of {@link deltaSink}. */

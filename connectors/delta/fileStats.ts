@@ -8,7 +8,7 @@
  * boolean, nested or binary values) gets no min/max, never a wrong one.
  */
 import type { Row } from '../../lib/contracts';
-import { ByteType, DateType, DoubleType, FloatType, IntegerType, LongType, ShortType, StringType, TimestampNTZType, TimestampType, formatDate, type StructType } from '../../lib/sql/types';
+import { ByteType, DateType, DoubleType, FloatType, IntegerType, LongType, ShortType, StringType, TimestampNTZType, TimestampType, formatDate, type StructType } from '../../lib/values/types';
 import type { FileStats } from './actions';
 
 /** Delta's `delta.dataSkippingStringPrefixLength` (32): longer strings get no exact bound here. */

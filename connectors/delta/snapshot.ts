@@ -8,7 +8,7 @@
  * exist (a gap is DELTA_VERSIONS_NOT_CONTIGUOUS, never skipped), and a table whose protocol weir cannot read is
  * refused before any file is listed to a caller.
  */
-import { StructType } from '../../lib/sql/types';
+import { StructType } from '../../lib/values/types';
 import { fileKey, type Action, type AddAction, type MetadataAction, type ProtocolAction, type RemoveAction, type TxnAction } from './actions';
 import { readCheckpoint } from './checkpoint';
 import { logCorrupt, notADeltaTable, versionNotFound, versionsNotContiguous } from './deltaErrors';

@@ -12,7 +12,7 @@ import type { Row } from '../../lib/contracts';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
 import { MalformedRecordHandler } from '../../lib/formats/parseMode';
 import { parquetFormat } from '../../lib/formats/parquetFormat';
-import { StringType, StructType, castValue } from '../../lib/sql/types';
+import { StringType, StructType, castValue } from '../../lib/values/types';
 import { unsupportedFeatures } from './deltaErrors';
 import { loadSnapshot, snapshotSchema, type Snapshot } from './snapshot';
 import { localFile } from './tablePaths';

@@ -17,7 +17,7 @@ import { isWeirError, ErrorCodes } from '../../lib/errors';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
 import { parquetFormat } from '../../lib/formats/parquetFormat';
 import { partitionDirectory } from '../../lib/formats/partitionPath';
-import { DateType, StructType, castToString, formatDate, formatTimestamp, type DataType } from '../../lib/sql/types';
+import { DateType, StructType, castToString, formatDate, formatTimestamp, type DataType } from '../../lib/values/types';
 import type { Action, AddAction, MetadataAction } from './actions';
 import { commit, type CommitResult } from './commit';
 import { deltaAnalysis } from './deltaErrors';

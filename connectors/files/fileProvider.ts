@@ -22,7 +22,7 @@ import { FormatOptions } from '../../lib/formats/FormatOptions';
 import { fileUri } from '../../lib/formats/FileStreamSinkLog';
 import { listInputFiles } from '../../lib/formats/listInputFiles';
 import { writeDataFiles } from '../../lib/formats/writeDataFiles';
-import type { StructType } from '../../lib/sql/types';
+import type { StructType } from '../../lib/values/types';
 import { fileSink } from './fileSink';
 import { files, type FileSourceOptions } from './fileSource';
 

@@ -18,7 +18,7 @@ import { fileStreamSinkLog, type SinkFileStatus } from '../../lib/formats/FileSt
 import { FormatOptions } from '../../lib/formats/FormatOptions';
 import { writeDataFiles } from '../../lib/formats/writeDataFiles';
 import { timeStringAsMs } from '../../lib/formats/timeStringAsMs';
-import { toSchema, type StructType } from '../../lib/sql/types';
+import { toSchema, type StructType } from '../../lib/values/types';
 import { SystemClock } from '../../lib/time/SystemClock';
 
 /** Steps of one batch where crash tests stop the process. */

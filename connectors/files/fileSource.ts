@@ -19,7 +19,7 @@ import { parseFileSync, readFile, readFileBytes, resolveFileScan, type FileScan 
 import { FormatOptions } from '../../lib/formats/FormatOptions';
 import { listInputFiles, type InputFile } from '../../lib/formats/listInputFiles';
 import { timeStringAsMs } from '../../lib/formats/timeStringAsMs';
-import { toSchema, type StructType } from '../../lib/sql/types';
+import { toSchema, type StructType } from '../../lib/values/types';
 import { invalidOption } from '../../lib/connector/invalidOption';
 import { FileStreamSourceLog, type FileEntry } from './FileStreamSourceLog';
 

@@ -8,7 +8,7 @@
  */
 import type { Row, Sink } from '../../lib/contracts';
 import type { DataSourceProvider } from '../../lib/connector/DataSourceProvider';
-import { toSchema } from '../../lib/sql/types';
+import { toSchema } from '../../lib/values/types';
 import { kafkaRelation } from './kafkaRelation';
 import { kafkaSinkFromOptions } from './sink';
 import { kafkaSourceFromOptions } from './source';

@@ -11,7 +11,7 @@ import type { BatchRelation } from '../../lib/connector/DataSourceProvider';
 import type { CaseInsensitiveStringMap } from '../../lib/connector/CaseInsensitiveStringMap';
 import { readSourceOnce } from '../../lib/engine/readSourceOnce';
 import { ErrorCodes, WeirError } from '../../lib/errors';
-import { toSchema } from '../../lib/sql/types';
+import { toSchema } from '../../lib/values/types';
 import { kafkaSourceFromOptions } from './source';
 
 const LATEST = -1;

@@ -6,7 +6,7 @@
 import type { Row, Source } from '../../lib/contracts';
 import type { DataSourceProvider } from '../../lib/connector/DataSourceProvider';
 import { ErrorCodes, WeirError } from '../../lib/errors';
-import { toSchema } from '../../lib/sql/types';
+import { toSchema } from '../../lib/values/types';
 import { rateMicroBatch } from './rateMicroBatch';
 import { RATE_SCHEMA } from './rateProvider';
 

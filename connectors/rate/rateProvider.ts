@@ -7,7 +7,7 @@
 import type { Row, Source } from '../../lib/contracts';
 import type { DataSourceProvider } from '../../lib/connector/DataSourceProvider';
 import type { CaseInsensitiveStringMap } from '../../lib/connector/CaseInsensitiveStringMap';
-import { toSchema } from '../../lib/sql/types';
+import { toSchema } from '../../lib/values/types';
 import { rate, type RateOptions } from './rate';
 
 /** Spark's schema of the rate sources. */

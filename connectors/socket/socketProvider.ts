@@ -8,7 +8,7 @@ import type { Row, Source } from '../../lib/contracts';
 import type { DataSourceProvider } from '../../lib/connector/DataSourceProvider';
 import type { CaseInsensitiveStringMap } from '../../lib/connector/CaseInsensitiveStringMap';
 import { ErrorCodes, WeirError } from '../../lib/errors';
-import { toSchema } from '../../lib/sql/types';
+import { toSchema } from '../../lib/values/types';
 import { socket } from './socket';
 
 function required(o: CaseInsensitiveStringMap, option: 'host' | 'port'): void {

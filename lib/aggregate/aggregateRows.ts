@@ -8,7 +8,7 @@
 import type { Row } from '../contracts';
 import type { AggregateSpec } from './AggregateFunction';
 import { columnAccessor } from './AggregateFunction';
-import { canonicalKey } from './canonicalKey';
+import { canonicalKey } from '../values/canonicalKey';
 
 /**
  * Aggregates `rows` per group. `groupBy` is a key function returning the key columns as a row, or a list of

@@ -8,7 +8,7 @@
  */
 import type { AggregateFunction, Column } from './AggregateFunction';
 import { columnAccessor, columnDisplayName } from './AggregateFunction';
-import { canonicalKey } from './canonicalKey';
+import { canonicalKey } from '../values/canonicalKey';
 
 /**
  * The distinct non-null values of a column, `[]` when there are none. weir returns them in first-seen order;

@@ -18,7 +18,7 @@ export { collectSet, collect_set } from './collectSet';
 export { approxCountDistinct, approx_count_distinct } from './approxCountDistinct';
 export { DISTINCT_AGGREGATION_NOT_SUPPORTED_MESSAGE } from './countDistinct';
 export { compareValues } from '../values/compare';
-export { canonicalKey } from './canonicalKey';
+export { canonicalKey } from '../values/canonicalKey';
 export { aggregateRows } from './aggregateRows';
 export { HyperLogLogPlusPlus, hllPrecision, HLL_MIN_PRECISION_MESSAGE, HLL_MAX_PRECISION } from './hll/HyperLogLogPlusPlus';
 export { SparkValueHasher, sparkXxHash64 } from './hll/SparkValueHasher';

@@ -13,7 +13,7 @@
  * method (the reader/writer then fails with Spark's "does not support streamed reading/writing").
  */
 import type { OutputMode, Row, Sink, Source } from '../contracts';
-import type { StructType } from '../sql/types';
+import type { StructType } from '../values/types';
 import type { CaseInsensitiveStringMap } from './CaseInsensitiveStringMap';
 import type { ForeachWriter } from './ForeachWriter';
 

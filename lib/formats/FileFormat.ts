@@ -6,7 +6,7 @@
  * parse mode to malformed records; `write` then `read` with the same schema gives the rows back.
  */
 import type { Row } from '../contracts';
-import type { StructType } from '../sql/types';
+import type { StructType } from '../values/types';
 import type { FormatOptions } from './FormatOptions';
 import type { MalformedRecordHandler } from './parseMode';
 

@@ -10,7 +10,7 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import type { Row } from '../contracts';
 import { ErrorCodes, WeirError, isWeirError } from '../errors';
-import { DataType, StringType, StructField, StructType } from '../sql/types';
+import { DataType, StringType, StructField, StructType } from '../values/types';
 import { BadValue, csvToValue } from './convertValue';
 import type { FileFormat } from './FileFormat';
 import { fileFormatOf } from './fileFormats';

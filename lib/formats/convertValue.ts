@@ -2,7 +2,7 @@
  * Typed values from parsed text: a JSON value (Spark's JacksonParser rules) or a CSV token (UnivocityParser
  * rules) converted to a schema's data type.
  *
- * Invariant: a conversion either returns a value of the type's in-memory form (see lib/sql/types/DataType.ts)
+ * Invariant: a conversion either returns a value of the type's in-memory form (see lib/values/types/DataType.ts)
  * or throws {@link BadValue}; it never casts loosely (a JSON string "5" is not an INT, a CSV "1.5" is not an
  * INT), because a value that does not fit makes the record malformed in Spark, and the parse mode decides.
  */
@@ -25,7 +25,7 @@ import {
   castToString,
   stringToDate,
   stringToTimestamp,
-} from '../sql/types';
+} from '../values/types';
 import type { TimestampFormat } from './timestampFormat';
 
 /** Thrown when a value does not fit its field's type (the record is then malformed). */

@@ -16,7 +16,7 @@
 import type * as CsvParse from 'csv-parse/sync';
 import type { Row } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
-import { DataType, StringType, StructField, StructType } from '../sql/types';
+import { DataType, StringType, StructField, StructType } from '../values/types';
 import { charsetOf, decodeText, encodeText, type Charset } from './charset';
 import { BadValue, csvToValue, valueToText, type ConversionOptions } from './convertValue';
 import type { FileFormat, FormatReadContext } from './FileFormat';

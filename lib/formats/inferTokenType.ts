@@ -5,7 +5,7 @@
  *
  * Invariant: the inferred type of a token always converts that token back (csvToValue succeeds).
  */
-import { BooleanType, DataType, DateType, DoubleType, IntegerType, LongType, StringType, TimestampType, stringToDate, stringToTimestamp } from '../sql/types';
+import { BooleanType, DataType, DateType, DoubleType, IntegerType, LongType, StringType, TimestampType, stringToDate, stringToTimestamp } from '../values/types';
 
 /** The narrowest type Spark infers for one token. */
 export function inferTokenType(token: string): DataType {

@@ -30,8 +30,8 @@ import {
   inferSchema,
   javaDoubleToString,
   javaFloatToString,
-} from '../sql/types';
-import { mergeTypes } from '../sql/types/inferSchema';
+} from '../values/types';
+import { mergeTypes } from '../values/types/inferSchema';
 import { ErrorCodes, WeirError } from '../errors';
 import { charsetOf, encodeText, toUtf8 } from './charset';
 import { BadValue, compileJsonRow, type ConversionOptions, type JsonRowConverter } from './convertValue';

@@ -16,7 +16,7 @@
  * file alive in a row kept in state).
  */
 import type { Row } from '../contracts';
-import { BooleanType, DoubleType, FloatType, IntegralType, StringType, StructType, TimestampNTZType, TimestampType } from '../sql/types';
+import { BooleanType, DoubleType, FloatType, IntegralType, StringType, StructType, TimestampNTZType, TimestampType } from '../values/types';
 import { INT_RANGES, utcMinuteMs, type ConversionOptions } from './convertValue';
 
 /** A reader of JSON lines into rows of one schema. */

@@ -9,7 +9,7 @@
  * `JsonInferSchema.compatibleType` for BIGINT, DECIMAL and DOUBLE; only numeric types of an inferred schema are
  * replaced, so a field that also holds strings or objects keeps what the general inference gave it.
  */
-import { ArrayType, DataType, DecimalType, DoubleType, LongType, StructField, StructType } from '../sql/types';
+import { ArrayType, DataType, DecimalType, DoubleType, LongType, StructField, StructType } from '../values/types';
 
 /** Spark's DecimalType.MAX_PRECISION. */
 const MAX_PRECISION = 38;

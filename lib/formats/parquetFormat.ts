@@ -33,7 +33,7 @@ import {
   TimestampNTZType,
   TimestampType,
   normalizeValue,
-} from '../sql/types';
+} from '../values/types';
 import { BadValue } from './convertValue';
 import type { FileFormat, FormatReadContext } from './FileFormat';
 import type { FormatOptions } from './FormatOptions';

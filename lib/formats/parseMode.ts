@@ -9,7 +9,7 @@
  */
 import type { Row } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
-import { StringType, type StructType } from '../sql/types';
+import { StringType, type StructType } from '../values/types';
 
 /** Spark's parse modes. */
 export type ParseMode = 'PERMISSIVE' | 'DROPMALFORMED' | 'FAILFAST';

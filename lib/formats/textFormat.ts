@@ -7,7 +7,7 @@
  */
 import type { Row } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
-import { StringType, StructField, StructType } from '../sql/types';
+import { StringType, StructField, StructType } from '../values/types';
 import type { FileFormat, FormatReadContext } from './FileFormat';
 import type { FormatOptions } from './FormatOptions';
 import { splitLines } from './lines';

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { Row } from '../contracts';
 import { fsyncDirectory, mkdirsDurably } from '../checkpoint/durableWrite';
 import { ErrorCodes, WeirError } from '../errors';
-import { DataType, DateType, StructType, formatDate, formatTimestamp } from '../sql/types';
+import { DataType, DateType, StructType, formatDate, formatTimestamp } from '../values/types';
 import { fileUri, type SinkFileStatus } from './FileStreamSinkLog';
 import type { FileFormat } from './FileFormat';
 import type { FormatOptions } from './FormatOptions';

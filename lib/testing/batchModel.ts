@@ -5,7 +5,7 @@
 import type { Row } from '../contracts';
 import type { DataFrame } from '../sql/dataframe/DataFrame';
 import { Session } from '../sql/dataframe/Session';
-import type { StructType } from '../sql/types';
+import type { StructType } from '../values/types';
 
 /** A query written as a function of its input DataFrame, so it runs on a batch and on a streaming DataFrame. */
 export type DataFrameQuery = (df: DataFrame) => DataFrame;

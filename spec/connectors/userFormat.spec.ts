@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { from } from 'rxjs';
 import { CaseInsensitiveStringMap, registerDataSource, Session, type DataSourceProvider } from '../../index';
 import type { Offset, Row, Sink, Source } from '../../lib/contracts';
-import { toSchema } from '../../lib/sql/types';
+import { toSchema } from '../../lib/values/types';
 import { expectWeirError } from '../support/expectWeirError';
 
 /** A replayable source of `count` rows `{ n, label }`, all available at once; offsets are row counts. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { csvFormat } from '../../lib/formats/csvFormat';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
-import { toSchema } from '../../lib/sql/types';
+import { toSchema } from '../../lib/values/types';
 import { expectWeirError } from '../support/expectWeirError';
 import { readWith } from './support';
 

@@ -8,7 +8,7 @@ import { jsonFormat } from '../../lib/formats/jsonFormat';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
 import { JSON_READ_LIMITS, jsonConstraintViolation } from '../../lib/values/jsonReadLimits';
 import { fromJson } from '../../lib/sql/expr/json';
-import { StructType } from '../../lib/sql/types';
+import { StructType } from '../../lib/values/types';
 import { expectWeirError } from '../support/expectWeirError';
 import { readWith } from './support';
 

@@ -1,6 +1,6 @@
 import { jsonFormat } from '../../lib/formats/jsonFormat';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
-import { toSchema } from '../../lib/sql/types';
+import { toSchema } from '../../lib/values/types';
 import { expectWeirError } from '../support/expectWeirError';
 import { readWith } from './support';
 
@@ -129,7 +129,7 @@ describe('jsonFormat: values', () => {
 
 describe('jsonFormat: the ISO-8601 fast path agrees with the general timestamp parser', () => {
   it('on instants, fractions, offsets, and falls back on every other shape', async () => {
-    const { stringToTimestamp } = await import('../../lib/sql/types');
+    const { stringToTimestamp } = await import('../../lib/values/types');
     const cases = [
       '2024-01-02T03:04:05Z',
       '2024-01-02T03:04:05.6Z',

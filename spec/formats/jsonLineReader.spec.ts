@@ -4,7 +4,7 @@ import { jsonFormat } from '../../lib/formats/jsonFormat';
 import { isAscii } from 'node:buffer';
 import { compileJsonLineReader, isoInstantBytes, minuteCache } from '../../lib/formats/jsonLineReader';
 import { compileTimestampFormat } from '../../lib/formats/timestampFormat';
-import { toSchema } from '../../lib/sql/types';
+import { toSchema } from '../../lib/values/types';
 import { readWith } from './support';
 
 const SCHEMA = toSchema('ts TIMESTAMP, level STRING, n BIGINT, i INT, d DOUBLE, f FLOAT, b BOOLEAN');

@@ -1,7 +1,7 @@
 import { collectNumberTypes, mergeNumberTypes, numberLiteralType } from '../../lib/formats/jsonNumberTypes';
 import { jsonFormat } from '../../lib/formats/jsonFormat';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
-import { DecimalType, DoubleType, LongType, type DataType } from '../../lib/sql/types';
+import { DecimalType, DoubleType, LongType, type DataType } from '../../lib/values/types';
 import { readWith } from './support';
 
 const s = (t: DataType) => t.simpleString();

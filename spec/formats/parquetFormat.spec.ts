@@ -1,7 +1,7 @@
 import { parquetFileSchema, parquetFormat } from '../../lib/formats/parquetFormat';
 import { textFormat } from '../../lib/formats/textFormat';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
-import { ArrayType, IntegerType, LongType, MapType, StringType, StructField, StructType, toSchema } from '../../lib/sql/types';
+import { ArrayType, IntegerType, LongType, MapType, StringType, StructField, StructType, toSchema } from '../../lib/values/types';
 import { expectWeirError } from '../support/expectWeirError';
 import { readWith } from './support';
 

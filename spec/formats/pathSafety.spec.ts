@@ -6,7 +6,7 @@ import { jsonFormat } from '../../lib/formats/jsonFormat';
 import { listInputFiles } from '../../lib/formats/listInputFiles';
 import { parsePartitionPath, partitionDirectory } from '../../lib/formats/partitionPath';
 import { writeDataFiles } from '../../lib/formats/writeDataFiles';
-import { toSchema } from '../../lib/sql/types';
+import { toSchema } from '../../lib/values/types';
 import { expectWeirError } from '../support/expectWeirError';
 import { tempDirs } from './support';
 

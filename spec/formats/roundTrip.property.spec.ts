@@ -8,7 +8,7 @@ import { csvFormat } from '../../lib/formats/csvFormat';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
 import { jsonFormat } from '../../lib/formats/jsonFormat';
 import { parquetFormat } from '../../lib/formats/parquetFormat';
-import { toSchema } from '../../lib/sql/types';
+import { toSchema } from '../../lib/values/types';
 import { readWith } from './support';
 
 const numRuns = Number(process.env.WEIR_PROPERTY_RUNS ?? 100);

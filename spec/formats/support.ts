@@ -8,7 +8,7 @@ import type { Row } from '../../lib/contracts';
 import type { FileFormat } from '../../lib/formats/FileFormat';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
 import { MalformedRecordHandler, parseModeOf } from '../../lib/formats/parseMode';
-import { toSchema, type StructType } from '../../lib/sql/types';
+import { toSchema, type StructType } from '../../lib/values/types';
 
 /** A temp folder removed after the suite. */
 export function tempDirs(prefix: string): () => string {

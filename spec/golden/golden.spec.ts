@@ -30,7 +30,7 @@ import { joinStatic } from '../../operators/joinStatic';
 import { rows } from '../../operators/rows';
 import { joinConditionFromExpr } from '../../lib/sql/dataframe/conditionFromExpr';
 import { parseExpression } from '../../lib/sql/expr/parseExpression';
-import { toSchema } from '../../lib/sql/types';
+import { toSchema } from '../../lib/values/types';
 
 /** The columns of input `i` when it reaches a join: its schema's, or what a window stage kept and added. */
 function sideColumns(s: Scenario, i: number): string[] {

@@ -8,7 +8,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { MemoryStream, Session, type StreamingQueryListener } from '../../index';
 import { col, count, explode, split, window } from '../../lib/sql/functions';
-import { StructType } from '../../lib/sql/types';
+import { StructType } from '../../lib/values/types';
 import { lineServer, seedHooks, type StdoutCapture, tableSet, tempDirs, waitFor } from './seedSupport';
 
 const dirs = tempDirs('weir-seed002-');

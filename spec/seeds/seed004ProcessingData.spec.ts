@@ -13,7 +13,7 @@ import { mkdtempSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { MemoryStream, Session, type DataFrame, type Row } from '../../index';
 import { avg, col, count, current_timestamp, from_json, max, min, session_window, sum, to_timestamp, window } from '../../lib/sql/functions';
-import { DoubleType, StringType, StructField, StructType } from '../../lib/sql/types';
+import { DoubleType, StringType, StructField, StructType } from '../../lib/values/types';
 import { ManualClock } from '../../lib/time/ManualClock';
 import { lineServer, parseTable, seedHooks, type StdoutCapture, table, tableObjects, tableSet, tempDirs, waitFor } from './seedSupport';
 

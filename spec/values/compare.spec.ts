@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalKey } from '../../lib/aggregate/canonicalKey';
+import { canonicalKey } from '../../lib/values/canonicalKey';
 import { compareValues, valuesEqual } from '../../lib/values/compare';
 import { expectWeirError } from '../support/expectWeirError';
 import { numRuns } from '../aggregate/support/foldAggregate';

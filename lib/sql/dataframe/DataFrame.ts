@@ -11,7 +11,7 @@ import { Column } from '../expr/Column';
 import type { Expr } from '../expr/Expr';
 import { parseExpression } from '../expr/parseExpression';
 import { showString } from '../../../connectors/console/showString';
-import type { StructType } from '../types';
+import type { StructType } from '../../values/types';
 import { GroupedData } from './GroupedData';
 import { describePlan, isStreamingPlan, childrenOf, type LogicalPlan } from './LogicalPlan';
 import { Messages, compilePlan } from './planner';

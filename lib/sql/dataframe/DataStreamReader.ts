@@ -14,7 +14,7 @@ import { CaseInsensitiveStringMap } from '../../connector/CaseInsensitiveStringM
 import type { ReadContext } from '../../connector/DataSourceProvider';
 import { dataSources } from '../../../connectors/registry';
 import { SCHEMA_REQUIRED_MESSAGE } from '../../formats/FileScan';
-import type { StructType } from '../types';
+import type { StructType } from '../../values/types';
 import { DataFrame } from './DataFrame';
 import type { SessionLike } from './SessionLike';
 import { ReaderOptionsBuilder } from './OptionsBuilder';

@@ -15,7 +15,7 @@ import { CaseInsensitiveStringMap } from '../../connector/CaseInsensitiveStringM
 import type { StreamSinkContext } from '../../connector/DataSourceProvider';
 import type { ForeachWriter } from '../../connector/ForeachWriter';
 import { dataSources } from '../../../connectors/registry';
-import type { StructType } from '../types';
+import type { StructType } from '../../values/types';
 import type { DataFrame } from './DataFrame';
 import { compilePlan } from './planner';
 import { showCells } from './showCells';

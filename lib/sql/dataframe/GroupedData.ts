@@ -11,7 +11,7 @@ import type { DataFrame } from './DataFrame';
 import type { Row } from '../../contracts';
 import { ErrorCodes, WeirError } from '../../errors';
 import { parseGroupStateTimeout, type GroupState, type GroupStateTimeout } from '../../groupState/GroupState';
-import { StructType } from '../types';
+import { StructType } from '../../values/types';
 
 /** Options of `flatMapGroupsWithState` / `mapGroupsWithState` on GroupedData. */
 export interface GroupsWithStateOptions {

@@ -9,7 +9,7 @@
 import type { Row } from '../../contracts';
 import type { SourceProvider } from '../../query/sourceProvider';
 import type { Expr } from '../expr/Expr';
-import type { StructType } from '../types';
+import type { StructType } from '../../values/types';
 import type { GroupState, GroupStateTimeout } from '../../groupState/GroupState';
 
 export type LogicalPlan =

@@ -1,4 +1,4 @@
-import { toSchema, type StructType } from '../types';
+import { toSchema, type StructType } from '../../values/types';
 import type { DataFrame } from './DataFrame';
 
 /**

@@ -10,7 +10,7 @@ import type { Row, Source } from '../../contracts';
 import { ErrorCodes, WeirError } from '../../errors';
 import { StreamingQueryManager } from '../../query/StreamingQueryManager';
 import { isSourceProvider, type SourceProvider } from '../../query/sourceProvider';
-import { StructType, inferSchema, normalizeRow, toSchema } from '../types';
+import { StructType, inferSchema, normalizeRow, toSchema } from '../../values/types';
 import { DataFrame } from './DataFrame';
 import { DataStreamReader } from './DataStreamReader';
 import { DataFrameReader } from './DataFrameReader';

@@ -5,7 +5,7 @@
  */
 import type { Row } from '../../contracts';
 import type { StreamingQueryManager } from '../../query/StreamingQueryManager';
-import type { StructType } from '../types';
+import type { StructType } from '../../values/types';
 import type { LogicalPlan } from './LogicalPlan';
 import type { DataFrame } from './DataFrame';
 

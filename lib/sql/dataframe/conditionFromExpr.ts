@@ -12,7 +12,7 @@ import type { Row } from '../../contracts';
 import { ErrorCodes, WeirError } from '../../errors';
 import type { BinaryExpr, ColumnExpr, Expr, IntervalExpr } from '../expr/Expr';
 import { compileExpr } from '../expr/analyze';
-import { StructType } from '../types';
+import { StructType } from '../../values/types';
 import type { BoundOp, JoinCondition, TimeBound } from '../../join/joinCondition';
 
 /** The two sides a condition is split against. */

@@ -7,8 +7,8 @@
  * value, and null, is passed through untouched, so `showString` still formats it.
  */
 import type { Row } from '../../contracts';
-import { DoubleType, FloatType, type StructType } from '../types';
-import { javaDoubleToString, javaFloatToString } from '../types/numbers';
+import { DoubleType, FloatType, type StructType } from '../../values/types';
+import { javaDoubleToString, javaFloatToString } from '../../values/types/numbers';
 
 /** `rows` with their DOUBLE / FLOAT cells as Spark's text, ready for `showString`. */
 export function showCells(rows: readonly Row[], schema: StructType): Row[] {

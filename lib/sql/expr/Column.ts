@@ -9,7 +9,7 @@ import { exprError, ExprErrorCodes } from './errorCodes';
 import type { BinaryOp, CaseWhenExpr, Expr } from './Expr';
 import { outputName } from './outputName';
 import { literalOf } from './typeSupport';
-import { DataType, parseDataType } from '../types';
+import { DataType, parseDataType } from '../../values/types';
 
 /** A value a Column method accepts besides a Column: a literal. */
 export type Literal = string | number | boolean | bigint | Date | Uint8Array | null | undefined;

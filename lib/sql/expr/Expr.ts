@@ -7,7 +7,7 @@
  * case-insensitively later, in `analyzer/resolve.ts`. Literal values are JS values of weir's row representation
  * (`Date` for TIMESTAMP, numbers for numeric types, `Uint8Array` for BINARY).
  */
-import type { DataType } from '../types';
+import type { DataType } from '../../values/types';
 
 /** A constant. `text` is the literal as written when a JS number cannot show it exactly (`9223372036854775807`). */
 export interface LiteralExpr {

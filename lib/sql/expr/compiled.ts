@@ -11,8 +11,8 @@ import { exprError, ExprErrorCodes } from './errorCodes';
 import type { Expr } from './Expr';
 import { prettySql } from './outputName';
 import { castValue, isAtomic, isBinary, isNull, sqlTypes, type DataType } from './typeSupport';
-import { FractionalType, IntegralType, NumericType } from '../types';
-import { wrapIntegral as castToIntegral } from '../types/numbers';
+import { FractionalType, IntegralType, NumericType } from '../../values/types';
+import { wrapIntegral as castToIntegral } from '../../values/types/numbers';
 
 /** What an evaluation may depend on besides the row: the batch's frozen time (`current_timestamp()`). */
 export interface EvalContext {

@@ -8,7 +8,7 @@
  * Spark's message.
  */
 import { ErrorCodes, WeirError } from '../../errors';
-import { StructType } from '../types';
+import { StructType } from '../../values/types';
 import { splitColumnName, type AliasExpr, type ColumnExpr, type Expr } from './Expr';
 import { compileExpr } from './compile/compileExpr';
 

@@ -9,8 +9,8 @@
  * (`lib/values/jsonReadLimits.ts`: nesting deeper than 1,000, ...); a field whose JSON value does not fit its type is
  * null while the other fields keep their values.
  */
-import type { DataType } from '../types';
-import { castValue } from '../types';
+import type { DataType } from '../../values/types';
+import { castValue } from '../../values/types';
 import { getOwn, setOwn } from './values';
 import { decimalString, javaDoubleToString, javaFloatToString } from './outputName';
 import {

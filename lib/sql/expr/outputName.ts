@@ -8,7 +8,7 @@
  */
 import type { BinaryExpr, CallExpr, Expr, LiteralExpr } from './Expr';
 import { isArray, isBinary, isDate, isDecimal, isNull, isString, isTimestamp } from './typeSupport';
-import { FloatType } from '../types';
+import { FloatType } from '../../values/types';
 
 /** Functions that are table-generating: their output column is named `col` (Spark's generator output). */
 export const GENERATOR_FUNCTIONS: ReadonlySet<string> = new Set(['explode', 'explode_outer']);

@@ -1,5 +1,5 @@
 /**
- * What the expression layer needs from `lib/sql/types`: type factories, literal typing, Spark's implicit type
+ * What the expression layer needs from `lib/values/types`: type factories, literal typing, Spark's implicit type
  * coercion (non-ANSI `TypeCoercion`), and the interval types that have no row representation.
  *
  * Invariants: every type decision of the analyzer goes through here, so the coercion rules live in one place;
@@ -32,7 +32,7 @@ import {
   canCast,
   cannotCastMessage,
   parseDataType,
-} from '../types';
+} from '../../values/types';
 import { fragmentBlock } from './lexer';
 
 /** Factories of the types the analyzer builds (fresh instances: DataTypes compare structurally). */

@@ -19,7 +19,7 @@ import { splitColumnName, type Expr } from '../expr/Expr';
 import { parseExpression } from '../expr/parseExpression';
 import { exprError } from '../expr/errorCodes';
 import { literalOf } from '../expr/typeSupport';
-import { DataType } from '../types';
+import { DataType } from '../../values/types';
 
 export { Column } from '../expr/Column';
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { StructType } from '../../../lib/sql/types';
+import { StructType } from '../../../lib/values/types';
 import { commit, loadSnapshot, readDelta, writeDelta } from '../../../connectors/delta';
 import { expectWeirError } from '../../support/expectWeirError';
 import { tempTable } from './support/tempTable';

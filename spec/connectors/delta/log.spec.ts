@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { StructType } from '../../../lib/sql/types';
+import { StructType } from '../../../lib/values/types';
 import {
   CHECKPOINT_SCHEMA,
   decodeCommit,

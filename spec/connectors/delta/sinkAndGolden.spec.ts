@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Row, SinkBatchInfo } from '../../../lib/contracts';
-import { StructType } from '../../../lib/sql/types';
+import { StructType } from '../../../lib/values/types';
 import { deltaSink, loadSnapshot, readDelta, writeDelta } from '../../../connectors/delta';
 import { ManualClock } from '../../support/ManualClock';
 import { expectWeirError } from '../../support/expectWeirError';

@@ -15,7 +15,7 @@ import {
 } from '../../../lib/sql/expr/analyze';
 import fc from 'fast-check';
 import { parseExpression } from '../../../lib/sql/expr/parseExpression';
-import { StructType } from '../../../lib/sql/types';
+import { StructType } from '../../../lib/values/types';
 import { WeirError } from '../../../lib/errors';
 import { DISTINCT_AGGREGATION_NOT_SUPPORTED_MESSAGE } from '../../../lib/aggregate';
 

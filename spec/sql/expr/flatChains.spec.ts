@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { Session } from '../../../index';
-import { StructType } from '../../../lib/sql/types';
+import { StructType } from '../../../lib/values/types';
 import type { Expr } from '../../../lib/sql/expr/Expr';
 import { compileExpr } from '../../../lib/sql/expr/compile/compileExpr';
 import { parseExpression } from '../../../lib/sql/expr/parseExpression';

@@ -3,7 +3,7 @@
  * Expected values were observed on PySpark 4.0.1.
  */
 import { fromJson, toJson } from '../../../lib/sql/expr/json';
-import { parseDataType, StructType } from '../../../lib/sql/types';
+import { parseDataType, StructType } from '../../../lib/values/types';
 
 const t = (ddl: string) => StructType.fromDDL(ddl);
 

@@ -5,7 +5,7 @@
  * patterns both support, and what RE2 lacks is refused with a named error, never matched differently.
  */
 import fc from 'fast-check';
-import { StructType } from '../../../lib/sql/types';
+import { StructType } from '../../../lib/values/types';
 import { compileExpr } from '../../../lib/sql/expr/compile/compileExpr';
 import { parseExpression } from '../../../lib/sql/expr/parseExpression';
 import { likeMatcher } from '../../../lib/sql/expr/likeMatcher';

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { parseExpression, parseExpressionList } from '../../../lib/sql/expr/parseExpression';
 import { compileExpr, isAggregate, toAggregateFunction } from '../../../lib/sql/expr/analyze';
 import { outputName } from '../../../lib/sql/expr/outputName';
-import { StructType } from '../../../lib/sql/types';
+import { StructType } from '../../../lib/values/types';
 import { WeirError } from '../../../lib/errors';
 
 const numRuns = Number(process.env['WEIR_FUZZ_RUNS'] ?? 2000);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseExpression } from '../../../lib/sql/expr/parseExpression';
 import { outputName } from '../../../lib/sql/expr/outputName';
 import { aggregateResult, compileExpr, extractAggregates, isAggregate, toAggregateFunction } from '../../../lib/sql/expr/analyze';
-import { StructType } from '../../../lib/sql/types';
+import { StructType } from '../../../lib/values/types';
 import { WeirError } from '../../../lib/errors';
 
 interface Fixture {

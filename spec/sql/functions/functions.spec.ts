@@ -5,7 +5,7 @@
 import * as F from '../../../lib/sql/functions';
 import { Column, col, lit, when } from '../../../lib/sql/functions';
 import { compileExpr, findTimeWindow, isAggregate, isGenerator, toAggregateFunction } from '../../../lib/sql/expr/analyze';
-import { StructType, IntegerType } from '../../../lib/sql/types';
+import { StructType, IntegerType } from '../../../lib/values/types';
 import { WeirError } from '../../../lib/errors';
 
 /** A fixed evaluation context (the batch time every aggregate is compiled with). */

@@ -4,7 +4,7 @@
  * Invariant: error checks assert the WeirError code (and Spark's error class where Spark has one), never the
  * rest of the message.
  */
-export * from '../../../lib/sql/types';
+export * from '../../../lib/values/types';
 export { WeirError } from '../../../lib/errors';
 
 /** A `toThrow` matcher: a WeirError with `code` whose message carries Spark's `[ERROR_CLASS]`, if given. */

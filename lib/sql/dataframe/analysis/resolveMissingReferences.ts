@@ -11,7 +11,7 @@
 import { ErrorCodes, WeirError } from '../../../errors';
 import { compileExpr } from '../../expr/analyze';
 import type { Expr } from '../../expr/Expr';
-import { StructType } from '../../types';
+import { StructType } from '../../../values/types';
 import type { LogicalPlan } from '../LogicalPlan';
 
 type FilterOrSort = Extract<LogicalPlan, { kind: 'filter' | 'sort' }>;

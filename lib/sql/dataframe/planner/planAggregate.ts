@@ -15,7 +15,7 @@ import { agg, describeOperator, groupByKey, passThrough, sessionWindow, window }
 import { withColumnsOf } from '../../../../operators/withColumn';
 import { aggregateResult, compileExpr, findTimeWindow, isAggregate, outputName, toAggregateFunction, type CompiledExpr, type EvalContext } from '../../expr/analyze';
 import { isSparkIntervalString } from '../../expr/sparkInterval';
-import { StructField, StructType, TimestampType } from '../../types';
+import { StructField, StructType, TimestampType } from '../../../values/types';
 import { pipeNode } from '../../../plan/PlanNode';
 import { evalContext, unsupported, type Strategy } from './strategy';
 

@@ -12,7 +12,7 @@ import type { Row } from '../../../contracts';
 import { ErrorCodes, WeirError } from '../../../errors';
 import { joinNode, pipeNode } from '../../../plan/PlanNode';
 import type { Strategy } from './strategy';
-import { StructField, StructType } from '../../types';
+import { StructField, StructType } from '../../../values/types';
 import { isStreamingPlan, type LogicalPlan } from '../LogicalPlan';
 import { batchOutputMode, runBatchPlan } from '../runBatchPlan';
 import { streamJoinOperator } from '../../../../operators/joinStream';

@@ -9,7 +9,7 @@ import { plainRowConstructor, projectRows } from '../../../../operators/internal
 import { compileExpr, findTimeWindow, isGenerator, type CompiledExpr } from '../../expr/analyze';
 import type { Expr } from '../../expr/Expr';
 import { expandStars } from '../../expr/expandStars';
-import { ArrayType, StructField, StructType } from '../../types';
+import { ArrayType, StructField, StructType } from '../../../values/types';
 import { appendOp, evalContext, mapRows, unsupported, type Strategy } from './strategy';
 
 /** The watermark delay of the event-time column, kept when a projection keeps the column. */

@@ -7,7 +7,7 @@
 import { Observable } from 'rxjs';
 import type { Row, Source } from '../../../contracts';
 import { pipeNode, sourceNode } from '../../../plan/PlanNode';
-import { StructType, normalizeRow } from '../../types';
+import { StructType, normalizeRow } from '../../../values/types';
 import { mapRows, type Strategy } from './strategy';
 
 /**

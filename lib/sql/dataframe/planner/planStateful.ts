@@ -14,7 +14,7 @@ import { limit } from '../../../../operators/limit';
 import { Messages, WITHIN_WATERMARK_ON_BATCH } from '../../../plan/analysisMessages';
 import { compileExpr } from '../../expr/analyze';
 import { sparkIntervalString } from '../../expr/sparkInterval';
-import { normalizeRow } from '../../types';
+import { normalizeRow } from '../../../values/types';
 import { appendOp, mapRows, unsupported, type Strategy } from './strategy';
 
 export const planWatermark: Strategy<'watermark'> = (plan, options, compile) => {

@@ -11,7 +11,7 @@ import { ErrorCodes, WeirError } from '../../../errors';
 import { describeOperator, passThrough } from '../../../../operators';
 import { pipeNode, type PlanNode } from '../../../plan/PlanNode';
 import type { EvalContext } from '../../expr/analyze';
-import type { StructType } from '../../types';
+import type { StructType } from '../../../values/types';
 import type { LogicalPlan } from '../LogicalPlan';
 
 /** A compiled plan: the plan tree the engine runs (`lib/plan/`), and the schema of its rows. */

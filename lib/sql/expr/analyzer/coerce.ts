@@ -27,7 +27,7 @@ import {
   widerNumeric,
   type DataType,
 } from '../typeSupport';
-import type { DecimalType } from '../../types';
+import type { DecimalType } from '../../../values/types';
 
 /** The type both sides of a comparison are cast to (Spark's `findCommonTypeForBinaryComparison`). */
 export function comparisonType(expr: Expr, l: Node, r: Node): DataType {

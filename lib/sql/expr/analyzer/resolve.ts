@@ -17,7 +17,7 @@ import { prettySql } from '../outputName';
 import { readTopField } from '../rowAccess';
 import { isArray, isMap, isStruct, sqlTypes, type DataType, type StructType } from '../typeSupport';
 import { mapGet } from '../values';
-import type { StructField } from '../../types';
+import type { StructField } from '../../../values/types';
 import type { Cx } from '../compile/context';
 
 /** Functions Spark resolves from a bare name when no column has that name (`current_date`). */

@@ -15,7 +15,7 @@ import { isDefinite, type EvalContext, type Evaluator } from '../compiled';
 import { GENERATOR_FUNCTIONS, outputName, prettySql } from '../outputName';
 import { definiteReadOf } from '../rowAccess';
 import { isMap, type DataType, type StructType } from '../typeSupport';
-import { StructField, StructType as StructTypeClass } from '../../types';
+import { StructField, StructType as StructTypeClass } from '../../../values/types';
 import { isAggregateCall } from '../analyzer/classify';
 import { compileNode } from './compileNode';
 import { evaluationDepth, MAX_EVALUATION_DEPTH, SEGMENT } from './flatChains';

@@ -9,7 +9,7 @@
 import { mismatch, stringArg, unexpectedInput } from '../compiled';
 import { fromJson, toJson } from '../json';
 import { isArray, isMap, isStruct, sqlTypes, type DataType } from '../typeSupport';
-import { dataTypeFromJson, parseDataType, toSchema } from '../../types';
+import { dataTypeFromJson, parseDataType, toSchema } from '../../../values/types';
 import { constantArg } from './arguments';
 import { functionTable, scalar, strict, type FunctionTable } from './scalarFunction';
 

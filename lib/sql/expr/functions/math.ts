@@ -10,7 +10,7 @@
 import { castNode, unexpectedInput } from '../compiled';
 import { isDecimal, isIntegral, isNull, isNumeric, sqlTypes } from '../typeSupport';
 import { roundHalfEven, roundHalfUp, wrapIntegral } from '../values';
-import { DecimalType } from '../../types';
+import { DecimalType } from '../../../values/types';
 import { constantArg, doubleArg, intArg, unify } from './arguments';
 import { functionTable, scalar, strict, type FunctionTable, type ScalarFunction } from './scalarFunction';
 

@@ -4,7 +4,7 @@
  * Invariant: prints one JSON line `{ versions: [...] }` with the version of each commit it won, and exits 0
  * only when all `n` commits succeeded.
  */
-import { StructType } from '../../../../lib/sql/types';
+import { StructType } from '../../../../lib/values/types';
 import { writeDelta } from '../../../../connectors/delta';
 
 async function main(): Promise<void> {

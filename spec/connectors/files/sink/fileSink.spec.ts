@@ -7,7 +7,7 @@ import { FormatOptions } from '../../../../lib/formats/FormatOptions';
 import { jsonFormat } from '../../../../lib/formats/jsonFormat';
 import { listInputFiles } from '../../../../lib/formats/listInputFiles';
 import { MalformedRecordHandler } from '../../../../lib/formats/parseMode';
-import { toSchema } from '../../../../lib/sql/types';
+import { toSchema } from '../../../../lib/values/types';
 import { fileSink } from '../../../../connectors/files/fileSink';
 import { expectWeirError } from '../../../support/expectWeirError';
 import { sinkContract, testBatchInfo, testSinkContext, contractRows } from '../../../support/sinkContract';
