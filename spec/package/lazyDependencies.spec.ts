@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { ensurePackedConsumers } from '../../tools/pack-check/consumers';
 
-const HEAVY = ['kafkajs', 'classic-level', 'hyparquet', 'hyparquet-writer', 'csv-parse'];
+const HEAVY = ['kafkajs', 'classic-level', 'hyparquet', 'hyparquet-writer', 'csv-parse', 're2js'];
 
 function loadedPackages(dir: string, script: string): string[] {
   const run = spawnSync(process.execPath, ['-e', `${script}; console.log(JSON.stringify(Object.keys(require.cache)))`], { cwd: dir, encoding: 'utf8' });

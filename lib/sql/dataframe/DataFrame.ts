@@ -8,7 +8,8 @@
 import type { Row } from '../../contracts';
 import { ErrorCodes, WeirError } from '../../errors';
 import { Column } from '../expr/Column';
-import type { Expr } from '../expr/Expr';
+import { someNode, type Expr } from '../expr/Expr';
+import { isAggregateCall } from '../expr/analyzer/classify';
 import { parseExpression } from '../expr/parseExpression';
 import { showString } from '../../../connectors/console/showString';
 import type { StructType } from '../../values/types';
@@ -336,26 +337,7 @@ export class DataFrame {
   }
 }
 
+/** True when an aggregate call is in `e` (the analyzer's one list of aggregates; iterative, so any length of chain). */
 function containsAggregateCall(e: Expr): boolean {
-  const AGGREGATES = new Set([
-    'count',
-    'sum',
-    'avg',
-    'mean',
-    'min',
-    'max',
-    'first',
-    'last',
-    'collect_list',
-    'collect_set',
-    'approx_count_distinct',
-    'count_distinct',
-  ]);
-  const walk = (x: unknown): boolean => {
-    if (x === null || typeof x !== 'object') return false;
-    const node = x as { kind?: string; name?: string };
-    if (node.kind === 'call' && typeof node.name === 'string' && AGGREGATES.has(node.name)) return true;
-    return Object.values(x as Record<string, unknown>).some((v) => (Array.isArray(v) ? v.some(walk) : walk(v)));
-  };
-  return walk(e);
+  return someNode(e, isAggregateCall);
 }

@@ -108,6 +108,11 @@ describe('flat chains of operators', () => {
     const df = spark.createDataFrame([{ a: 1 }, { a: 30000 }], 'a INT');
     expect(await df.filter(chain(20000, (i) => `a = ${i}`, 'OR')).collect()).toEqual([{ a: 1 }]);
   });
+
+  it('DataFrame.selectExpr with 20,000 OR terms (its aggregate check walks the chain iteratively)', async () => {
+    const df = spark.createDataFrame([{ a: 1 }, { a: 30000 }], 'a INT');
+    expect(await df.selectExpr(`${chain(20000, (i) => `a = ${i}`, 'OR')} AS hit`).collect()).toEqual([{ hit: true }, { hit: false }]);
+  });
 });
 
 describe('real nesting still has a limit, with a named error', () => {
