@@ -3,7 +3,9 @@
  *
  * Invariants: `id` comes from the checkpoint and is stable across restarts, `runId` is new per start;
  * `recentProgress` holds at most `numRecentProgressUpdates` entries; once terminated a query never becomes
- * active again; `stop()` lets the batch in flight finish, so the checkpoint it leaves restarts correctly.
+ * active again; `stop()` lets the batch in flight finish, so the checkpoint it leaves restarts correctly; a run
+ * that failed (a batch that could not commit included) ends with its exception from `stop()` and
+ * `awaitTermination()` alike, never with a clean stop.
  */
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -278,10 +280,15 @@ export class StreamingQuery {
     if (this._exception) throw this._exception;
   }
 
-  /** Stops the query: the batch in flight finishes, then sources and sink are closed. Idempotent. */
+  /**
+   * Stops the query: the batch in flight finishes, then sources and sink are closed. Idempotent. Rejects with the
+   * query's exception (as `awaitTermination` does) when the run failed, the batch in flight or earlier: a run
+   * that could not commit (a full or read-only disk, a deleted checkpoint, ...) never reports a clean stop.
+   */
   async stop(): Promise<void> {
     this.execution.requestStop();
     await this.terminated;
+    if (this._exception) throw this._exception;
   }
 
   /** The plan as text (Spark's `explain`). */
