@@ -38,10 +38,14 @@ export interface CheckpointOpenOptions {
   readonly runId: string;
 }
 
-/** What identifies a file on its filesystem: a folder deleted and made again, or a file replaced, has another. */
+/**
+ * What identifies a file on its filesystem: a folder deleted and made again, or a file replaced, has another
+ * (the inode number, which a filesystem may reuse at once, and the creation time where the filesystem has one).
+ */
 interface FileIdentity {
   readonly dev: number;
   readonly ino: number;
+  readonly birthtimeMs: number;
 }
 
 /** What {@link Checkpoint.verifyIntact} found: all as opened, or the lock file written again after a deletion. */
@@ -229,14 +233,14 @@ async function readAll<T>(log: MetadataLog<T>): Promise<Map<number, FileStatus<T
 
 async function identityOf(file: string): Promise<FileIdentity> {
   const st = await withIoErrors('stat', file, () => fs.stat(file));
-  return { dev: st.dev, ino: st.ino };
+  return { dev: st.dev, ino: st.ino, birthtimeMs: st.birthtimeMs };
 }
 
 async function identityOrUndefined(file: string): Promise<FileIdentity | undefined> {
   return withIoErrors('stat', file, async () => {
     try {
       const st = await fs.stat(file);
-      return { dev: st.dev, ino: st.ino };
+      return { dev: st.dev, ino: st.ino, birthtimeMs: st.birthtimeMs };
     } catch (e) {
       if (isMissingFileError(e)) return undefined;
       throw e;
@@ -245,7 +249,7 @@ async function identityOrUndefined(file: string): Promise<FileIdentity | undefin
 }
 
 function sameFile(a: FileIdentity, b: FileIdentity): boolean {
-  return a.dev === b.dev && a.ino === b.ino;
+  return a.dev === b.dev && a.ino === b.ino && a.birthtimeMs === b.birthtimeMs;
 }
 
 function invalid(message: string): WeirError {
