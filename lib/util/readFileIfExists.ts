@@ -4,7 +4,7 @@
  * Invariant: only a missing file (ENOENT, or ENOTDIR when a folder on the way is a file) gives `undefined`; every
  * other failure is thrown unchanged, for the caller to name (see `ioError`).
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 
 /** The file's bytes, or `undefined` when it (or a folder on its path) does not exist. */
 export function readFileIfExists(file: string): Promise<Buffer | undefined>;
@@ -13,6 +13,16 @@ export function readFileIfExists(file: string, encoding: BufferEncoding): Promis
 export async function readFileIfExists(file: string, encoding?: BufferEncoding): Promise<Buffer | string | undefined> {
   try {
     return encoding === undefined ? await fs.readFile(file) : await fs.readFile(file, encoding);
+  } catch (e) {
+    if (isMissingFileError(e)) return undefined;
+    throw e;
+  }
+}
+
+/** The synchronous form of {@link readFileIfExists}, for the few readers that must not wait (a schema known at `load()`). */
+export function readFileIfExistsSync(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
   } catch (e) {
     if (isMissingFileError(e)) return undefined;
     throw e;

@@ -11,7 +11,7 @@ import { CheckpointLock } from '../../lib/checkpoint/CheckpointLock';
 import { FileCheckpointStore } from '../../lib/checkpoint/FileCheckpointStore';
 import { ErrorCodes, WeirError, type ErrorCode } from '../../lib/errors';
 import { errnoToErrorCode, ioError } from '../../lib/util/ioError';
-import { readFileIfExists } from '../../lib/util/readFileIfExists';
+import { readFileIfExists, readFileIfExistsSync } from '../../lib/util/readFileIfExists';
 import { injectFsFaults, type FaultyFs } from './faultyFs';
 import { rejectionOf, useTempDir } from './tempDir';
 
@@ -74,6 +74,9 @@ describe('errno codes map to weir codes', () => {
     expect(await readFileIfExists(path.join(file, 'below'))).toBeUndefined(); // ENOTDIR: f is a file
     faults.add({ errno: 'EACCES', under: file, calls: ['readFile'] });
     await expect(readFileIfExists(file)).rejects.toMatchObject({ code: 'EACCES' });
+    expect(readFileIfExistsSync(path.join(tempDir(), 'missing'))).toBeUndefined();
+    expect(readFileIfExistsSync(file)?.toString()).toBe('x');
+    expect(readFileIfExistsSync(path.join(file, 'below'))).toBeUndefined();
   });
 });
 
