@@ -194,13 +194,12 @@ export class Checkpoint {
    */
   async verifyIntact(context: WeirErrorContext = {}): Promise<CheckpointCheck> {
     const extra = { ...context, queryId: this.queryId, runId: this.runId };
-    const root = await identityOrUndefined(this.root);
+    const metadataPath = path.join(this.root, METADATA_FILE);
+    const [root, metadata] = await Promise.all([identityOrUndefined(this.root), identityOrUndefined(metadataPath)]);
     if (root === undefined) throw checkpointDeleted(this.root, 'the folder was deleted', extra);
     if (!sameFile(root, this.identity.root)) {
       throw checkpointDeleted(this.root, 'the folder was deleted and another one made in its place', extra);
     }
-    const metadataPath = path.join(this.root, METADATA_FILE);
-    const metadata = await identityOrUndefined(metadataPath);
     if (metadata === undefined) throw checkpointDeleted(this.root, `its metadata file ${metadataPath} was deleted`, extra);
     if (!sameFile(metadata, this.identity.metadata)) {
       throw checkpointDeleted(this.root, `its metadata file ${metadataPath} was replaced`, extra);
