@@ -27,6 +27,9 @@ if (!(BATCHES >= KILLS + 1)) {
   throw new Error(`WEIR_CRASH_BATCHES (${BATCHES}) must be at least WEIR_CRASH_KILLS + 1 (${KILLS + 1}): each kill needs a batch of its own`);
 }
 
+/** Each kill restarts a child (about 2-3 s on a loaded 2-core machine): the timeout grows with the kills. */
+const TIMEOUT_MS = Math.max(600_000, (KILLS + 20) * 10_000);
+
 /** The batch kill `k` aims at: k plus an even share of the slack, so aims rise by at least 1 and stay below BATCHES - 1. */
 function killAim(k: number, kills: number, batches: number): number {
   const slack = batches - 1 - kills;
@@ -106,5 +109,5 @@ describe.each(['map', 'window'])(`crash test (%s, ${KILLS} kills, ${BATCHES} bat
     // Every kill is aimed at a batch the run reaches, so every one lands.
     expect(killed).toBe(KILLS);
     process.stdout.write(`crash test (${mode}): ${killed} of ${kills.length} kill points hit: ${kills.join(', ')}\n`);
-  }, 600_000);
+  }, TIMEOUT_MS);
 });
