@@ -91,6 +91,23 @@ export const ErrorCodes = {
   UNSUPPORTED_JOIN_TYPE: 'UNSUPPORTED_JOIN_TYPE',
   /** `GroupState.get()` on a group without a value (Spark's NoSuchElementException). */
   STATE_NOT_DEFINED: 'STATE_NOT_DEFINED',
+  /**
+   * The checkpoint folder of a running query (or its `metadata` file) was deleted or replaced: the run stops at the
+   * next batch instead of writing into a folder nobody will read. Context: `path`, `batchId`, `reason`.
+   */
+  CHECKPOINT_DELETED: 'CHECKPOINT_DELETED',
+  /** A write failed because the filesystem is full (ENOSPC, EDQUOT). Context: `path`, `operation`, `errno`. Retriable once space is freed. */
+  IO_DISK_FULL: 'IO_DISK_FULL',
+  /** A write failed because the filesystem is mounted read-only (EROFS). Context: `path`, `operation`, `errno`. */
+  IO_READ_ONLY: 'IO_READ_ONLY',
+  /** The process may not read or write a path (EACCES, EPERM). Context: `path`, `operation`, `errno`. */
+  IO_PERMISSION_DENIED: 'IO_PERMISSION_DENIED',
+  /** A file or folder weir had created or expected vanished during an operation (ENOENT, ENOTDIR). Context: `path`, `operation`, `errno`. */
+  IO_NOT_FOUND: 'IO_NOT_FOUND',
+  /** The process or the system ran out of file descriptors (EMFILE, ENFILE). Context: `path`, `operation`, `errno`. Retriable. */
+  IO_TOO_MANY_OPEN_FILES: 'IO_TOO_MANY_OPEN_FILES',
+  /** Any other failure of the filesystem (EIO, ...). Context: `path`, `operation`, `errno`. */
+  IO_ERROR: 'IO_ERROR',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -4,19 +4,26 @@
  *
  * Invariant: an open `Checkpoint` holds the checkpoint's lock, its `plan` is `planRecovery` of what was on
  * disk when it opened, and the torn files that plan discards are gone from disk; a checkpoint that cannot be
- * recovered never opens (a WeirError naming the file and batch is thrown and the lock is released).
+ * recovered never opens (a WeirError naming the file and batch is thrown and the lock is released). While it is
+ * open, {@link Checkpoint.verifyIntact} tells whether the folder, its `metadata` and the lock are still the ones it
+ * opened (the engine asks before every batch), and no write of its store re-creates a deleted folder. Every failed
+ * filesystem call is a named `IO_*` error with the path and the operation.
  */
 import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CheckpointStore } from '../contracts';
-import { ErrorCodes, WeirError } from '../errors';
+import { ErrorCodes, WeirError, type WeirErrorContext } from '../errors';
+import { isMissingFileError } from '../util/readFileIfExists';
+import { withIoErrors } from '../util/ioError';
+import { checkpointDeleted } from './checkpointDeleted';
 import { CheckpointLock } from './CheckpointLock';
 import { readCheckpointMetadata, writeCheckpointMetadata } from './CheckpointMetadata';
 import { CommitLog, type CommitEntry } from './CommitLog';
 import { mkdirsDurably } from './durableWrite';
 import { FileCheckpointStore } from './FileCheckpointStore';
 import type { FileStatus } from './FileStatus';
-import { COMMITS_DIR, OFFSETS_DIR, SOURCES_DIR, STATE_DIR } from './layout';
+import { COMMITS_DIR, METADATA_FILE, OFFSETS_DIR, SOURCES_DIR, STATE_DIR } from './layout';
 import type { MetadataLog } from './MetadataLog';
 import { OffsetSeqLog, type OffsetSeq } from './OffsetSeqLog';
 import { planRecovery, type CheckpointSnapshot, type RecoveryPlan } from './recoveryPlanner';
@@ -30,6 +37,19 @@ export interface CheckpointOpenOptions {
   /** This run's id (new on every start). */
   readonly runId: string;
 }
+
+/**
+ * What identifies a file on its filesystem: a folder deleted and made again, or a file replaced, has another
+ * (the inode number, which a filesystem may reuse at once, and the creation time where the filesystem has one).
+ */
+interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+  readonly birthtimeMs: number;
+}
+
+/** What {@link Checkpoint.verifyIntact} found: all as opened, or the lock file written again after a deletion. */
+export type CheckpointCheck = 'intact' | 'lockRestored';
 
 /** Spark's default of `spark.sql.streaming.minBatchesToRetain`. */
 export const DEFAULT_MIN_BATCHES_TO_RETAIN = 100;
@@ -70,6 +90,7 @@ export class Checkpoint {
     /** Batches kept by {@link purgeAfterCommit}. */
     readonly minBatchesToRetain: number,
     private readonly lock: CheckpointLock,
+    private readonly identity: { readonly root: FileIdentity; readonly metadata: FileIdentity },
   ) {}
 
   /**
@@ -89,8 +110,8 @@ export class Checkpoint {
     if (typeof runId !== 'string' || runId.length === 0) throw invalid('runId must be a non-empty string');
 
     const root = path.resolve(location);
-    await mkdirsDurably(root);
-    const store = new FileCheckpointStore(root);
+    await withIoErrors('mkdir', root, () => mkdirsDurably(root));
+    const store = new FileCheckpointStore(root, { createRoot: false });
     // Read before locking only to name the query in a CONCURRENT_QUERY message; re-read under the lock.
     const before = await readCheckpointMetadata(store).catch(() => undefined);
     const lock = await CheckpointLock.acquire(root, {
@@ -129,7 +150,11 @@ export class Checkpoint {
       await store.mkdirs(COMMITS_DIR);
       await store.mkdirs(STATE_DIR);
       for (let i = 0; i < numSources; i++) await store.mkdirs(`${SOURCES_DIR}/${i}`);
-      return new Checkpoint(root, store, queryId, runId, plan, offsetLog, commitLog, numSources, minBatchesToRetain, lock);
+      const identity = {
+        root: await identityOf(root),
+        metadata: await identityOf(path.join(root, METADATA_FILE)),
+      };
+      return new Checkpoint(root, store, queryId, runId, plan, offsetLog, commitLog, numSources, minBatchesToRetain, lock, identity);
     } catch (e) {
       await lock.release();
       throw e;
@@ -160,6 +185,28 @@ export class Checkpoint {
     await this.commitLog.purge(threshold);
   }
 
+  /**
+   * Whether the checkpoint is still the one this run opened, checked cheaply (two stats and the lock file's read):
+   * throws CHECKPOINT_DELETED when the folder was deleted or replaced by another one (another inode) or its
+   * `metadata` file was deleted or replaced, and CONCURRENT_QUERY when another run holds the lock now. A lock file
+   * deleted while everything else is intact is written again (`'lockRestored'`), so that a query started next on
+   * this checkpoint gets CONCURRENT_QUERY. `context` (the batch id) is added to the errors.
+   */
+  async verifyIntact(context: WeirErrorContext = {}): Promise<CheckpointCheck> {
+    const extra = { ...context, queryId: this.queryId, runId: this.runId };
+    const metadataPath = path.join(this.root, METADATA_FILE);
+    const [root, metadata] = await Promise.all([identityOrUndefined(this.root), identityOrUndefined(metadataPath)]);
+    if (root === undefined) throw checkpointDeleted(this.root, 'the folder was deleted', extra);
+    if (!sameFile(root, this.identity.root)) {
+      throw checkpointDeleted(this.root, 'the folder was deleted and another one made in its place', extra);
+    }
+    if (metadata === undefined) throw checkpointDeleted(this.root, `its metadata file ${metadataPath} was deleted`, extra);
+    if (!sameFile(metadata, this.identity.metadata)) {
+      throw checkpointDeleted(this.root, `its metadata file ${metadataPath} was replaced`, extra);
+    }
+    return (await this.lock.verify()) === 'restored' ? 'lockRestored' : 'intact';
+  }
+
   /** Whether {@link close} has been called. */
   get isClosed(): boolean {
     return this.closed;
@@ -181,6 +228,27 @@ async function readAll<T>(log: MetadataLog<T>): Promise<Map<number, FileStatus<T
     if (status !== undefined) entries.set(batchId, status);
   }
   return entries;
+}
+
+async function identityOf(file: string): Promise<FileIdentity> {
+  const st = await withIoErrors('stat', file, () => fs.stat(file));
+  return { dev: st.dev, ino: st.ino, birthtimeMs: st.birthtimeMs };
+}
+
+async function identityOrUndefined(file: string): Promise<FileIdentity | undefined> {
+  return withIoErrors('stat', file, async () => {
+    try {
+      const st = await fs.stat(file);
+      return { dev: st.dev, ino: st.ino, birthtimeMs: st.birthtimeMs };
+    } catch (e) {
+      if (isMissingFileError(e)) return undefined;
+      throw e;
+    }
+  });
+}
+
+function sameFile(a: FileIdentity, b: FileIdentity): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.birthtimeMs === b.birthtimeMs;
 }
 
 function invalid(message: string): WeirError {

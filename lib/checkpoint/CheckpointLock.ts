@@ -10,12 +10,21 @@
  * which only means something on the same host: a lock from another host is never taken over. The pid of a
  * dead holder may be reused by an unrelated live process; that lock then looks live, and the message names
  * the pid and the file so a person can remove it.
+ *
+ * Handing a checkpoint over from another host: stop the query there (its lock file goes with it). When that host
+ * is gone for good, a person deletes `<checkpoint>/.lock` after making sure no query of that host still runs;
+ * weir never decides this itself (no lease: a paused process, a network partition or clock skew would let two
+ * hosts write one checkpoint). A holder checks its lock at every batch (`verify`): a lock file deleted under it
+ * is written again, a lock file another run took over stops it with CONCURRENT_QUERY. Failed filesystem calls are
+ * named `IO_*` errors (`ioError`) with the lock file's path.
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ErrorCodes, WeirError } from '../errors';
+import { ioError, withIoErrors } from '../util/ioError';
+import { readFileIfExists } from '../util/readFileIfExists';
 import { fsyncDirectory, writeFileDurably } from './durableWrite';
 import { LOCK_FILE } from './layout';
 
@@ -62,6 +71,8 @@ export class CheckpointLock {
     readonly path: string,
     /** What this lock wrote into the file. */
     readonly holder: LockHolder,
+    /** The query id named in CONCURRENT_QUERY messages. */
+    private readonly queryId: string,
   ) {}
 
   /**
@@ -73,7 +84,7 @@ export class CheckpointLock {
     if (typeof runId !== 'string' || runId.length === 0) {
       throw new WeirError(ErrorCodes.INVALID_ARGUMENT, 'CheckpointLock.acquire needs a non-empty runId');
     }
-    const realRoot = await fs.realpath(root);
+    const realRoot = await withIoErrors('lock', path.resolve(root), () => fs.realpath(root));
     const lockPath = path.join(realRoot, LOCK_FILE);
     const holder: LockHolder = { pid: process.pid, hostname: os.hostname(), runId, startedAt: new Date().toISOString() };
     // Check and register with no await in between, so two opens racing in this process cannot both pass.
@@ -86,9 +97,9 @@ export class CheckpointLock {
       await takeLockFile(lockPath, holder, queryId ?? realRoot);
     } catch (e) {
       CheckpointLock.heldInProcess.delete(realRoot);
-      throw e;
+      throw ioError(e, 'lock', lockPath);
     }
-    return new CheckpointLock(realRoot, lockPath, holder);
+    return new CheckpointLock(realRoot, lockPath, holder, queryId ?? realRoot);
   }
 
   /** Whether some query of this process holds the checkpoint at `root` (by real path). */
@@ -96,16 +107,61 @@ export class CheckpointLock {
     return CheckpointLock.heldInProcess.has(await fs.realpath(root));
   }
 
+  /**
+   * Checks that the lock file still holds this lock (cheap: one small read), as the engine does before every
+   * batch. A lock file deleted meanwhile is written again (resolves `'restored'`); one that another run took over,
+   * or that something overwrote, throws CONCURRENT_QUERY naming the holder found, so this run stops before it
+   * writes again. Resolves `'held'` when all is as it was.
+   */
+  async verify(): Promise<'held' | 'restored'> {
+    if (this.released) {
+      throw new WeirError(ErrorCodes.INVALID_ARGUMENT, `The checkpoint lock ${this.path} was released`, { context: { path: this.path } });
+    }
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const current = await withIoErrors('lock', this.path, () => readHolder(this.path));
+      if (current === undefined) {
+        const data = `${JSON.stringify(this.holder)}\n`;
+        if (await withIoErrors('lock', this.path, () => writeFileDurably(this.path, data, { overwrite: false }))) return 'restored';
+        continue; // someone created it between the read and the write: look at whose it is
+      }
+      if (current !== 'unreadable' && current.runId === this.holder.runId && current.pid === this.holder.pid) return 'held';
+      throw new WeirError(
+        ErrorCodes.CONCURRENT_QUERY,
+        `The checkpoint lock ${this.path} of the running query with id ${this.queryId} (runId ${this.holder.runId}) ` +
+          (current === 'unreadable'
+            ? 'was overwritten with content no weir writes'
+            : `now belongs to another run: pid ${current.pid} on ${current.hostname}, runId ${current.runId}`) +
+          ' (was the lock file deleted while the query ran?). This run stops so that two runs never write one ' +
+          'checkpoint; stop the other run before restarting this one.',
+        {
+          context: {
+            path: this.path,
+            queryId: this.queryId,
+            runId: this.holder.runId,
+            ...(current === 'unreadable'
+              ? {}
+              : { holderPid: current.pid, holderHostname: current.hostname, holderRunId: current.runId }),
+          },
+        },
+      );
+    }
+    throw new WeirError(ErrorCodes.CONCURRENT_QUERY, `The checkpoint lock ${this.path} keeps changing: another query is taking it`, {
+      context: { path: this.path, queryId: this.queryId, runId: this.holder.runId },
+    });
+  }
+
   /** Releases the lock: the file is removed only if it still holds this runId. Idempotent. */
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
     try {
-      const current = await readHolder(this.path);
-      if (current !== undefined && current !== 'unreadable' && current.runId === this.holder.runId && current.pid === this.holder.pid) {
-        await fs.rm(this.path, { force: true });
-        await fsyncDirectory(path.dirname(this.path));
-      }
+      await withIoErrors('unlock', this.path, async () => {
+        const current = await readHolder(this.path);
+        if (current !== undefined && current !== 'unreadable' && current.runId === this.holder.runId && current.pid === this.holder.pid) {
+          await fs.rm(this.path, { force: true });
+          await fsyncDirectory(path.dirname(this.path));
+        }
+      });
     } finally {
       // Only after the file is gone: a query of this process acquiring meanwhile must not take over a file
       // that this release is about to delete.
@@ -157,23 +213,30 @@ function isLive(holder: LockHolder): boolean {
 }
 
 function busy(queryId: string, lockPath: string, holder: LockHolder, where: string): WeirError {
+  const otherHost = holder.hostname !== os.hostname();
   return new WeirError(
     ErrorCodes.CONCURRENT_QUERY,
     `Cannot start query with id ${queryId} as another query with same id is already active. Perhaps you are ` +
       `attempting to restart a query from checkpoint that is already active. (The checkpoint is held ${where}: ` +
-      `pid ${holder.pid} on ${holder.hostname}, runId ${holder.runId}; lock file ${lockPath})`,
-    { context: { path: lockPath, queryId, holderPid: holder.pid, holderHostname: holder.hostname, holderRunId: holder.runId } },
+      `pid ${holder.pid} on ${holder.hostname}, runId ${holder.runId}; lock file ${lockPath})` +
+      (otherHost
+        ? ` The lock was written on another host, whose processes weir cannot see, so it is never taken over: stop ` +
+          `the query on ${holder.hostname}, or, if that host is gone for good and no query of it runs, delete ${lockPath}.`
+        : ''),
+    {
+      context: {
+        path: lockPath,
+        queryId,
+        holderPid: holder.pid,
+        holderHostname: holder.hostname,
+        holderRunId: holder.runId,
+        ...(otherHost ? { otherHost: true } : {}),
+      },
+    },
   );
 }
 
-async function readBytes(file: string): Promise<Buffer | undefined> {
-  try {
-    return await fs.readFile(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
+const readBytes = (file: string): Promise<Buffer | undefined> => readFileIfExists(file);
 
 async function readHolder(file: string): Promise<LockHolder | 'unreadable' | undefined> {
   const bytes = await readBytes(file);

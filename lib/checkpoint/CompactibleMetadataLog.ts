@@ -17,7 +17,9 @@
  * once a newer compaction file covers it, the previous compaction file is kept, and only when it is older than the
  * cleanup delay (so a reader that listed the folder a moment ago can still open it).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { ioError } from '../util/ioError';
+import { isMissingFileError, readFileIfExistsSync } from '../util/readFileIfExists';
 import * as path from 'node:path';
 import type { CheckpointStore, Clock } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
@@ -336,13 +338,13 @@ export function readAllFilesSync<T>(
     let found = false;
     for (const name of candidateNames(id, false)) {
       const file = path.join(dir, name);
-      let bytes: Buffer;
+      let bytes: Buffer | undefined;
       try {
-        bytes = readFileSync(file);
+        bytes = readFileIfExistsSync(file);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw e;
+        throw ioError(e, 'read', file, { batchId: id });
       }
+      if (bytes === undefined) continue;
       const status = decodeFileStatus(bytes, codec, format);
       if (status.kind !== 'ok') throw fileStatusError(status, { path: file, batchId: id });
       for (const e of status.value) out.push(e);
@@ -360,9 +362,8 @@ export function listCompactibleFilesSync(folder: string): CompactibleLogFile[] {
   try {
     names = readdirSync(folder);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-    throw e;
+    if (isMissingFileError(e)) return [];
+    throw ioError(e, 'list', path.resolve(folder));
   }
   const files: CompactibleLogFile[] = [];
   for (const name of names) {

@@ -2,12 +2,17 @@
  * The checkpoint store on the real filesystem.
  *
  * Invariant: every write is temp file + fsync + rename (or hard link) + directory fsync, so a file under the
- * root is either absent or complete and durable; paths never leave the root; listings never show temp files.
+ * root is either absent or complete and durable; paths never leave the root; listings never show temp files;
+ * every failed filesystem call is a named `IO_*` error with the absolute path and the operation (`ioError`); with
+ * `createRoot: false` a write never re-creates a root that was deleted (CHECKPOINT_DELETED instead).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CheckpointStore } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
+import { isMissingFileError, readFileIfExists } from '../util/readFileIfExists';
+import { withIoErrors } from '../util/ioError';
+import { checkpointDeleted } from './checkpointDeleted';
 import { fsyncDirectory, isTempFileName, mkdirsDurably, writeFileDurably } from './durableWrite';
 import { normalizeRelativePath } from './layout';
 import type { ModificationTimes } from './modificationTime';
@@ -22,9 +27,15 @@ import type { ModificationTimes } from './modificationTime';
 export class FileCheckpointStore implements CheckpointStore, ModificationTimes {
   /** Absolute path of the checkpoint root. */
   readonly root: string;
+  private readonly createRoot: boolean;
 
-  constructor(root: string) {
+  /**
+   * @param options.createRoot whether a write may create the root folder (default true). A query's checkpoint
+   *   store says false: its root exists from `Checkpoint.open` on, and a root that is missing later was deleted.
+   */
+  constructor(root: string, options: { createRoot?: boolean } = {}) {
     this.root = path.resolve(root);
+    this.createRoot = options.createRoot ?? true;
   }
 
   /** The absolute path of a store-relative path. */
@@ -35,12 +46,8 @@ export class FileCheckpointStore implements CheckpointStore, ModificationTimes {
 
   /** The file's bytes, or `undefined` when it does not exist. */
   async read(relative: string): Promise<Buffer | undefined> {
-    try {
-      return await fs.readFile(this.resolve(relative));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
-    }
+    const file = this.resolve(relative);
+    return withIoErrors('read', file, () => readFileIfExists(file));
   }
 
   /**
@@ -51,8 +58,8 @@ export class FileCheckpointStore implements CheckpointStore, ModificationTimes {
     const { overwrite = true } = options;
     const file = this.resolve(relative);
     if (file === this.root) throw invalidFilePath(relative);
-    await mkdirsDurably(path.dirname(file));
-    if (!(await writeFileDurably(file, data, { overwrite }))) {
+    await this.ensureFolder(path.dirname(file));
+    if (!(await withIoErrors('write', file, () => writeFileDurably(file, data, { overwrite })))) {
       throw new WeirError(ErrorCodes.LOG_ENTRY_CONFLICT, `Checkpoint file ${file} already exists`, {
         context: { path: file },
       });
@@ -61,14 +68,15 @@ export class FileCheckpointStore implements CheckpointStore, ModificationTimes {
 
   /** File names directly in `dir`, sorted; temp files and folders left out; `[]` for a missing folder. */
   async list(dir: string): Promise<string[]> {
-    let entries;
-    try {
-      entries = await fs.readdir(this.resolve(dir), { withFileTypes: true });
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-      throw e;
-    }
+    const folder = this.resolve(dir);
+    const entries = await withIoErrors('list', folder, async () => {
+      try {
+        return await fs.readdir(folder, { withFileTypes: true });
+      } catch (e) {
+        if (isMissingFileError(e)) return [];
+        throw e;
+      }
+    });
     return entries
       .filter((entry) => !entry.isDirectory() && !isTempFileName(entry.name))
       .map((entry) => entry.name)
@@ -79,30 +87,48 @@ export class FileCheckpointStore implements CheckpointStore, ModificationTimes {
   async delete(relative: string): Promise<void> {
     const file = this.resolve(relative);
     if (file === this.root) throw invalidFilePath(relative);
-    try {
-      await fs.unlink(file);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return;
-      throw e;
-    }
-    await fsyncDirectory(path.dirname(file));
+    await withIoErrors('delete', file, async () => {
+      try {
+        await fs.unlink(file);
+      } catch (e) {
+        if (isMissingFileError(e)) return;
+        throw e;
+      }
+      await fsyncDirectory(path.dirname(file));
+    });
   }
 
   /** The file's modification time (ms, the filesystem's), or `undefined` when it does not exist. */
   async modificationTime(relative: string): Promise<number | undefined> {
-    try {
-      return (await fs.stat(this.resolve(relative))).mtimeMs;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      throw e;
-    }
+    const file = this.resolve(relative);
+    return withIoErrors('stat', file, async () => {
+      try {
+        return (await fs.stat(file)).mtimeMs;
+      } catch (e) {
+        if (isMissingFileError(e)) return undefined;
+        throw e;
+      }
+    });
   }
 
   /** mkdir -p, durably. */
   async mkdirs(dir: string): Promise<void> {
-    await mkdirsDurably(this.resolve(dir));
+    await this.ensureFolder(this.resolve(dir));
+  }
+
+  /** mkdir -p of an absolute folder under the root; CHECKPOINT_DELETED when that had to create the root itself. */
+  private async ensureFolder(folder: string): Promise<void> {
+    const created = await withIoErrors('mkdir', folder, () => mkdirsDurably(folder));
+    if (created === undefined || this.createRoot) return;
+    const relative = path.relative(this.root, created);
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+      // The root was gone: remove the empty folders just made, so that nothing looks like a checkpoint there.
+      for (let d = folder; ; d = path.dirname(d)) {
+        await fs.rmdir(d).catch(() => undefined);
+        if (d === created || path.dirname(d) === d) break;
+      }
+      throw checkpointDeleted(this.root, 'the folder was deleted (a write found it missing)');
+    }
   }
 }
 

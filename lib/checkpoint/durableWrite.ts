@@ -77,12 +77,13 @@ export async function removeFileDurably(file: string): Promise<void> {
 
 /**
  * mkdir -p, then fsync the parent of every folder it created, so that each new folder entry is durable (not
- * only the topmost one: `a/b/c` created from `a` needs `a` and `a/b` synced).
+ * only the topmost one: `a/b/c` created from `a` needs `a` and `a/b` synced). Resolves to the topmost folder it
+ * created, or `undefined` when `dir` existed.
  */
-export async function mkdirsDurably(dir: string): Promise<void> {
+export async function mkdirsDurably(dir: string): Promise<string | undefined> {
   const target = path.resolve(dir);
   const created = await fs.mkdir(target, { recursive: true });
-  if (created === undefined) return;
+  if (created === undefined) return undefined;
   const topmost = path.resolve(created);
   const parents: string[] = [];
   for (let d = target; ; d = path.dirname(d)) {
@@ -91,4 +92,5 @@ export async function mkdirsDurably(dir: string): Promise<void> {
   }
   // Top-down, so that a crash midway leaves a durable prefix of the path.
   for (const parent of parents.reverse()) await fsyncDirectory(parent);
+  return topmost;
 }

@@ -9,6 +9,9 @@
  *    forget data up to N's end offsets.
  * 3. A batch found uncommitted at start is re-run with exactly its logged offsets, watermark and timestamp.
  * 4. Batch ids count every executed batch, including no-data batches, and never repeat once committed.
+ * 5. Before every batch the checkpoint is checked to be the one the run opened (folder, metadata, lock): a deleted
+ *    or replaced folder stops the run with CHECKPOINT_DELETED, a lock another run took over with CONCURRENT_QUERY,
+ *    before anything of the batch is written.
  */
 import type {
   Clock,
@@ -270,6 +273,7 @@ export class MicroBatchExecution {
     if (this.pending) {
       batch = this.pending;
       this.pending = undefined;
+      await this.verifyCheckpoint(batch.batchId);
       this.status(StatusMessages.processing, true, true);
     } else {
       const t0 = this.o.clock.now();
@@ -293,6 +297,7 @@ export class MicroBatchExecution {
         return this.finishNoExecutionTrigger(seq, triggerStartMs);
       }
       isDataBatch = hasNewData;
+      await this.verifyCheckpoint(this.nextBatchId);
       this.status(hasNewData ? StatusMessages.processing : StatusMessages.cleaningUp, hasNewData, true);
       batch = {
         batchId: this.nextBatchId,
@@ -319,10 +324,16 @@ export class MicroBatchExecution {
           offsets: [...batch.end],
         });
         if (!written) {
+          // This run read the disk under the lock and found no offsets/N, and discarded torn files: only another
+          // writer of this checkpoint, a query running at the same time, can have written it since.
+          const file = this.o.checkpoint.offsetLog.absolutePathOf(batch.batchId);
           throw new WeirError(
-            ErrorCodes.CHECKPOINT_INCONSISTENT,
-            `offsets/${batch.batchId} already exists although batch ${batch.batchId - 1} is the last committed one`,
-            { context: { batchId: batch.batchId, path: `offsets/${batch.batchId}` } },
+            ErrorCodes.CONCURRENT_QUERY,
+            `Cannot run batch ${batch.batchId} of query with id ${this.queryId}: ${file} was written by another ` +
+              `query on this checkpoint while this run (runId ${this.o.runId}) was active, after batch ` +
+              `${batch.batchId - 1} committed (was the lock file deleted?). This run stops; let one query run on a ` +
+              `checkpoint at a time.`,
+            { context: { batchId: batch.batchId, path: file, queryId: this.queryId, runId: this.o.runId } },
           );
         }
         durations.walCommit = this.o.clock.now() - t1;
@@ -341,6 +352,16 @@ export class MicroBatchExecution {
     this.status(StatusMessages.waitingForTrigger, false, false);
     // Once runs exactly one batch; the executor stops it.
     return this.o.trigger.kind !== 'once';
+  }
+
+  /** Invariant 5: the checkpoint is still this run's before batch `batchId` writes anything. */
+  private async verifyCheckpoint(batchId: number): Promise<void> {
+    if ((await this.o.checkpoint.verifyIntact({ batchId })) === 'lockRestored') {
+      this.o.logger.warn(
+        `The checkpoint lock file of query ${this.queryId} in ${this.o.checkpoint.root} was deleted while the query ` +
+          `ran; it was written again before batch ${batchId}.`,
+      );
+    }
   }
 
   private async finishNoExecutionTrigger(seq: number, triggerStartMs: number): Promise<boolean> {

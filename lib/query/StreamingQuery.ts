@@ -3,7 +3,9 @@
  *
  * Invariants: `id` comes from the checkpoint and is stable across restarts, `runId` is new per start;
  * `recentProgress` holds at most `numRecentProgressUpdates` entries; once terminated a query never becomes
- * active again; `stop()` lets the batch in flight finish, so the checkpoint it leaves restarts correctly.
+ * active again; `stop()` lets the batch in flight finish, so the checkpoint it leaves restarts correctly; a run
+ * that failed (a batch that could not commit included) is never reported as a clean stop: `awaitTermination()`
+ * rejects with its exception, and so does `stop()` unless the caller was given the exception already.
  */
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -65,6 +67,8 @@ export class StreamingQuery {
   };
   private readonly progressBuffer: StreamingQueryProgress[] = [];
   private _exception: StreamingQueryException | null = null;
+  /** Whether `_exception` reached a caller (a rejection of ours, or the `exception` property read after it was set). */
+  private exceptionReported = false;
   private active = true;
   private readonly terminated: Promise<void>;
   private readonly execution: MicroBatchExecution;
@@ -228,6 +232,7 @@ export class StreamingQuery {
 
   /** The error that terminated the query, or null. */
   get exception(): StreamingQueryException | null {
+    if (this._exception) this.exceptionReported = true;
     return this._exception;
   }
 
@@ -258,7 +263,7 @@ export class StreamingQuery {
             }),
           ]);
     if (timer !== undefined) clearTimeout(timer);
-    if (result && this._exception) throw this._exception;
+    if (result && this._exception) throw this.reportException();
     return result;
   }
 
@@ -275,13 +280,25 @@ export class StreamingQuery {
       });
     }
     if (!this.active) await this.terminated;
-    if (this._exception) throw this._exception;
+    if (this._exception) throw this.reportException();
   }
 
-  /** Stops the query: the batch in flight finishes, then sources and sink are closed. Idempotent. */
+  /**
+   * Stops the query: the batch in flight finishes, then sources and sink are closed. Idempotent. Rejects with the
+   * query's exception when the run failed (in the batch in flight or earlier) and no caller has been given that
+   * exception yet (by `awaitTermination`, `processAllAvailable`, an earlier `stop` or the `exception` property):
+   * a run that could not commit (a full or read-only disk, a deleted checkpoint, ...) never ends in a clean stop,
+   * and a failure already handled does not make every later clean-up `stop()` throw.
+   */
   async stop(): Promise<void> {
     this.execution.requestStop();
     await this.terminated;
+    if (this._exception && !this.exceptionReported) throw this.reportException();
+  }
+
+  private reportException(): StreamingQueryException {
+    this.exceptionReported = true;
+    return this._exception!;
   }
 
   /** The plan as text (Spark's `explain`). */

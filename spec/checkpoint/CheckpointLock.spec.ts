@@ -162,4 +162,35 @@ describe('CheckpointLock across processes', () => {
     expect(isWeirError(error, ErrorCodes.CONCURRENT_QUERY)).toBe(true);
     expect(await CheckpointLock.isHeldInProcess(tempDir())).toBe(false);
   });
+
+  it("says how to hand over another host's checkpoint: stop the query there, or delete the lock once that host is gone", async () => {
+    const other = `not-${os.hostname()}`;
+    await writeLock(tempDir(), { pid: 4242, hostname: other, runId: 'remote', startedAt: '' });
+    const error = (await rejectionOf(CheckpointLock.acquire(tempDir(), { runId: 'local', queryId: 'q' }))) as WeirError;
+    expect(error.context).toMatchObject({ otherHost: true, holderHostname: other, path: lockFile(await fs.realpath(tempDir())) });
+    expect(error.message).toContain(`stop the query on ${other}`);
+    expect(error.message).toContain(`delete ${lockFile(await fs.realpath(tempDir()))}`);
+  });
+});
+
+describe('CheckpointLock.verify (the check before every batch)', () => {
+  it('is held while nothing changed, writes a deleted lock file again, and refuses a lock another run took', async () => {
+    const lock = await CheckpointLock.acquire(tempDir(), { runId: 'mine', queryId: 'q' });
+    try {
+      const before = await fs.readFile(lock.path, 'utf8');
+      expect(await lock.verify()).toBe('held');
+      await fs.rm(lock.path);
+      expect(await lock.verify()).toBe('restored');
+      expect(await fs.readFile(lock.path, 'utf8')).toBe(before);
+      await writeLock(tempDir(), { pid: process.ppid, hostname: os.hostname(), runId: 'theirs', startedAt: '' });
+      const error = (await rejectionOf(lock.verify())) as WeirError;
+      expect(isWeirError(error, ErrorCodes.CONCURRENT_QUERY)).toBe(true);
+      expect(error.context).toMatchObject({ path: lock.path, holderRunId: 'theirs', runId: 'mine' });
+      await fs.writeFile(lock.path, '{"torn');
+      expect(await rejectionOf(lock.verify())).toMatchObject({ code: ErrorCodes.CONCURRENT_QUERY });
+    } finally {
+      await lock.release();
+    }
+    expect(await fs.readFile(lockFile(tempDir()), 'utf8')).toBe('{"torn'); // release leaves a lock that is not its own
+  });
 });

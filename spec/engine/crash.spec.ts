@@ -3,19 +3,38 @@
  * with SIGKILL at WEIR_CRASH_KILLS points (random moments and the named failpoints of the batch protocol);
  * after the restarts the sink must equal an uninterrupted run: 0 duplicates, 0 missing, no conflicting re-run.
  *
- * WEIR_CRASH_KILLS (default 12 in CI) and WEIR_CRASH_SEED make a run reproducible; the full run uses 100.
+ * WEIR_CRASH_KILLS (default 12 in CI) and WEIR_CRASH_SEED make a run reproducible; the full run uses 1000.
+ *
+ * Every kill lands, so the count of kills is a check of its own: kill k is aimed at batch t_k (planned from k alone,
+ * spread over the run, and at least one batch after kill k-1's), and the child never runs past its aim. A failpoint
+ * kill fires in batch t_k itself; a random kill (a SIGKILL from here a random 0-25 ms after the child started)
+ * lands anywhere from recovery to the end of batch t_k, where the child waits to be killed. So the run after kill k
+ * has at most t_k + 1 batches in its sink, kill k+1 still has its batch ahead of it, and every aim is below
+ * BATCHES (which is therefore at least WEIR_CRASH_KILLS + 1; its default grows with the kills).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readDurableTestSink } from '../support/durableTestSink';
 import { rng, runChild, type RunResult } from '../support/crashChild';
 
 const CHILD = path.join(__dirname, 'crash', 'crashChild.ts');
-const BATCHES = Number(process.env.WEIR_CRASH_BATCHES ?? 200);
 const KILLS = Number(process.env.WEIR_CRASH_KILLS ?? 12);
+const BATCHES = Number(process.env.WEIR_CRASH_BATCHES ?? Math.max(200, KILLS + 1));
 const SEED = Number(process.env.WEIR_CRASH_SEED ?? Date.now() % 100000);
 const FAILPOINTS = ['afterOffsetsWritten', 'afterSinkWrite', 'afterStateCommit', 'afterCommitWritten'] as const;
+if (!(BATCHES >= KILLS + 1)) {
+  throw new Error(`WEIR_CRASH_BATCHES (${BATCHES}) must be at least WEIR_CRASH_KILLS + 1 (${KILLS + 1}): each kill needs a batch of its own`);
+}
+
+/** Each kill restarts a child (about 2-3 s on a loaded 2-core machine): the timeout grows with the kills. */
+const TIMEOUT_MS = Math.max(600_000, (KILLS + 20) * 10_000);
+
+/** The batch kill `k` aims at: k plus an even share of the slack, so aims rise by at least 1 and stay below BATCHES - 1. */
+function killAim(k: number, kills: number, batches: number): number {
+  const slack = batches - 1 - kills;
+  return k + Math.floor((k * slack) / kills);
+}
 
 describe.each(['map', 'window'])(`crash test (%s, ${KILLS} kills, ${BATCHES} batches, seed ${SEED})`, (mode) => {
   const roots: string[] = [];
@@ -46,22 +65,23 @@ describe.each(['map', 'window'])(`crash test (%s, ${KILLS} kills, ${BATCHES} bat
     let killed = 0;
     for (let k = 0; k < KILLS; k += 1) {
       const progress = readDurableTestSink(out).batches.size;
-      // Kill points are spread over the whole run so that every one of them lands before the end.
-      const aim = Math.max(progress, Math.floor(((k + 1) * (BATCHES - 1)) / (KILLS + 1)));
+      const aim = killAim(k, KILLS, BATCHES);
+      // The invariant that makes every kill land (see the header): the run is never past the batch aimed at.
+      expect({ kill: k, progress: Math.min(progress, aim) }).toEqual({ kill: k, progress });
       const useFailpoint = k < FAILPOINTS.length * 2 || random() < 0.5;
       const env: Record<string, string> = { CHECKPOINT: checkpoint, OUT: out, BATCHES: String(BATCHES) };
       let result: RunResult;
       if (useFailpoint) {
         const point = FAILPOINTS[k % FAILPOINTS.length]!;
-        // offsets are written only for new batches, so that failpoint aims past a possible re-run batch
-        const first = point === 'afterOffsetsWritten' ? Math.max(aim, progress + 1) : aim;
-        const batch = Math.min(BATCHES - 1, first + Math.floor(random() * 2));
+        // offsets/N is written only for a new batch: when offsets/<aim> exists, batch <aim> is a re-run, so the
+        // kill goes to the next batch's offsets (which the run writes right after batch <aim>).
+        const batch = point === 'afterOffsetsWritten' && existsSync(path.join(checkpoint, 'offsets', String(aim))) ? aim + 1 : aim;
         kills.push(`${point}@${batch}`);
         result = await runChild(CHILD, { MODE: mode, ...env, KILL_POINT: point, KILL_BATCH: String(batch) });
       } else {
         const delay = Math.floor(random() * 25);
-        kills.push(`random@${delay}ms`);
-        result = await runChild(CHILD, { ...env, MODE: mode }, delay);
+        kills.push(`random@${delay}ms(<=${aim})`);
+        result = await runChild(CHILD, { ...env, MODE: mode, HOLD_BATCH: String(aim) }, delay);
       }
       if (result.signal === 'SIGKILL') killed += 1;
       if (result.code !== 0 || result.signal !== null) {
@@ -86,8 +106,8 @@ describe.each(['map', 'window'])(`crash test (%s, ${KILLS} kills, ${BATCHES} bat
     expect(values.length).toBe(expectedRows); // 0 missing
     if (mode === 'map') expect(values.length).toBe(BATCHES * 10);
     else expect(values.length).toBeGreaterThan(BATCHES / 5); // one row per closed (window, key)
-    // A kill aimed at a point the run never reached (the child finished first) is not a kill.
-    expect(killed).toBeGreaterThanOrEqual(Math.ceil(KILLS * 0.8));
+    // Every kill is aimed at a batch the run reaches, so every one lands.
+    expect(killed).toBe(KILLS);
     process.stdout.write(`crash test (${mode}): ${killed} of ${kills.length} kill points hit: ${kills.join(', ')}\n`);
-  }, 600_000);
+  }, TIMEOUT_MS);
 });

@@ -1,8 +1,9 @@
 /**
  * Child process of the crash test: rate-micro-batch → a transform → a durable test sink until batch
  * `BATCHES - 1` is committed. Env: CHECKPOINT, OUT, BATCHES, KILL_POINT (failpoint name or "none"),
- * KILL_BATCH. At the named failpoint of KILL_BATCH the process SIGKILLs itself; the parent may also SIGKILL it
- * at a random moment.
+ * KILL_BATCH, HOLD_BATCH. At the named failpoint of KILL_BATCH the process SIGKILLs itself; the parent may also
+ * SIGKILL it at a random moment, and then sets HOLD_BATCH: once batch HOLD_BATCH is committed the child waits for
+ * that kill instead of going on (so the kill always lands within the batches it was aimed at).
  */
 import { map } from 'rxjs';
 import { startQuery } from '../../../index';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const batches = Number(process.env.BATCHES ?? 200);
   const killPoint = (process.env.KILL_POINT ?? 'none') as Failpoint | 'none';
   const killBatch = Number(process.env.KILL_BATCH ?? -1);
+  const holdBatch = Number(process.env.HOLD_BATCH ?? -1);
   const mode = process.env.MODE ?? 'map';
   // map: a stateless transform. window: a windowed count in append mode with LevelDB state, so kills also land
   // inside state commits and between the state commit and commits/N.
@@ -51,8 +53,12 @@ async function main(): Promise<void> {
     outputMode: 'append',
     sink: durableTestSink(out, { maxBatchId: batches - 1 }),
     checkpointLocation: checkpoint,
-    failpoint: (point, batchId) => {
+    failpoint: async (point, batchId) => {
       if (point === killPoint && batchId === killBatch) process.kill(process.pid, 'SIGKILL');
+      if (point === 'afterCommitWritten' && batchId === holdBatch) {
+        // Wait for the parent's kill (the timer keeps the process alive); a kill that never comes is an error.
+        await new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`not killed while holding at batch ${batchId}`)), 60_000));
+      }
     },
     manager: undefined,
   });
