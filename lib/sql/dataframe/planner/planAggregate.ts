@@ -7,8 +7,10 @@
  * Invariant: output columns are the keys in key order, then the aggregates (as Spark); an aggregate input is never
  * evaluated outside a batch (so `current_timestamp()` inside one is the batch's time, also on a re-run).
  */
-import { tap, type OperatorFunction } from 'rxjs';
-import type { MicroBatch, Row } from '../../../contracts';
+import { map, tap, type OperatorFunction } from 'rxjs';
+import type { BatchMetadata, MicroBatch, Row } from '../../../contracts';
+import type { Expr } from '../../expr/Expr';
+import { withChanges } from '../../../../operators/internal/lazyRows';
 import { ErrorCodes, WeirError } from '../../../errors';
 import type { AggregateFunction } from '../../../aggregate';
 import { agg, describeOperator, groupByKey, passThrough, sessionWindow, window } from '../../../../operators';
@@ -38,20 +40,40 @@ function compileAggregate(
       'Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.',
     );
   }
+  // current_timestamp() inside an aggregate's argument is the folded batch's frozen time, as in a projection: the
+  // operator before the aggregation hands the aggregate inputs the batch's evaluation context.
+  let batchContext: EvalContext | undefined;
+  const context = (): EvalContext => {
+    if (batchContext === undefined) throw new Error('an aggregate input was evaluated outside a batch');
+    return batchContext;
+  };
+  const eventTimeFrom: Array<{ column: string; from: string | undefined }> = [];
   for (const g of plan.groupBy) {
     const w = findTimeWindow(g);
     const name = g.kind === 'alias' ? g.name : outputName(g);
     if (w) {
-      const column = w.column.kind === 'column' ? w.column.name : undefined;
-      if (column === undefined) throw unsupported('window() over an expression that is not a column is not supported yet');
-      const field = schema.getField(column);
-      if (!field) compileExpr(w.column, schema); // raises Spark's UNRESOLVED_COLUMN
-      if (w.kind === 'window') {
-        ops.push(window(field!.name, w.duration as string, (w.slide as string | undefined) ?? null, (w.startTime as string | undefined) ?? null, { as: name }));
+      let column: string;
+      if (w.column.kind === 'column') {
+        const field = schema.getField(w.column.name);
+        if (!field) compileExpr(w.column, schema); // raises Spark's UNRESOLVED_COLUMN
+        column = field!.name;
       } else {
+        // window(<expression>, ...): the expression's value is a hidden column the window is placed on (Spark
+        // projects it too); window_time(<event-time window>) keeps the event time, so chained windows run in append.
+        column = `__weir_time_${computed.length}`;
+        const c = compileExpr(w.column, schema);
+        computed.push({ name: column, expr: c });
+        eventTimeFrom.push({ column, from: windowTimeOf(w.column) });
+      }
+      if (w.kind === 'window') {
+        ops.push(window(column, w.duration as string, (w.slide as string | undefined) ?? null, (w.startTime as string | undefined) ?? null, { as: name }));
+      } else if (typeof w.gap === 'string') {
         // A constant gap Spark cannot parse is cast to a NULL interval: every row's session is dropped, no error.
-        const gap = w.gap as string;
-        ops.push(typeof gap !== 'string' || isSparkIntervalString(gap) ? sessionWindow(field!.name, gap) : sessionWindow(field!.name, () => null));
+        ops.push(isSparkIntervalString(w.gap) ? sessionWindow(column, w.gap) : sessionWindow(column, () => null));
+      } else {
+        // A per-row gap: evaluated with the batch's context; null, unparsable or not positive: no session (Spark).
+        const gap = compileExpr(w.gap!, schema).evaluate;
+        ops.push(sessionWindow(column, (row: Row) => gapValue(gap(row, context()))));
       }
       keyNames.push(w.kind === 'window' ? name : 'session_window');
       keyFields.push(new StructField(w.kind === 'window' ? name : 'session_window', new StructType([
@@ -75,6 +97,7 @@ function compileAggregate(
       keyFields.push(new StructField(name, c.dataType, c.nullable));
     }
   }
+  if (eventTimeFrom.length > 0) ops.unshift(eventTimeOf(eventTimeFrom));
   if (computed.length > 0) {
     // Lazy like withColumn: the key columns are not materialized into new row objects before grouping.
     ops.unshift(
@@ -90,13 +113,6 @@ function compileAggregate(
   }
   const spec: Record<string, AggregateFunction<any, any, any>> = {};
   const aggFields: StructField[] = [];
-  // current_timestamp() inside an aggregate's argument is the folded batch's frozen time, as in a projection: the
-  // operator before the aggregation hands the aggregate inputs the batch's evaluation context.
-  let batchContext: EvalContext | undefined;
-  const context = (): EvalContext => {
-    if (batchContext === undefined) throw new Error('an aggregate input was evaluated outside a batch');
-    return batchContext;
-  };
   for (const a of plan.aggs) {
     if (!isAggregate(a)) {
       throw new WeirError(
@@ -119,7 +135,47 @@ function compileAggregate(
     }),
     passThrough,
   );
-  ops.push(withBatchContext, groupByKey(...keyNames), agg(spec));
+  // First: the computed keys, the window expressions and per-row gaps read it too.
+  ops.unshift(withBatchContext);
+  ops.push(groupByKey(...keyNames), agg(spec));
   // The aggregate emits key columns in key order then aggregates, as Spark does.
   return { node: pipeNode(child.node, ops), schema: new StructType([...keyFields, ...aggFields]) };
+}
+
+/** The column a `window_time(<column>)` expression reads, if it is one. */
+function windowTimeOf(e: Expr): string | undefined {
+  if (e.kind !== 'call' || e.name.toLowerCase() !== 'window_time' || e.args.length !== 1) return undefined;
+  const arg = e.args[0]!;
+  return arg.kind === 'column' ? arg.name : undefined;
+}
+
+/**
+ * The hidden time columns that carry the event time on: the one computed from `window_time(<event-time column>)`
+ * becomes the event-time column (Spark's window_time keeps the watermark), so a chained window aggregates in append.
+ */
+function eventTimeOf(columns: ReadonlyArray<{ column: string; from: string | undefined }>): OperatorFunction<MicroBatch<Row>, MicroBatch<Row>> {
+  const after = (m: BatchMetadata | undefined): BatchMetadata => {
+    const et = m?.eventTimeColumn;
+    const hit = columns.find((c) => c.from !== undefined && et !== undefined && c.from.toLowerCase() === et.toLowerCase());
+    return hit === undefined ? { ...m } : { ...m, eventTimeColumn: hit.column };
+  };
+  return describeOperator(
+    `EventTime [${columns.map((c) => c.column).join(', ')}]`,
+    map((batch: MicroBatch<Row>) => withChanges(batch, { metadata: after(batch.metadata) })),
+    (state) => ({ ...state, metadata: after(state.metadata) }),
+  );
+}
+
+/** A per-row session gap as the session window takes it: a parsable interval string, milliseconds, or null. */
+function gapValue(v: unknown): string | number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return isSparkIntervalString(v) ? v : null;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v) / 1000; // a DayTimeInterval in microseconds
+  const i = v as { months?: number; days?: number; micros?: number | bigint };
+  if (typeof i === 'object' && (i.days !== undefined || i.micros !== undefined)) {
+    if ((i.months ?? 0) !== 0) return null;
+    return (i.days ?? 0) * 86_400_000 + Number(i.micros ?? 0) / 1000;
+  }
+  return null;
 }
