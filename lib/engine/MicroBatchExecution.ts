@@ -554,7 +554,8 @@ export class MicroBatchExecution {
       endOffset: batch.end[i] ?? null,
       latestOffset: this.lastLatest[i] ?? batch.end[i] ?? null,
       numInputRows: numInputRows[i] ?? 0,
-      inputRowsPerSecond: inputSec > 0 ? (numInputRows[i] ?? 0) / inputSec : NaN,
+      // Spark: the first trigger's input time is infinite, so its rate is 0.0 (a zero interval has no rate).
+      inputRowsPerSecond: Number.isNaN(inputSec) ? 0 : inputSec > 0 ? (numInputRows[i] ?? 0) / inputSec : NaN,
       processedRowsPerSecond: (numInputRows[i] ?? 0) / processingSec,
       metrics: s.metrics?.(batch.end[i]!) ?? {},
     }));
@@ -570,7 +571,8 @@ export class MicroBatchExecution {
       eventTime.watermark = formatProgressTimestamp(batch.watermarkMs);
     }
     const stateOperators: StateOperatorProgress[] = context
-      ? [...context.statefulOperators.values()].map((op) => {
+      ? // Downstream first, as Spark lists its plan's stateful operators (top-down).
+        [...context.statefulOperators.values()].reverse().map((op) => {
           const store = this.lastStoreMetrics.get(op.operatorId);
           const extra = op.metrics?.() ?? {};
           return {
