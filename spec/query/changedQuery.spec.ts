@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { MemoryStream, Session, type DataFrame } from '../../index';
 import { sum } from '../../lib/sql/functions';
-import { agg, count, dropDuplicates, groupByKey, aggregate } from '../../operators';
+import { agg, aggregate, count, dropDuplicates, flatMapGroupsWithState, groupByKey, GroupStateTimeout, type GroupState } from '../../operators';
 import { foreachBatchSink } from '../../sinks';
 import { startQuery } from '../../lib/query/startQuery';
 import type { Row } from '../../lib/contracts';
@@ -216,5 +216,32 @@ describe('a changed query on an old checkpoint (startQuery, RxJS face)', () => {
     // Nothing the refused runs did changed the checkpoint: the original query still runs on it.
     expect(await run(input, [groupByKey('k'), agg({ n: aggregate.count() })])).toEqual([{ k: 'a', n: 2 }]);
     expect(existsSync(path.join(metadataDir(), '0'))).toBe(true);
+  });
+
+  it('other dedup columns and another groupsWithState key or timeout are refused', async () => {
+    const input = new MemoryStream<Row>();
+    input.addData({ k: 'a', j: 'x' });
+    await run(input, [dropDuplicates('k')]);
+    input.addData({ k: 'a', j: 'y' });
+    await expect(run(input, [dropDuplicates('k', 'j')])).rejects.toMatchObject({
+      cause: { code: 'STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE', context: { operatorId: 'dedupe-0', storedKeySchema: 'struct<k>', newKeySchema: 'struct<k,j>' } },
+    });
+
+    rmSync(dir, { recursive: true, force: true });
+    const counter = (_key: Row, rows: readonly Row[], state: GroupState<number>) => {
+      state.update((state.getOption() ?? 0) + rows.length);
+      return [];
+    };
+    const other = new MemoryStream<Row>();
+    other.addData({ k: 'a', j: 'x' });
+    await run(other, [flatMapGroupsWithState(['k'], 'update', GroupStateTimeout.NoTimeout, counter)]);
+    other.addData({ k: 'a', j: 'y' });
+    await expect(run(other, [flatMapGroupsWithState(['j'], 'update', GroupStateTimeout.NoTimeout, counter)])).rejects.toMatchObject({
+      cause: { code: 'STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE', context: { operatorId: 'flatMapGroupsWithState-0' } },
+    });
+    await expect(run(other, [flatMapGroupsWithState(['k'], 'update', GroupStateTimeout.ProcessingTimeTimeout, counter)])).rejects.toMatchObject({
+      cause: { code: 'STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE', context: { storedValueSchema: 'struct<groupState>', newValueSchema: 'struct<groupState,timeoutTimestamp>' } },
+    });
+    expect(await run(other, [flatMapGroupsWithState(['k'], 'update', GroupStateTimeout.NoTimeout, counter)])).toEqual([]);
   });
 });
