@@ -224,8 +224,26 @@ export interface StatefulOperatorHandle {
   readonly operatorId: string;
   /** Spark's `operatorName` in progress (`stateStoreSave`, `dedupe`, `symmetricHashJoin`, ...). */
   readonly operatorName: string;
+  /**
+   * The key and value schema of the operator's state, as far as the operator knows it (Spark's state schema,
+   * `state/<op>/_metadata/schema`): the engine records it at the first batch of a checkpoint and refuses a
+   * restart whose operator describes another one.
+   */
+  readonly stateSchema?: StateSchemaDescription;
   shouldRunAnotherBatch(newWatermarkMs: number): boolean;
   metrics?(): Partial<StateOperatorProgressFields>;
+}
+
+/** One field of a stateful operator's state key or value: its name and, where the operator knows it, its type or function. */
+export interface StateSchemaField {
+  readonly name: string;
+  readonly type?: string;
+}
+
+/** What a stateful operator keeps: the fields of its state key and of its state value, in order. */
+export interface StateSchemaDescription {
+  readonly keySchema: readonly StateSchemaField[];
+  readonly valueSchema: readonly StateSchemaField[];
 }
 
 /** Fields of progress `stateOperators[i]` (Spark's names). */

@@ -108,6 +108,18 @@ export const ErrorCodes = {
   IO_TOO_MANY_OPEN_FILES: 'IO_TOO_MANY_OPEN_FILES',
   /** Any other failure of the filesystem (EIO, ...). Context: `path`, `operation`, `errno`. */
   IO_ERROR: 'IO_ERROR',
+  /**
+   * A restart's stateful operator keeps another state key than the checkpoint records (Spark's
+   * STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE); context: operatorId, stored, provided, path.
+   */
+  STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE: 'STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE',
+  /** The same for the state value (aggregate buffers, group state; Spark's STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE). */
+  STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE: 'STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE',
+  /**
+   * A restart's stateful operators (ids, names, count) differ from those the checkpoint records, a stateless query
+   * on a stateful checkpoint included (Spark's STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA).
+   */
+  STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA: 'STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

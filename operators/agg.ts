@@ -15,7 +15,7 @@
  *   store's memo holds for it (its groups decoded, see internal/DecodedStateCache), dropped with the memo.
  */
 import { concatMap, type OperatorFunction } from 'rxjs';
-import type { BatchMetadata, MaybePromise, MicroBatch, OutputMode, Row, StateStore } from '../lib/contracts';
+import type { BatchMetadata, MaybePromise, MicroBatch, OutputMode, Row, StateSchemaDescription, StateStore } from '../lib/contracts';
 import { ErrorCodes, WeirError } from '../lib/errors';
 import type { AggregateFunction } from '../lib/aggregate';
 import { count as countFunction } from '../lib/aggregate';
@@ -218,6 +218,21 @@ function partialAggregate(
   return out;
 }
 
+/**
+ * The state an aggregation keeps: its grouping columns (a key function's fields are unknown before its rows,
+ * so it is described as one), and one buffer per aggregate, named by output column and typed by its function.
+ */
+function aggregateStateSchema(
+  grouping: NonNullable<BatchMetadata['grouping']>,
+  names: readonly string[],
+  fns: readonly AggregateFunction[],
+): StateSchemaDescription {
+  return {
+    keySchema: grouping.keyFn ? [{ name: '<key function>' }] : grouping.columns.map((name) => ({ name })),
+    valueSchema: names.map((name, i) => ({ name, type: fns[i]!.name })),
+  };
+}
+
 interface AggregateCounters {
   droppedByWatermark: number;
 }
@@ -241,6 +256,7 @@ function aggregateBatch(batch: MicroBatch<Row>, names: readonly string[], fns: r
       noDataBatch: timeKeyed && outputMode !== 'complete' ? 'watermarkAdvance' : 'never',
       counters,
       metricsOf: aggregateMetrics,
+      stateSchema: aggregateStateSchema(grouping, names, fns),
     }),
   );
   const emit = (rows: Row[]): MicroBatch<Row> => withChanges(batch, { rows, metadata: metadataAfter(plan) });

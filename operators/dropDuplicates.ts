@@ -79,6 +79,8 @@ function dedupBatch(batch: MicroBatch<Row>, keys: readonly string[] | undefined)
       noDataBatch: 'watermarkAdvance',
       counters: counts,
       metricsOf: dedupMetrics,
+      // Spark's dedupe state: the key columns (all columns: `*`), and no value.
+      stateSchema: { keySchema: (keys ?? ['*']).map((name) => ({ name })), valueSchema: [] },
     }),
   );
   const keyOf = evicts

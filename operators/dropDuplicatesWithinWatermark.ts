@@ -83,6 +83,8 @@ function withinWatermarkBatch(batch: MicroBatch<Row>, keys: readonly string[] | 
       noDataBatch: 'watermarkAdvance',
       counters: counts,
       metricsOf: dedupMetrics,
+      // Spark's state: the key columns (all columns: `*`) and the expiry of the first occurrence.
+      stateSchema: { keySchema: (keys ?? ['*']).map((name) => ({ name })), valueSchema: [{ name: 'expiresAtMs' }] },
     }),
   );
   return then(context.stateStore(operatorId), (store) =>

@@ -184,6 +184,11 @@ export function groupsWithState<T extends Row, K extends Row, S, O extends Row>(
     checkTimeout(eventTimeColumn, outputMode);
   };
 
+  // Spark's state: the grouping key, the user's state, and its timeout timestamp when a timeout is set.
+  const stateSchema = {
+    keySchema: typeof key === 'function' ? [{ name: '<key function>' }] : key.map((name) => ({ name })),
+    valueSchema: [{ name: 'groupState' }, ...(timeout === GroupStateTimeout.NoTimeout ? [] : [{ name: 'timeoutTimestamp' }])],
+  };
   const op = describeOperator(
     `${isMap ? 'MapGroupsWithState' : 'FlatMapGroupsWithState'} ${opMode}, ${timeout}`,
     concatMap((batch: MicroBatch<T>) =>
@@ -206,6 +211,7 @@ export function groupsWithState<T extends Row, K extends Row, S, O extends Row>(
                   : 'never',
             counters,
             metricsOf: groupStateMetrics,
+            stateSchema,
           }),
         );
         // 1. Group this batch's rows (late rows dropped first under an event-time timeout).

@@ -148,6 +148,12 @@ export function streamJoinOperator(plan: StreamJoinPlan): BinaryOperator {
   });
   const keys = plan.condition.leftKeys.map((k, i) => (k === plan.condition.rightKeys[i] ? k : `${k} = ${plan.condition.rightKeys[i]}`));
   const name = `StreamingSymmetricHashJoin ${plan.joinType} [${keys.join(', ')}]${plan.condition.timeBounds.length > 0 ? ' with time range' : ''}`;
+  // Both sides' state is keyed by the join keys (left = right where they differ) and keeps rows of one side each,
+  // with the matched flag outer joins read.
+  const stateSchema = {
+    keySchema: keys.map((name) => ({ name })),
+    valueSchema: [{ name: 'leftRow' }, { name: 'rightRow' }, { name: 'joinType', type: plan.joinType }],
+  };
   const operator: OperatorFunction<JoinSides, MicroBatch<Row>> = concatMap(({ left, right, operatorId }: JoinSides) => {
     const batch = left;
     const context = batch.context;
@@ -163,6 +169,7 @@ export function streamJoinOperator(plan: StreamJoinPlan): BinaryOperator {
         noDataBatch: cleanup.left !== undefined || cleanup.right !== undefined ? 'watermarkAdvance' : 'never',
         counters: metrics,
         metricsOf: joinMetrics,
+        stateSchema,
       }),
     );
     return fromMaybe(() =>

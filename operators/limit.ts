@@ -36,7 +36,13 @@ export function limit<T extends Row>(n: number): OperatorFunction<MicroBatch<T>,
       fromMaybe(() => {
         const { context } = batch;
         const operatorId = context.nextOperatorId('globalLimit');
-        context.registerStatefulOperator({ operatorId, operatorName: 'globalLimit', shouldRunAnotherBatch: () => false });
+        context.registerStatefulOperator({
+          operatorId,
+          operatorName: 'globalLimit',
+          shouldRunAnotherBatch: () => false,
+          // Spark's global limit state: no key, the count of rows emitted so far.
+          stateSchema: { keySchema: [], valueSchema: [{ name: 'count', type: 'bigint' }] },
+        });
         return then(context.stateStore(operatorId), (store) =>
           then(store.get(EMITTED), (stored) => {
             const emitted = typeof stored === 'number' ? stored : 0;

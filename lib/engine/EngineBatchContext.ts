@@ -14,6 +14,7 @@ import type {
   StateStoreProvider,
 } from '../contracts';
 import { ErrorCodes, WeirError } from '../errors';
+import type { OperatorStateMetadataCheck } from './operatorStateMetadata';
 
 /** One batch's context; created by the engine, discarded after the batch. */
 export class EngineBatchContext implements BatchContext {
@@ -28,6 +29,8 @@ export class EngineBatchContext implements BatchContext {
     readonly checkpointLocation: string,
     readonly batchId: number,
     private readonly provider: StateStoreProvider | undefined,
+    /** Compares each operator with the checkpoint's record as it registers (the first batch of a run). */
+    private readonly operatorCheck?: OperatorStateMetadataCheck,
   ) {}
 
   private readonly idCounters = new Map<string, number>();
@@ -55,6 +58,8 @@ export class EngineBatchContext implements BatchContext {
   }
 
   registerStatefulOperator(handle: StatefulOperatorHandle): void {
+    // Before the operator opens its state: a changed operator must not read state it cannot decode.
+    this.operatorCheck?.check(handle, this.batchId);
     this.statefulOperators.set(handle.operatorId, handle);
   }
 

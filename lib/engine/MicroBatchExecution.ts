@@ -31,6 +31,7 @@ import { inputRowCount, readBatchInput, type SourceRows } from './readRows';
 import { replayStateVersions, stateReplayEnabled, versionBehind } from './stateReplay';
 import { jsonEqual } from '../util/jsonEqual';
 import { EngineBatchContext } from './EngineBatchContext';
+import { OperatorStateMetadataCheck } from './operatorStateMetadata';
 import type { QueryPlan } from './QueryPlan';
 import { executeTrigger, type TriggerLogger } from './TriggerExecutor';
 import type { Trigger } from './Trigger';
@@ -118,6 +119,8 @@ export class MicroBatchExecution {
   /** The watermark the last executed batch used. */
   private previousBatchWatermarkMs = 0;
   private stateProvider: StateStoreProvider | undefined;
+  /** The checkpoint's record of its stateful operators, checked by the run's first batch. */
+  private operatorCheck: OperatorStateMetadataCheck | undefined;
   private wakeUp: (() => void) | undefined;
   private dataArrived = false;
   private triggerSeq = 0;
@@ -198,6 +201,7 @@ export class MicroBatchExecution {
       }),
     );
     if (this.o.stateStoreProvider) this.stateProvider = this.o.stateStoreProvider(checkpoint.statePath);
+    this.operatorCheck = await OperatorStateMetadataCheck.load(checkpoint.store);
 
     const plan = checkpoint.plan;
     const initial = async (): Promise<Offset[]> =>
@@ -422,7 +426,7 @@ export class MicroBatchExecution {
   ): Promise<number[]> {
     const { batchId } = batch;
     this._currentBatchId = batchId;
-    const context = new EngineBatchContext(this.queryId, this.o.checkpoint.root, batchId, this.stateProvider);
+    const context = new EngineBatchContext(this.queryId, this.o.checkpoint.root, batchId, this.stateProvider, this.operatorCheck);
     try {
       // The batch's rows are held in `rowsOf` and dropped once used: locals captured by closures in an async
       // function live until it returns, and keeping a batch's rows alive across the state commit made
@@ -448,6 +452,7 @@ export class MicroBatchExecution {
           // functions (which hold the batch's rows) dropped, and chunked inputs were counted as the operators
           // visited them (or are visited now to count them).
           context.resolveEventTimeReports();
+          await this.operatorCheck?.afterOperators(context.statefulOperators.values(), batchId);
           inputCounts = rowsOf.inputs!.map(inputRowCount);
           return output;
         },

@@ -9,7 +9,7 @@
  * then copies those rows again and promotes them (measured on the stateful benchmark: twice the scavenges of the
  * same work without the engine).
  */
-import type { StatefulOperatorHandle, StateOperatorProgressFields } from '../../lib/contracts';
+import type { StatefulOperatorHandle, StateOperatorProgressFields, StateSchemaDescription } from '../../lib/contracts';
 
 /** When the operator needs a batch without new data (Spark's `shouldRunAnotherBatch`). */
 export type NoDataBatchRule =
@@ -25,16 +25,19 @@ export interface StatefulOperatorHandleSpec<C> {
   readonly operatorName: string;
   readonly batchWatermarkMs: number;
   readonly noDataBatch: NoDataBatchRule;
+  /** The operator's state key and value schema (recorded in the checkpoint, compared on restart). */
+  readonly stateSchema?: StateSchemaDescription;
   /** The operator's counters, updated during the batch, and how they read as progress (a module-level function). */
   readonly counters?: C;
   readonly metricsOf?: (counters: C) => Partial<StateOperatorProgressFields>;
 }
 
 export function statefulOperatorHandle<C>(spec: StatefulOperatorHandleSpec<C>): StatefulOperatorHandle {
-  const { operatorId, operatorName, batchWatermarkMs, noDataBatch, counters, metricsOf } = spec;
+  const { operatorId, operatorName, batchWatermarkMs, noDataBatch, counters, metricsOf, stateSchema } = spec;
   const handle: StatefulOperatorHandle = {
     operatorId,
     operatorName,
+    ...(stateSchema === undefined ? {} : { stateSchema }),
     shouldRunAnotherBatch: (newWatermarkMs) =>
       noDataBatch === 'always' || (noDataBatch === 'watermarkAdvance' && newWatermarkMs > batchWatermarkMs),
   };
