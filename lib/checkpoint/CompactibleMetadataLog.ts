@@ -315,6 +315,14 @@ export class CompactibleMetadataLog<T> {
   }
 }
 
+/** Checks {@link readAllFilesSync} runs on each file it reads (each throws to refuse the file). */
+export interface ReadAllFilesVerifier<T> {
+  /** The raw bytes of the entry file `file` (absolute) of batch `batchId`, before they are decoded. */
+  bytes(file: string, bytes: Buffer, batchId: number): void;
+  /** The decoded entries of that file. */
+  entries(file: string, entries: readonly T[], batchId: number): void;
+}
+
 /**
  * Spark's `allFiles` of a compactible log folder on the local filesystem, read synchronously: for batch readers
  * whose listing must be synchronous (a DataFrame's schema is known when `load()` returns, as in Spark). It reads
@@ -327,6 +335,7 @@ export function readAllFilesSync<T>(
   codec: LogCodec<T[]>,
   rules: Pick<CompactionRules<T>, 'compactLogs'>,
   format?: LogFileFormat,
+  verify?: ReadAllFilesVerifier<T>,
 ): T[] {
   const dir = path.resolve(folder);
   const range = allFilesRange(listCompactibleFilesSync(dir));
@@ -343,8 +352,10 @@ export function readAllFilesSync<T>(
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw e;
       }
+      verify?.bytes(file, bytes, id);
       const status = decodeFileStatus(bytes, codec, format);
       if (status.kind !== 'ok') throw fileStatusError(status, { path: file, batchId: id });
+      verify?.entries(file, status.value, id);
       for (const e of status.value) out.push(e);
       found = true;
       break;

@@ -16,7 +16,7 @@ import type { FileFormat } from './FileFormat';
 import { fileFormatOf } from './fileFormats';
 import type { FormatOptions } from './FormatOptions';
 import { inferTokenType, mergeTokenTypes } from './inferTokenType';
-import type { InputFile } from './listInputFiles';
+import { missingDataFileError, warnSkippedFile, type InputFile } from './listInputFiles';
 import { DEFAULT_CORRUPT_RECORD_COLUMN, MalformedRecordHandler, parseModeOf, type ParseMode } from './parseMode';
 import { parsePartitionPath } from './partitionPath';
 
@@ -134,30 +134,85 @@ function partitionValue(text: string | null, type: DataType): unknown {
 }
 
 /**
- * The rows of one file under `scan`, partition values added.
+ * The rows of one file under `scan`, partition values added. A file that is gone gives no rows when the read
+ * option `ignoreMissingFiles` is true (Spark's rule, with a warning).
  *
- * @throws WeirError MALFORMED_RECORD (FAILFAST) naming the file and line; SOURCE_ERROR when the file cannot be read.
+ * @throws WeirError MALFORMED_RECORD (FAILFAST) naming the file and line; DATA_FILE_MISSING for a file that is gone;
+ * DATA_FILE_DAMAGED for a committed file whose size differs from its log's; SOURCE_ERROR when it cannot be read.
  */
 export async function readFile(scan: FileScan, file: InputFile, batchId?: number): Promise<Row[]> {
-  const bytes = await readFileBytes(file, batchId);
+  const bytes = await readFileBytes(file, batchId, ignoreMissingFilesOf(scan.options));
+  if (bytes === undefined) return [];
   const rows = scan.format.read(bytes, readContext(scan, file, batchId));
   return withPartitionValues(scan, file, rows instanceof Promise ? await rows : rows);
 }
 
+/** Spark's read option `ignoreMissingFiles` (default false). */
+export function ignoreMissingFilesOf(options: FormatOptions): boolean {
+  return options.boolean(IGNORE_MISSING_FILES, false);
+}
+
+/** The read option's name (Spark's `ignoreMissingFiles`; the session conf is `spark.sql.files.ignoreMissingFiles`). */
+export const IGNORE_MISSING_FILES = 'ignoreMissingFiles';
+
+/** The largest read `fs.readFile` does at once (Node's kIoMaxLength, 2 GiB - 1): bigger files are read in ranges. */
+export const MAX_SINGLE_READ_BYTES = 2 ** 31 - 1;
+
 /**
- * The bytes of one file.
- *
- * @throws WeirError SOURCE_ERROR when the file cannot be read.
+ * The whole content of `file`: one read up to `rangeBytes`, else range by range into one buffer (`fs.readFile`
+ * refuses files of 2 GiB and more, ERR_FS_FILE_TOO_LARGE). Exported for the test of the ranged path.
  */
-export async function readFileBytes(file: InputFile, batchId?: number): Promise<Buffer> {
+export async function readWholeFile(file: string, rangeBytes = MAX_SINGLE_READ_BYTES): Promise<Buffer> {
+  const handle = await fs.open(file, 'r');
   try {
-    return await fs.readFile(file.path);
+    const { size } = await handle.stat();
+    if (size <= rangeBytes) return await handle.readFile();
+    const out = Buffer.allocUnsafe(size);
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await handle.read(out, at, Math.min(rangeBytes, size - at), at);
+      if (bytesRead === 0) break; // shrank while read: the size check below names it
+      at += bytesRead;
+    }
+    return at === size ? out : out.subarray(0, at);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The bytes of one file; undefined when it is gone and `ignoreMissingFiles` is set (a warning is logged).
+ *
+ * @throws WeirError DATA_FILE_MISSING for a file that is gone; DATA_FILE_DAMAGED for a committed file (one with
+ * `committedSize`) of another size; SOURCE_ERROR when it cannot be read.
+ */
+export async function readFileBytes(file: InputFile, batchId?: number, ignoreMissingFiles = false): Promise<Buffer | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readWholeFile(file.path);
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (ignoreMissingFiles) {
+        warnSkippedFile(file.path);
+        return undefined;
+      }
+      throw missingDataFileError(file.path, batchId !== undefined ? `batch ${batchId} reads it` : 'it was listed', batchId);
+    }
     throw new WeirError(ErrorCodes.SOURCE_ERROR, `Could not read ${file.path}: ${(e as Error).message}`, {
       cause: e,
       context: { path: file.path, ...(batchId !== undefined ? { batchId } : {}) },
     });
   }
+  if (file.committedSize !== undefined && bytes.byteLength !== file.committedSize) {
+    throw new WeirError(
+      ErrorCodes.DATA_FILE_DAMAGED,
+      `Data file ${file.path} has ${bytes.byteLength} bytes, but its sink log records ${file.committedSize} bytes for it: the file ` +
+        'was truncated or replaced after its batch was committed. Restore it from a backup, or write the output again with a new ' +
+        'checkpoint into a new folder.',
+      { context: { path: file.path, size: bytes.byteLength, committedSize: file.committedSize, reason: 'size-mismatch', ...(batchId !== undefined ? { batchId } : {}) } },
+    );
+  }
+  return bytes;
 }
 
 /**
