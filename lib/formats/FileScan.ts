@@ -140,11 +140,48 @@ function partitionValue(text: string | null, type: DataType): unknown {
  * @throws WeirError MALFORMED_RECORD (FAILFAST) naming the file and line; DATA_FILE_MISSING for a file that is gone;
  * DATA_FILE_DAMAGED for a committed file whose size differs from its log's; SOURCE_ERROR when it cannot be read.
  */
-export async function readFile(scan: FileScan, file: InputFile, batchId?: number): Promise<Row[]> {
+export async function readFile(scan: FileScan, file: InputFile, batchId?: number, splitBytes = LINE_SPLIT_BYTES): Promise<Row[]> {
   const bytes = await readFileBytes(file, batchId, ignoreMissingFilesOf(scan.options));
   if (bytes === undefined) return [];
-  const rows = scan.format.read(bytes, readContext(scan, file, batchId));
-  return withPartitionValues(scan, file, rows instanceof Promise ? await rows : rows);
+  const out: Row[][] = [];
+  for (const range of rangesOf(scan, bytes, splitBytes)) {
+    const rows = scan.format.read(range, readContext(scan, file, batchId));
+    out.push(rows instanceof Promise ? await rows : rows);
+  }
+  return withPartitionValues(scan, file, out.length === 1 ? (out[0] as Row[]) : ([] as Row[]).concat(...out));
+}
+
+/**
+ * Line-delimited content larger than this is parsed range by range, each range ending at a newline: a V8 string
+ * holds at most 2^29 - 24 characters, so one string of a 2 GiB file cannot exist (Spark splits files too).
+ */
+export const LINE_SPLIT_BYTES = 256 * 1024 * 1024;
+
+/** True when the scan's records are one per `\n`-ended line of UTF-8 (JSON lines, text), so ranges cut at newlines parse alike. */
+function splitsAtNewlines(scan: FileScan): boolean {
+  if (scan.format.name !== 'json' && scan.format.name !== 'text') return false;
+  const o = scan.options;
+  if (o.boolean('multiLine', false) || o.boolean('wholetext', false) || o.get('lineSep') !== undefined) return false;
+  const charset = (o.get('encoding') ?? o.get('charset'))?.toLowerCase().replace(/[-_]/g, '');
+  return charset === undefined || charset === 'utf8';
+}
+
+/** `bytes` as ranges of at least `maxBytes` that end after a `\n` (the last range ends where the file does). */
+export function lineRanges(bytes: Buffer, maxBytes: number): Buffer[] {
+  const out: Buffer[] = [];
+  let from = 0;
+  while (bytes.length - from > maxBytes) {
+    const nl = bytes.indexOf(0x0a, from + maxBytes - 1);
+    if (nl < 0) break;
+    out.push(bytes.subarray(from, nl + 1));
+    from = nl + 1;
+  }
+  if (from < bytes.length || out.length === 0) out.push(bytes.subarray(from));
+  return out;
+}
+
+function rangesOf(scan: FileScan, bytes: Buffer, splitBytes: number): Buffer[] {
+  return bytes.length > splitBytes && splitsAtNewlines(scan) ? lineRanges(bytes, splitBytes) : [bytes];
 }
 
 /** Spark's read option `ignoreMissingFiles` (default false). */
@@ -220,7 +257,9 @@ export async function readFileBytes(file: InputFile, batchId?: number, ignoreMis
  *
  * @throws WeirError MALFORMED_RECORD (FAILFAST) naming the file and line.
  */
-export function parseFileSync(scan: FileScan, file: InputFile, bytes: Buffer, batchId?: number): Row[] {
+export function parseFileSync(scan: FileScan, file: InputFile, bytes: Buffer, batchId?: number, splitBytes = LINE_SPLIT_BYTES): Row[] {
+  const ranges = rangesOf(scan, bytes, splitBytes);
+  if (ranges.length > 1) return ([] as Row[]).concat(...ranges.map((range) => parseFileSync(scan, file, range, batchId, Infinity)));
   let rows: Row[] | Promise<Row[]>;
   try {
     rows = scan.format.read(bytes, readContext(scan, file, batchId));

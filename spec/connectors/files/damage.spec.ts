@@ -8,7 +8,9 @@ import type { Row } from '../../../lib/contracts';
 import { isWeirError, type WeirError } from '../../../lib/errors';
 import { FileStreamSinkLog } from '../../../lib/formats/FileStreamSinkLog';
 import { listInputFiles } from '../../../lib/formats/listInputFiles';
-import { readWholeFile } from '../../../lib/formats/FileScan';
+import { lineRanges, readFile, readWholeFile, resolveFileScan } from '../../../lib/formats/FileScan';
+import { FormatOptions } from '../../../lib/formats/FormatOptions';
+import { toSchema } from '../../../lib/values/types';
 import { Session } from '../../../lib/sql/dataframe/Session';
 import { fileSink } from '../../../connectors/files/fileSink';
 import { expectWeirError } from '../../support/expectWeirError';
@@ -275,5 +277,22 @@ describe('damaged file outputs and logs', () => {
     writeFileSync(file, bytes);
     expect((await readWholeFile(file, 4096)).equals(bytes)).toBe(true);
     expect((await readWholeFile(file)).equals(bytes)).toBe(true);
+  });
+
+  it('parses a big JSON-lines or text file range by range, cut at newlines, to the rows one read gives (no 2^29-character string)', async () => {
+    const dir = temp();
+    const file = path.join(dir, 'big.json');
+    const lines = Array.from({ length: 500 }, (_, i) => JSON.stringify({ id: i, s: 'x'.repeat(i % 37), u: 'é€' }));
+    lines[250] = JSON.stringify({ id: 250, s: 'y'.repeat(5000), u: 'long line' }); // longer than a range
+    writeFileSync(file, lines.join('\n')); // no newline at the end
+    const input = { path: file, relative: 'big.json', size: 0, mtimeMs: 0 };
+    expect(lineRanges(readFileSync(file), 1000).map((r) => r.toString('utf8')).join('')).toBe(readFileSync(file, 'utf8'));
+    expect(lineRanges(readFileSync(file), 1000).length).toBeGreaterThan(10);
+    for (const format of ['json', 'text'] as const) {
+      const scan = resolveFileScan({ format, options: new FormatOptions(), userSchema: toSchema(format === 'json' ? 'id BIGINT, s STRING, u STRING' : 'value STRING'), files: [] });
+      const whole = await readFile(scan, input);
+      expect(whole).toHaveLength(500);
+      expect(await readFile(scan, input, undefined, 1000)).toEqual(whole);
+    }
   });
 });
