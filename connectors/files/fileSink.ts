@@ -11,7 +11,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CompactibleMetadataLog } from '../../lib/checkpoint/CompactibleMetadataLog';
-import { OFFSETS_DIR, parseBatchFileName } from '../../lib/checkpoint/layout';
+import { COMMITS_DIR, OFFSETS_DIR, parseBatchFileName } from '../../lib/checkpoint/layout';
 import type { Clock, OutputMode, Row, Sink, SinkBatchInfo, SinkContext } from '../../lib/contracts';
 import { ErrorCodes, WeirError } from '../../lib/errors';
 import { fileFormatOf } from '../../lib/formats/fileFormats';
@@ -126,13 +126,29 @@ export class FileSink implements Sink<Row> {
    * Checks the output folder belongs to this checkpoint: every batch in `_spark_metadata` must be one the
    * checkpoint's offsets log has planned (a batch is planned before its sink write), else another query wrote it.
    *
-   * @throws WeirError FILE_SINK_OUTPUT_IN_USE unless `allowExistingOutput`.
+   * @throws WeirError FILE_SINK_OUTPUT_IN_USE unless `allowExistingOutput`; CHECKPOINT_MISSING_BATCH when the
+   * log is behind the checkpoint's `commits/` (deleted, rolled back, or another output path).
    */
   async open(context: SinkContext): Promise<void> {
     this.clock = context.clock;
     const written = await this.log.latestBatchId();
+    // commits/C is written after the sink's entry C is durable, and the newest entry is never deleted: a log
+    // behind commits/ lost entries (deleted, restored from an older copy, or the output path changed, which Spark
+    // does not allow for a file sink either), and the batches between would be missing from the output for good.
+    const committed = await latestBatchIdIn(context.checkpointLocation, COMMITS_DIR);
+    if (committed !== undefined && (written === undefined || written < committed)) {
+      const missing = path.join(this.log.absoluteDir, String(committed));
+      throw new WeirError(
+        ErrorCodes.CHECKPOINT_MISSING_BATCH,
+        `The checkpoint ${context.checkpointLocation} has committed batch ${committed}, but the log ${this.log.absoluteDir} of ${this.description} ` +
+          `${written === undefined ? 'is empty or gone' : `ends at batch ${written}`}: it was deleted or rolled back, or the output path changed ` +
+          '(not allowed for a file sink, as in Spark). Readers would miss the committed batches. Restore the output folder, or start the ' +
+          'query on a new checkpoint into a new output folder.',
+        { context: { sink: this.description, path: missing, batchId: committed, ...(written !== undefined ? { latestOutputBatchId: written } : {}) } },
+      );
+    }
     if (written === undefined) return;
-    const planned = await latestPlannedBatchId(context.checkpointLocation);
+    const planned = await latestBatchIdIn(context.checkpointLocation, OFFSETS_DIR);
     if (planned !== undefined && planned >= written) return;
     const skipped = planned === undefined ? `0 to ${written}` : `${planned + 1} to ${written}`;
     const message =
@@ -182,11 +198,11 @@ export class FileSink implements Sink<Row> {
   }
 }
 
-/** The newest batch id of `<checkpoint>/offsets/`, or undefined when it has none. */
-async function latestPlannedBatchId(checkpointLocation: string): Promise<number | undefined> {
+/** The newest batch id of `<checkpoint>/<dir>/` (`offsets`, `commits`), or undefined when it has none. */
+async function latestBatchIdIn(checkpointLocation: string, dir: string): Promise<number | undefined> {
   let names: string[];
   try {
-    names = await fs.readdir(path.join(checkpointLocation, OFFSETS_DIR));
+    names = await fs.readdir(path.join(checkpointLocation, dir));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

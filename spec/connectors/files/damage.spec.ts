@@ -2,7 +2,7 @@
  * Damage to a file sink's output folder and to a file source's seen-files log, made on real files, and what weir
  * says (issue 16, items 1, 10 and 13): every case is named with its file and what to do, none reads as truth.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Row } from '../../../lib/contracts';
 import { isWeirError, type WeirError } from '../../../lib/errors';
@@ -241,6 +241,28 @@ describe('damaged file outputs and logs', () => {
       }
       expect(await ids(out)).toEqual([1, 2, 3, 4, 5]);
     });
+
+    for (const damage of ['deleted', 'rolled back to an older copy'] as const) {
+      it(`_spark_metadata ${damage} while the checkpoint has committed batches: CHECKPOINT_MISSING_BATCH at start, nothing written`, async () => {
+        const root = temp();
+        const [input, out, checkpoint] = ['in', 'out', 'cp'].map((d) => path.join(root, d)) as [string, string, string];
+        putJson(input, 'a.json', [1, 2], 1_700_000_001);
+        await runOnce(input, out, checkpoint);
+        const log = path.join(out, '_spark_metadata');
+        const older = path.join(root, 'older');
+        if (damage === 'rolled back to an older copy') cpSync(log, older, { recursive: true });
+        putJson(input, 'b.json', [3], 1_700_000_002);
+        await runOnce(input, out, checkpoint);
+        rmSync(log, { recursive: true });
+        if (damage === 'rolled back to an older copy') cpSync(older, log, { recursive: true });
+        putJson(input, 'c.json', [4], 1_700_000_003);
+        const e = await failureOf(() => runOnce(input, out, checkpoint));
+        expect(e.code).toBe('CHECKPOINT_MISSING_BATCH');
+        expect(e.context).toMatchObject({ path: path.join(log, '1'), batchId: 1 });
+        expect(e.message).toContain('new output folder');
+        expect(readdirSync(path.join(checkpoint, 'commits')).filter((n) => !n.startsWith('.'))).toEqual(['0', '1']);
+      });
+    }
 
     it('a new checkpoint on an output folder another checkpoint wrote: FILE_SINK_OUTPUT_IN_USE; allowExistingOutput starts with a warning', async () => {
       const root = temp();
