@@ -163,10 +163,11 @@ export class FileSource implements Source<Row> {
         throw invalidOption('file', 'sourceArchiveDir', o.sourceArchiveDir, 'must not be inside the source path (archived files would be read again)', 'use a folder outside it');
       }
     }
-    const listing = listInputFiles(o.path, { allowMissing: true });
+    const formatOptions = new FormatOptions(o.formatOptions ?? {});
+    const listing = listInputFiles(o.path, { allowMissing: true, ignoreMissingFiles: ignoreMissingFilesOf(formatOptions) });
     this.scan = resolveFileScan({
       format: o.format,
-      options: new FormatOptions(o.formatOptions ?? {}),
+      options: formatOptions,
       ...(o.schema !== undefined ? { userSchema: toSchema(o.schema) } : {}),
       files: listing.files,
       streaming: true,
@@ -220,7 +221,7 @@ export class FileSource implements Source<Row> {
     // The offsets log ran batches the seen-files log no longer has: listing now would re-read their files (they
     // look unseen) under batch ids the checkpoint has used, or skip new ones.
     if (from > this.latestLogOffset) throw await this.logBehindOffsets(log, from);
-    const candidates = listInputFiles(this.o.path, { allowMissing: true }).files.filter((f) => {
+    const candidates = this.list().filter((f) => {
       const id = this.identity(f.path);
       if (this.availableNow && !this.availableNow.has(id)) return false;
       return !this.seen.has(id) && f.mtimeMs >= this.lastPurgeTimestamp;
@@ -329,7 +330,12 @@ export class FileSource implements Source<Row> {
   }
 
   async prepareForTriggerAvailableNow(): Promise<void> {
-    this.availableNow = new Set(listInputFiles(this.o.path, { allowMissing: true }).files.map((f) => this.identity(f.path)));
+    this.availableNow = new Set(this.list().map((f) => this.identity(f.path)));
+  }
+
+  /** The files under the path now (a sink's output folder: its committed files, `ignoreMissingFiles` honoured). */
+  private list(): InputFile[] {
+    return listInputFiles(this.o.path, { allowMissing: true, ignoreMissingFiles: ignoreMissingFilesOf(this.scan.options) }).files;
   }
 
   /** Best effort, as Spark's cleanSource: a file already gone is fine. */

@@ -242,6 +242,24 @@ describe('damaged file outputs and logs', () => {
       expect(await ids(out)).toEqual([1, 2, 3, 4, 5]);
     });
 
+    it('a streaming read of a sink folder with a committed file deleted: DATA_FILE_MISSING; ignoreMissingFiles reads the rest', async () => {
+      const root = temp();
+      const [upstream, out] = ['up', 'out'].map((d) => path.join(root, d)) as [string, string];
+      await writeOutput(upstream, 'json', 2);
+      const [part] = partFilesOf(upstream, '0') as [string];
+      rmSync(part);
+      const e = await failureOf(() => runOnce(upstream, out, path.join(root, 'cp1')));
+      expect(e.code).toBe('DATA_FILE_MISSING');
+      expect(e.context.path).toBe(part);
+      const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      try {
+        await runOnce(upstream, out, path.join(root, 'cp2'), { ignoreMissingFiles: 'true' });
+      } finally {
+        warn.mockRestore();
+      }
+      expect(await ids(out)).toEqual([100, 101, 102, 103]);
+    });
+
     for (const damage of ['deleted', 'rolled back to an older copy'] as const) {
       it(`_spark_metadata ${damage} while the checkpoint has committed batches: CHECKPOINT_MISSING_BATCH at start, nothing written`, async () => {
         const root = temp();
