@@ -7,6 +7,7 @@
  * partition values come from the file's folders, converted to the partition field's type (null when the
  * folder is missing or does not convert); schema and partitions are fixed when the scan is resolved.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { promises as fs, readFileSync } from 'node:fs';
 import type { Row } from '../contracts';
 import { ErrorCodes, WeirError, isWeirError } from '../errors';
@@ -204,6 +205,14 @@ export async function readWholeFile(file: string, rangeBytes = MAX_SINGLE_READ_B
   try {
     const { size } = await handle.stat();
     if (size <= rangeBytes) return await handle.readFile();
+    if (size > bufferConstants.MAX_LENGTH) {
+      throw new WeirError(
+        ErrorCodes.SOURCE_ERROR,
+        `File ${file} has ${size} bytes, more than one buffer of this Node.js can hold (${bufferConstants.MAX_LENGTH} bytes): split it ` +
+          'into smaller files (Node.js 22 and later hold larger buffers).',
+        { context: { path: file, size, maxBytes: bufferConstants.MAX_LENGTH, reason: 'file-too-large' } },
+      );
+    }
     const out = Buffer.allocUnsafe(size);
     let at = 0;
     while (at < size) {
@@ -228,6 +237,7 @@ export async function readFileBytes(file: InputFile, batchId?: number, ignoreMis
   try {
     bytes = await readWholeFile(file.path);
   } catch (e) {
+    if (isWeirError(e)) throw e; // a file too large for one buffer, named by readWholeFile
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       if (ignoreMissingFiles) {
         warnSkippedFile(file.path);

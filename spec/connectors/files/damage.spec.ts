@@ -3,6 +3,7 @@
  * says (issue 16, items 1, 10 and 13): every case is named with its file and what to do, none reads as truth.
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
 import * as path from 'node:path';
 import type { Row } from '../../../lib/contracts';
 import { isWeirError, type WeirError } from '../../../lib/errors';
@@ -18,6 +19,7 @@ import { testBatchInfo } from '../../support/sinkContract';
 import { tempDirs } from '../../formats/support';
 
 const SCHEMA = 'id BIGINT, word STRING';
+const bufferMaxLength = bufferConstants.MAX_LENGTH;
 const rowsOf = (batch: number, n = 4): Row[] => Array.from({ length: n }, (_, i) => ({ id: batch * 100 + i, word: `w${batch}-${i}` }));
 
 function putJson(dir: string, name: string, ids: number[], mtimeSec: number): string {
@@ -317,6 +319,16 @@ describe('damaged file outputs and logs', () => {
     writeFileSync(file, bytes);
     expect((await readWholeFile(file, 4096)).equals(bytes)).toBe(true);
     expect((await readWholeFile(file)).equals(bytes)).toBe(true);
+    // Past the largest buffer of this Node.js (4 GiB on Node 20): named, nothing allocated (a sparse file).
+    const huge = path.join(dir, 'huge.bin');
+    writeFileSync(huge, '');
+    truncateSync(huge, bufferMaxLength + 1);
+    try {
+      const e = await expectWeirError(() => readWholeFile(huge), 'SOURCE_ERROR');
+      expect(e.context).toMatchObject({ path: huge, size: bufferMaxLength + 1, reason: 'file-too-large' });
+    } finally {
+      rmSync(huge);
+    }
   });
 
   it('parses a big JSON-lines or text file range by range, cut at newlines, to the rows one read gives (no 2^29-character string)', async () => {
