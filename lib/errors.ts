@@ -120,6 +120,22 @@ export const ErrorCodes = {
    * on a stateful checkpoint included (Spark's STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA).
    */
   STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA: 'STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA',
+  /**
+   * A data file a batch needs is gone: listed in a file sink's `_spark_metadata` or in a file source's seen-files
+   * log, but not on disk (Spark's FAILED_READ_FILE.FILE_NOT_EXIST). Context: path, batchId; `ignoreMissingFiles`
+   * skips it instead.
+   */
+  DATA_FILE_MISSING: 'DATA_FILE_MISSING',
+  /**
+   * A data file is damaged: its size differs from the one its `_spark_metadata` entry records (a truncated or
+   * replaced part file), or its Parquet footer cannot be read (Spark's CANNOT_READ_FILE_FOOTER). Context: path.
+   */
+  DATA_FILE_DAMAGED: 'DATA_FILE_DAMAGED',
+  /**
+   * A file sink's output folder holds batches in `_spark_metadata` that the query's checkpoint never ran (another
+   * checkpoint wrote them): its batches would be skipped as already committed. Sink option `allowExistingOutput`.
+   */
+  FILE_SINK_OUTPUT_IN_USE: 'FILE_SINK_OUTPUT_IN_USE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -16,7 +16,7 @@ import type { DataSourceProvider, ReadContext } from '../../lib/connector/DataSo
 import type { CaseInsensitiveStringMap } from '../../lib/connector/CaseInsensitiveStringMap';
 import { mkdirsDurably, writeFileDurably } from '../../lib/checkpoint/durableWrite';
 import { ErrorCodes, WeirError } from '../../lib/errors';
-import { readFiles, resolveFileScan } from '../../lib/formats/FileScan';
+import { IGNORE_MISSING_FILES, ignoreMissingFilesOf, readFiles, resolveFileScan } from '../../lib/formats/FileScan';
 import { fileFormatOf } from '../../lib/formats/fileFormats';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
 import { fileUri } from '../../lib/formats/FileStreamSinkLog';
@@ -29,7 +29,7 @@ import { files, type FileSourceOptions } from './fileSource';
 /** Options of the file source that are not format options. */
 const FILE_SOURCE_OPTIONS = ['path', 'maxFilesPerTrigger', 'maxBytesPerTrigger', 'latestFirst', 'fileNameOnly', 'maxFileAge', 'cleanSource', 'sourceArchiveDir'];
 /** Writer options that are not format options of the file sink. */
-const FILE_SINK_OPTIONS = ['path', 'checkpointLocation', 'retention'];
+const FILE_SINK_OPTIONS = ['path', 'checkpointLocation', 'retention', 'allowExistingOutput'];
 
 function requirePath(format: string, o: CaseInsensitiveStringMap): string {
   const p = o.get('path');
@@ -52,7 +52,7 @@ function sourceOptions(format: string, o: CaseInsensitiveStringMap, userSchema: 
     format,
     ...(userSchema !== undefined ? { schema: userSchema } : {}),
     schemaInference: (ctx.conf('sql.streaming.schemaInference') ?? 'false').toLowerCase() === 'true',
-    formatOptions: Object.fromEntries(o.without(...FILE_SOURCE_OPTIONS)),
+    formatOptions: withIgnoreMissingFilesConf(Object.fromEntries(o.without(...FILE_SOURCE_OPTIONS)), ctx),
     ...(o.has('maxFilesPerTrigger') ? { maxFilesPerTrigger: o.getInt('maxFilesPerTrigger', 0) } : {}),
     ...(o.has('maxBytesPerTrigger') ? { maxBytesPerTrigger: o.getLong('maxBytesPerTrigger', 0) } : {}),
     ...(o.has('latestFirst') ? { latestFirst: o.getBoolean('latestFirst', false) } : {}),
@@ -66,13 +66,23 @@ function sourceOptions(format: string, o: CaseInsensitiveStringMap, userSchema: 
   };
 }
 
+/**
+ * The format options with Spark's session conf `spark.sql.files.ignoreMissingFiles` as the read option
+ * `ignoreMissingFiles` when the read does not set it (the option wins, as in Spark).
+ */
+function withIgnoreMissingFilesConf(options: Record<string, string>, ctx: ReadContext | undefined): Record<string, string> {
+  if (Object.keys(options).some((k) => k.toLowerCase() === IGNORE_MISSING_FILES.toLowerCase())) return options;
+  const conf = ctx?.conf('sql.files.ignoreMissingFiles');
+  return conf === undefined ? options : { ...options, [IGNORE_MISSING_FILES]: conf };
+}
+
 /** The provider of file format `format` (one of lib/formats/fileFormats.ts). */
 export function fileProvider(format: 'parquet' | 'json' | 'csv' | 'text'): DataSourceProvider {
   fileFormatOf(format);
   return {
     shortName: format,
     supportsUserSchema: true,
-    options: [...FILE_SOURCE_OPTIONS, 'retention'],
+    options: [...FILE_SOURCE_OPTIONS, 'retention', 'allowExistingOutput'],
     // Lists the files now: partition columns are discovered (and added to a user schema), inference runs if asked.
     sourceSchema: (o, userSchema, ctx) => files(sourceOptions(format, o, userSchema, ctx)).schema,
     // The schema resolved at load() is the schema of every query's source: no per-query listing or inference.
@@ -96,17 +106,19 @@ export function fileProvider(format: 'parquet' | 'json' | 'csv' | 'text'): DataS
         partitionBy: ctx.partitionBy,
         formatOptions: Object.fromEntries(o.without(...FILE_SINK_OPTIONS)),
         ...(retention !== undefined ? { retention } : {}),
+        ...(o.has('allowExistingOutput') ? { allowExistingOutput: o.getBoolean('allowExistingOutput', false) } : {}),
         ...(compactInterval !== undefined ? { compactInterval: Number(compactInterval) } : {}),
         ...(deletion !== undefined ? { logDeletion: deletion.toLowerCase() === 'true' } : {}),
         ...(cleanupDelay !== undefined ? { logCleanupDelay: cleanupDelay } : {}),
       });
     },
-    createRelation: (o, userSchema) => {
+    createRelation: (o, userSchema, ctx) => {
       const p = requirePath(format, o);
-      const { files: inputs } = listInputFiles(p);
+      const options = new FormatOptions(withIgnoreMissingFilesConf(Object.fromEntries(o.without('path')), ctx));
+      const { files: inputs } = listInputFiles(p, { ignoreMissingFiles: ignoreMissingFilesOf(options) });
       const scan = resolveFileScan({
         format,
-        options: new FormatOptions(o.without('path')),
+        options,
         ...(userSchema !== undefined ? { userSchema } : {}),
         files: inputs,
       });

@@ -8,8 +8,10 @@
  * of an uncommitted batch, and a batch re-delivered after a crash is skipped when its entry exists (files left
  * by a crashed attempt are orphans no reader lists).
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CompactibleMetadataLog } from '../../lib/checkpoint/CompactibleMetadataLog';
+import { COMMITS_DIR, OFFSETS_DIR, parseBatchFileName } from '../../lib/checkpoint/layout';
 import type { Clock, OutputMode, Row, Sink, SinkBatchInfo, SinkContext } from '../../lib/contracts';
 import { ErrorCodes, WeirError } from '../../lib/errors';
 import { fileFormatOf } from '../../lib/formats/fileFormats';
@@ -51,6 +53,13 @@ export interface FileSinkOptions {
   readonly logDeletion?: boolean;
   /** Spark's `spark.sql.streaming.fileSink.log.cleanupDelay` ('10m'): their minimum age before deletion. */
   readonly logCleanupDelay?: string | number;
+  /**
+   * The output folder may hold batches another checkpoint wrote (default false). A sink skips every batch id its
+   * `_spark_metadata` has (Spark's rule: "Skipping already committed batch"), so a new checkpoint on such a folder
+   * would drop its first batches; weir refuses to start (FILE_SINK_OUTPUT_IN_USE) unless this is true, and warns
+   * when it is.
+   */
+  readonly allowExistingOutput?: boolean;
   /** Called between the steps of a batch (crash tests). */
   readonly onStage?: (stage: FileSinkStage, batchId: number) => void | Promise<void>;
 }
@@ -113,9 +122,50 @@ export class FileSink implements Sink<Row> {
     return this.lastRows;
   }
 
+  /**
+   * Checks the output folder belongs to this checkpoint: every batch in `_spark_metadata` must be one the
+   * checkpoint's offsets log has planned (a batch is planned before its sink write), else another query wrote it.
+   *
+   * @throws WeirError FILE_SINK_OUTPUT_IN_USE unless `allowExistingOutput`; CHECKPOINT_MISSING_BATCH when the
+   * log is behind the checkpoint's `commits/` (deleted, rolled back, or another output path).
+   */
   async open(context: SinkContext): Promise<void> {
-    // Nothing else to open: the log on disk is the state.
     this.clock = context.clock;
+    const written = await this.log.latestBatchId();
+    // commits/C is written after the sink's entry C is durable, and the newest entry is never deleted: a log
+    // behind commits/ lost entries (deleted, restored from an older copy, or the output path changed, which Spark
+    // does not allow for a file sink either), and the batches between would be missing from the output for good.
+    const committed = await latestBatchIdIn(context.checkpointLocation, COMMITS_DIR);
+    if (committed !== undefined && (written === undefined || written < committed)) {
+      const missing = path.join(this.log.absoluteDir, String(committed));
+      throw new WeirError(
+        ErrorCodes.CHECKPOINT_MISSING_BATCH,
+        `The checkpoint ${context.checkpointLocation} has committed batch ${committed}, but the log ${this.log.absoluteDir} of ${this.description} ` +
+          `${written === undefined ? 'is empty or gone' : `ends at batch ${written}`}: it was deleted or rolled back, or the output path changed ` +
+          '(not allowed for a file sink, as in Spark). Readers would miss the committed batches. Restore the output folder, or start the ' +
+          'query on a new checkpoint into a new output folder.',
+        { context: { sink: this.description, path: missing, batchId: committed, ...(written !== undefined ? { latestOutputBatchId: written } : {}) } },
+      );
+    }
+    if (written === undefined) return;
+    const planned = await latestBatchIdIn(context.checkpointLocation, OFFSETS_DIR);
+    if (planned !== undefined && planned >= written) return;
+    const skipped = planned === undefined ? `0 to ${written}` : `${planned + 1} to ${written}`;
+    const message =
+      `The output folder ${this.outputPath} of ${this.description} has batches up to ${written} in ${this.log.absoluteDir}, but the ` +
+      `checkpoint ${context.checkpointLocation} has ${planned === undefined ? 'run no batch' : `run batches up to ${planned} only`}: ` +
+      'another query (or a deleted checkpoint) wrote them. This query\'s batches ' +
+      `${skipped} would be skipped as already committed and their rows dropped.`;
+    if (this.o.allowExistingOutput === true) {
+      console.warn(`weir: ${message} Continuing because allowExistingOutput is true.`);
+      return;
+    }
+    throw new WeirError(
+      ErrorCodes.FILE_SINK_OUTPUT_IN_USE,
+      `${message} Write into a new output folder, delete ${this.log.absoluteDir} to start the folder's log over, restart with the ` +
+        "checkpoint that wrote it, or set the sink option allowExistingOutput to 'true' to accept the skipped batches.",
+      { context: { sink: this.description, path: this.log.absoluteDir, latestOutputBatchId: written, ...(planned !== undefined ? { latestPlannedBatchId: planned } : {}) } },
+    );
   }
 
   async addBatch(batchId: number, rows: readonly Row[], info: SinkBatchInfo): Promise<void> {
@@ -146,6 +196,24 @@ export class FileSink implements Sink<Row> {
   async close(): Promise<void> {
     // Every batch is durable when addBatch resolves.
   }
+}
+
+/** The newest batch id of `<checkpoint>/<dir>/` (`offsets`, `commits`), or undefined when it has none. */
+async function latestBatchIdIn(checkpointLocation: string, dir: string): Promise<number | undefined> {
+  let names: string[];
+  try {
+    names = await fs.readdir(path.join(checkpointLocation, dir));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+  let latest: number | undefined;
+  for (const name of names) {
+    const id = parseBatchFileName(name);
+    if (id !== undefined && (latest === undefined || id > latest)) latest = id;
+  }
+  return latest;
 }
 
 function capitalize(mode: string): string {

@@ -15,7 +15,7 @@ import type { Offset, ReadLimit, Row, RowChunks, Source, SourceContext } from '.
 import { ErrorCodes, WeirError } from '../../lib/errors';
 import { FileCheckpointStore } from '../../lib/checkpoint/FileCheckpointStore';
 import { fileUri, localPathOf } from '../../lib/formats/FileStreamSinkLog';
-import { parseFileSync, readFile, readFileBytes, resolveFileScan, type FileScan } from '../../lib/formats/FileScan';
+import { ignoreMissingFilesOf, parseFileSync, readFile, readFileBytes, resolveFileScan, type FileScan } from '../../lib/formats/FileScan';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
 import { listInputFiles, type InputFile } from '../../lib/formats/listInputFiles';
 import { timeStringAsMs } from '../../lib/formats/timeStringAsMs';
@@ -163,10 +163,11 @@ export class FileSource implements Source<Row> {
         throw invalidOption('file', 'sourceArchiveDir', o.sourceArchiveDir, 'must not be inside the source path (archived files would be read again)', 'use a folder outside it');
       }
     }
-    const listing = listInputFiles(o.path, { allowMissing: true });
+    const formatOptions = new FormatOptions(o.formatOptions ?? {});
+    const listing = listInputFiles(o.path, { allowMissing: true, ignoreMissingFiles: ignoreMissingFilesOf(formatOptions) });
     this.scan = resolveFileScan({
       format: o.format,
-      options: new FormatOptions(o.formatOptions ?? {}),
+      options: formatOptions,
       ...(o.schema !== undefined ? { userSchema: toSchema(o.schema) } : {}),
       files: listing.files,
       streaming: true,
@@ -217,7 +218,10 @@ export class FileSource implements Source<Row> {
     // Files logged before (by this run or one that crashed before running their batch) come first.
     if (this.latestLogOffset > from) return { logOffset: this.latestLogOffset };
     const log = this.requireLog();
-    const candidates = listInputFiles(this.o.path, { allowMissing: true }).files.filter((f) => {
+    // The offsets log ran batches the seen-files log no longer has: listing now would re-read their files (they
+    // look unseen) under batch ids the checkpoint has used, or skip new ones.
+    if (from > this.latestLogOffset) throw await this.logBehindOffsets(log, from);
+    const candidates = this.list().filter((f) => {
       const id = this.identity(f.path);
       if (this.availableNow && !this.availableNow.has(id)) return false;
       return !this.seen.has(id) && f.mtimeMs >= this.lastPurgeTimestamp;
@@ -276,12 +280,16 @@ export class FileSource implements Source<Row> {
 
   private async readFileChunks(start: Offset, end: Offset): Promise<RowChunks> {
     const files = await this.filesOf(start, end);
-    const bytes: Buffer[] = [];
-    for (const { file, batchId } of files) bytes.push(await readFileBytes(file, batchId));
+    const bytes: Array<Buffer | undefined> = [];
+    const ignoreMissing = ignoreMissingFilesOf(this.scan.options);
+    for (const { file, batchId } of files) bytes.push(await readFileBytes(file, batchId, ignoreMissing));
     const scan = this.scan;
     return {
       forEachChunk(visit) {
-        for (let i = 0; i < files.length; i += 1) visit(parseFileSync(scan, files[i]!.file, bytes[i]!, files[i]!.batchId));
+        for (let i = 0; i < files.length; i += 1) {
+          const content = bytes[i];
+          if (content !== undefined) visit(parseFileSync(scan, files[i]!.file, content, files[i]!.batchId));
+        }
       },
     };
   }
@@ -322,7 +330,12 @@ export class FileSource implements Source<Row> {
   }
 
   async prepareForTriggerAvailableNow(): Promise<void> {
-    this.availableNow = new Set(listInputFiles(this.o.path, { allowMissing: true }).files.map((f) => this.identity(f.path)));
+    this.availableNow = new Set(this.list().map((f) => this.identity(f.path)));
+  }
+
+  /** The files under the path now (a sink's output folder: its committed files, `ignoreMissingFiles` honoured). */
+  private list(): InputFile[] {
+    return listInputFiles(this.o.path, { allowMissing: true, ignoreMissingFiles: ignoreMissingFilesOf(this.scan.options) }).files;
   }
 
   /** Best effort, as Spark's cleanSource: a file already gone is fine. */
@@ -370,6 +383,20 @@ export class FileSource implements Source<Row> {
 
   private identity(file: string): string {
     return this.fileNameOnly ? path.basename(file) : path.resolve(file);
+  }
+
+  private async logBehindOffsets(log: FileStreamSourceLog, logOffset: number): Promise<WeirError> {
+    const first = this.latestLogOffset + 1;
+    const missing = await log.absolutePathOf(first);
+    const range = first === logOffset ? `entry ${first} is` : `entries ${first} to ${logOffset} are`;
+    return new WeirError(
+      ErrorCodes.CHECKPOINT_MISSING_BATCH,
+      `${this.description}: the checkpoint's offsets log has run this source up to logOffset ${logOffset}, but its seen-files log ` +
+        `${log.absoluteDir} ends ${this.latestLogOffset < 0 ? 'empty' : `at ${this.latestLogOffset}`}: ${range} gone (first: ${missing}). ` +
+        'Which files those batches read is lost, so the source would read them again or skip files. Restore the folder from a ' +
+        'backup, or start the query on a new checkpoint (and, for a file sink, a new output folder).',
+      { context: { source: this.description, path: missing, batchId: first, logOffset, seenFilesLogEnd: this.latestLogOffset } },
+    );
   }
 
   private requireLog(): FileStreamSourceLog {

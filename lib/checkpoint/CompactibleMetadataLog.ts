@@ -317,6 +317,14 @@ export class CompactibleMetadataLog<T> {
   }
 }
 
+/** Checks {@link readAllFilesSync} runs on each file it reads (each throws to refuse the file). */
+export interface ReadAllFilesVerifier<T> {
+  /** The raw bytes of the entry file `file` (absolute) of batch `batchId`, before they are decoded. */
+  bytes(file: string, bytes: Buffer, batchId: number): void;
+  /** The decoded entries of that file. */
+  entries(file: string, entries: readonly T[], batchId: number): void;
+}
+
 /**
  * Spark's `allFiles` of a compactible log folder on the local filesystem, read synchronously: for batch readers
  * whose listing must be synchronous (a DataFrame's schema is known when `load()` returns, as in Spark). It reads
@@ -329,6 +337,7 @@ export function readAllFilesSync<T>(
   codec: LogCodec<T[]>,
   rules: Pick<CompactionRules<T>, 'compactLogs'>,
   format?: LogFileFormat,
+  verify?: ReadAllFilesVerifier<T>,
 ): T[] {
   const dir = path.resolve(folder);
   const range = allFilesRange(listCompactibleFilesSync(dir));
@@ -345,8 +354,10 @@ export function readAllFilesSync<T>(
         throw ioError(e, 'read', file, { batchId: id });
       }
       if (bytes === undefined) continue;
+      verify?.bytes(file, bytes, id);
       const status = decodeFileStatus(bytes, codec, format);
       if (status.kind !== 'ok') throw fileStatusError(status, { path: file, batchId: id });
+      verify?.entries(file, status.value, id);
       for (const e of status.value) out.push(e);
       found = true;
       break;

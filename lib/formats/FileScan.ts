@@ -7,6 +7,7 @@
  * partition values come from the file's folders, converted to the partition field's type (null when the
  * folder is missing or does not convert); schema and partitions are fixed when the scan is resolved.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { promises as fs, readFileSync } from 'node:fs';
 import type { Row } from '../contracts';
 import { ErrorCodes, WeirError, isWeirError } from '../errors';
@@ -16,7 +17,7 @@ import type { FileFormat } from './FileFormat';
 import { fileFormatOf } from './fileFormats';
 import type { FormatOptions } from './FormatOptions';
 import { inferTokenType, mergeTokenTypes } from './inferTokenType';
-import type { InputFile } from './listInputFiles';
+import { missingDataFileError, warnSkippedFile, type InputFile } from './listInputFiles';
 import { DEFAULT_CORRUPT_RECORD_COLUMN, MalformedRecordHandler, parseModeOf, type ParseMode } from './parseMode';
 import { parsePartitionPath } from './partitionPath';
 
@@ -134,30 +135,131 @@ function partitionValue(text: string | null, type: DataType): unknown {
 }
 
 /**
- * The rows of one file under `scan`, partition values added.
+ * The rows of one file under `scan`, partition values added. A file that is gone gives no rows when the read
+ * option `ignoreMissingFiles` is true (Spark's rule, with a warning).
  *
- * @throws WeirError MALFORMED_RECORD (FAILFAST) naming the file and line; SOURCE_ERROR when the file cannot be read.
+ * @throws WeirError MALFORMED_RECORD (FAILFAST) naming the file and line; DATA_FILE_MISSING for a file that is gone;
+ * DATA_FILE_DAMAGED for a committed file whose size differs from its log's; SOURCE_ERROR when it cannot be read.
  */
-export async function readFile(scan: FileScan, file: InputFile, batchId?: number): Promise<Row[]> {
-  const bytes = await readFileBytes(file, batchId);
-  const rows = scan.format.read(bytes, readContext(scan, file, batchId));
-  return withPartitionValues(scan, file, rows instanceof Promise ? await rows : rows);
+export async function readFile(scan: FileScan, file: InputFile, batchId?: number, splitBytes = LINE_SPLIT_BYTES): Promise<Row[]> {
+  const bytes = await readFileBytes(file, batchId, ignoreMissingFilesOf(scan.options));
+  if (bytes === undefined) return [];
+  const out: Row[][] = [];
+  for (const range of rangesOf(scan, bytes, splitBytes)) {
+    const rows = scan.format.read(range, readContext(scan, file, batchId));
+    out.push(rows instanceof Promise ? await rows : rows);
+  }
+  return withPartitionValues(scan, file, out.length === 1 ? (out[0] as Row[]) : ([] as Row[]).concat(...out));
 }
 
 /**
- * The bytes of one file.
- *
- * @throws WeirError SOURCE_ERROR when the file cannot be read.
+ * Line-delimited content larger than this is parsed range by range, each range ending at a newline: a V8 string
+ * holds at most 2^29 - 24 characters, so one string of a 2 GiB file cannot exist (Spark splits files too).
  */
-export async function readFileBytes(file: InputFile, batchId?: number): Promise<Buffer> {
+export const LINE_SPLIT_BYTES = 256 * 1024 * 1024;
+
+/** True when the scan's records are one per `\n`-ended line of UTF-8 (JSON lines, text), so ranges cut at newlines parse alike. */
+function splitsAtNewlines(scan: FileScan): boolean {
+  if (scan.format.name !== 'json' && scan.format.name !== 'text') return false;
+  const o = scan.options;
+  if (o.boolean('multiLine', false) || o.boolean('wholetext', false) || o.get('lineSep') !== undefined) return false;
+  const charset = (o.get('encoding') ?? o.get('charset'))?.toLowerCase().replace(/[-_]/g, '');
+  return charset === undefined || charset === 'utf8';
+}
+
+/** `bytes` as ranges of at least `maxBytes` that end after a `\n` (the last range ends where the file does). */
+export function lineRanges(bytes: Buffer, maxBytes: number): Buffer[] {
+  const out: Buffer[] = [];
+  let from = 0;
+  while (bytes.length - from > maxBytes) {
+    const nl = bytes.indexOf(0x0a, from + maxBytes - 1);
+    if (nl < 0) break;
+    out.push(bytes.subarray(from, nl + 1));
+    from = nl + 1;
+  }
+  if (from < bytes.length || out.length === 0) out.push(bytes.subarray(from));
+  return out;
+}
+
+function rangesOf(scan: FileScan, bytes: Buffer, splitBytes: number): Buffer[] {
+  return bytes.length > splitBytes && splitsAtNewlines(scan) ? lineRanges(bytes, splitBytes) : [bytes];
+}
+
+/** Spark's read option `ignoreMissingFiles` (default false). */
+export function ignoreMissingFilesOf(options: FormatOptions): boolean {
+  return options.boolean(IGNORE_MISSING_FILES, false);
+}
+
+/** The read option's name (Spark's `ignoreMissingFiles`; the session conf is `spark.sql.files.ignoreMissingFiles`). */
+export const IGNORE_MISSING_FILES = 'ignoreMissingFiles';
+
+/** The largest read `fs.readFile` does at once (Node's kIoMaxLength, 2 GiB - 1): bigger files are read in ranges. */
+export const MAX_SINGLE_READ_BYTES = 2 ** 31 - 1;
+
+/**
+ * The whole content of `file`: one read up to `rangeBytes`, else range by range into one buffer (`fs.readFile`
+ * refuses files of 2 GiB and more, ERR_FS_FILE_TOO_LARGE). Exported for the test of the ranged path.
+ */
+export async function readWholeFile(file: string, rangeBytes = MAX_SINGLE_READ_BYTES): Promise<Buffer> {
+  const handle = await fs.open(file, 'r');
   try {
-    return await fs.readFile(file.path);
+    const { size } = await handle.stat();
+    if (size <= rangeBytes) return await handle.readFile();
+    if (size > bufferConstants.MAX_LENGTH) {
+      throw new WeirError(
+        ErrorCodes.SOURCE_ERROR,
+        `File ${file} has ${size} bytes, more than one buffer of this Node.js can hold (${bufferConstants.MAX_LENGTH} bytes): split it ` +
+          'into smaller files (Node.js 22 and later hold larger buffers).',
+        { context: { path: file, size, maxBytes: bufferConstants.MAX_LENGTH, reason: 'file-too-large' } },
+      );
+    }
+    const out = Buffer.allocUnsafe(size);
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await handle.read(out, at, Math.min(rangeBytes, size - at), at);
+      if (bytesRead === 0) break; // shrank while read: the size check below names it
+      at += bytesRead;
+    }
+    return at === size ? out : out.subarray(0, at);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The bytes of one file; undefined when it is gone and `ignoreMissingFiles` is set (a warning is logged).
+ *
+ * @throws WeirError DATA_FILE_MISSING for a file that is gone; DATA_FILE_DAMAGED for a committed file (one with
+ * `committedSize`) of another size; SOURCE_ERROR when it cannot be read.
+ */
+export async function readFileBytes(file: InputFile, batchId?: number, ignoreMissingFiles = false): Promise<Buffer | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readWholeFile(file.path);
   } catch (e) {
+    if (isWeirError(e)) throw e; // a file too large for one buffer, named by readWholeFile
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (ignoreMissingFiles) {
+        warnSkippedFile(file.path);
+        return undefined;
+      }
+      throw missingDataFileError(file.path, batchId !== undefined ? `batch ${batchId} reads it` : 'it was listed', batchId);
+    }
     throw new WeirError(ErrorCodes.SOURCE_ERROR, `Could not read ${file.path}: ${(e as Error).message}`, {
       cause: e,
       context: { path: file.path, ...(batchId !== undefined ? { batchId } : {}) },
     });
   }
+  if (file.committedSize !== undefined && bytes.byteLength !== file.committedSize) {
+    throw new WeirError(
+      ErrorCodes.DATA_FILE_DAMAGED,
+      `Data file ${file.path} has ${bytes.byteLength} bytes, but its sink log records ${file.committedSize} bytes for it: the file ` +
+        'was truncated or replaced after its batch was committed. Restore it from a backup, or write the output again with a new ' +
+        'checkpoint into a new folder.',
+      { context: { path: file.path, size: bytes.byteLength, committedSize: file.committedSize, reason: 'size-mismatch', ...(batchId !== undefined ? { batchId } : {}) } },
+    );
+  }
+  return bytes;
 }
 
 /**
@@ -165,7 +267,9 @@ export async function readFileBytes(file: InputFile, batchId?: number): Promise<
  *
  * @throws WeirError MALFORMED_RECORD (FAILFAST) naming the file and line.
  */
-export function parseFileSync(scan: FileScan, file: InputFile, bytes: Buffer, batchId?: number): Row[] {
+export function parseFileSync(scan: FileScan, file: InputFile, bytes: Buffer, batchId?: number, splitBytes = LINE_SPLIT_BYTES): Row[] {
+  const ranges = rangesOf(scan, bytes, splitBytes);
+  if (ranges.length > 1) return ([] as Row[]).concat(...ranges.map((range) => parseFileSync(scan, file, range, batchId, Infinity)));
   let rows: Row[] | Promise<Row[]>;
   try {
     rows = scan.format.read(bytes, readContext(scan, file, batchId));

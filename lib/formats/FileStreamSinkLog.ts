@@ -16,9 +16,10 @@
  *
  * Invariant: an entry file appears only complete and durable (temp file + fsync + hard link, never replaced), so
  * a batch is either fully in the log or not at all; weir's checksum trailer is deliberately absent here because
- * Spark would read it as a JSON line.
+ * Spark would read it as a JSON line: each entry's size and CRC-32 go to a hidden sidecar (`.<N>.crc32`, see
+ * sinkLogChecksum.ts) that Spark never lists, and readers refuse an entry that differs from it.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import {
@@ -28,9 +29,11 @@ import {
   type CompactibleMetadataLogOptions,
   type CompactionRules,
 } from '../checkpoint/CompactibleMetadataLog';
-import { FileCheckpointStore } from '../checkpoint/FileCheckpointStore';
 import type { LogCodec } from '../checkpoint/FileStatus';
 import { sparkPlainLogFormat } from '../checkpoint/sparkLogFile';
+import { ErrorCodes, WeirError } from '../errors';
+import { checkChecksumSidecar, checksumSidecarName } from './sinkLogChecksum';
+import { SinkLogChecksumStore } from './SinkLogChecksumStore';
 
 export { DEFAULT_COMPACT_INTERVAL } from '../checkpoint/CompactibleMetadataLog';
 
@@ -110,7 +113,7 @@ export interface FileStreamSinkLogOptions extends Omit<CompactibleMetadataLogOpt
 export function fileStreamSinkLog(outputPath: string, options: FileStreamSinkLogOptions): CompactibleMetadataLog<SinkFileStatus> {
   const { retentionMs, ...logOptions } = options;
   return new CompactibleMetadataLog(
-    new FileCheckpointStore(outputPath),
+    new SinkLogChecksumStore(outputPath),
     SPARK_METADATA_DIR,
     sinkFileStatusCodec,
     fileSinkCompaction(retentionMs),
@@ -145,8 +148,46 @@ export class FileStreamSinkLog {
     return listCompactibleFilesSync(this.dir).at(-1)?.batchId;
   }
 
-  /** Every committed file (Spark's `allFiles`): the newest compaction file plus the batches after it, compacted. */
+  /**
+   * Every committed file (Spark's `allFiles`): the newest compaction file plus the batches after it, compacted.
+   * Each entry is checked against its checksum sidecar (when weir wrote one), and no file may be added twice.
+   *
+   * @throws WeirError CHECKPOINT_CORRUPT naming the entry file that is damaged or lists a file another entry lists;
+   * CHECKPOINT_MISSING_BATCH for a gap.
+   */
   allFiles(): SinkFileStatus[] {
-    return readAllFilesSync(this.dir, sinkFileStatusCodec, { compactLogs: compactSinkLogs }, sparkPlainLogFormat);
+    const added = new Map<string, string>();
+    return readAllFilesSync(this.dir, sinkFileStatusCodec, { compactLogs: compactSinkLogs }, sparkPlainLogFormat, {
+      bytes: (file, bytes, batchId) => {
+        const sidecar = path.join(path.dirname(file), checksumSidecarName(path.basename(file)));
+        const error = checkChecksumSidecar(file, bytes, readIfExists(sidecar), sidecar, batchId);
+        if (error) throw error;
+      },
+      entries: (file, entries, batchId) => {
+        for (const e of entries) {
+          if (e.action !== 'add') continue;
+          const other = added.get(e.path);
+          if (other !== undefined) {
+            throw new WeirError(
+              ErrorCodes.CHECKPOINT_CORRUPT,
+              `Checkpoint file ${file} is corrupt (it lists ${e.path}, which ${other} lists already: no batch commits a ` +
+                'file twice). The log was rewritten after its commit: restore it from a backup, or write the output again ' +
+                'with a new checkpoint into a new folder.',
+              { context: { path: file, batchId, file: e.path, listedIn: other, reason: 'file-listed-twice' } },
+            );
+          }
+          added.set(e.path, file);
+        }
+      },
+    });
+  }
+}
+
+function readIfExists(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
   }
 }

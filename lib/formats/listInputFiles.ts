@@ -10,7 +10,7 @@
 import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCodes, WeirError } from '../errors';
-import { FileStreamSinkLog, localPathOf } from './FileStreamSinkLog';
+import { FileStreamSinkLog, fileUri, localPathOf } from './FileStreamSinkLog';
 
 /** One input file. */
 export interface InputFile {
@@ -20,6 +20,8 @@ export interface InputFile {
   readonly relative: string;
   readonly size: number;
   readonly mtimeMs: number;
+  /** The size a file sink's `_spark_metadata` records for it (a committed file must still have it). */
+  readonly committedSize?: number;
 }
 
 /** Spark's `isHidden` rule for data listings. */
@@ -92,20 +94,63 @@ function walk(dir: string, base: string, out: InputFile[]): void {
   }
 }
 
-/** The committed files of a file sink's output folder, from its `_spark_metadata` log. */
-function sinkLogFiles(dir: string): InputFile[] {
+/**
+ * The committed files of a file sink's output folder, from its `_spark_metadata` log, each checked against the
+ * size the log records (Spark's `SinkFileStatus.size`), so a truncated, replaced or deleted part file is named
+ * when the folder is listed instead of read as fewer rows.
+ *
+ * @throws WeirError DATA_FILE_MISSING (unless `ignoreMissingFiles`: then skipped with a warning),
+ * DATA_FILE_DAMAGED for a size that differs.
+ */
+function sinkLogFiles(dir: string, ignoreMissingFiles: boolean): InputFile[] {
   const out: InputFile[] = [];
-  for (const status of new FileStreamSinkLog(dir).allFiles()) {
+  const log = new FileStreamSinkLog(dir);
+  for (const status of log.allFiles()) {
     if (status.isDir) continue;
     const file = localPathOf(status.path);
+    const st = statOrUndefined(file);
+    if (st === undefined) {
+      const error = missingDataFileError(file, `it is committed in ${log.dir}`);
+      if (!ignoreMissingFiles) throw error;
+      warnSkippedFile(file);
+      continue;
+    }
+    if (st.size !== status.size) {
+      throw new WeirError(
+        ErrorCodes.DATA_FILE_DAMAGED,
+        `Data file ${file} has ${st.size} bytes, but ${log.dir} records ${status.size} bytes for it: the file was truncated or ` +
+          'replaced after its batch was committed, and reading it would give other rows. Restore it from a backup, or write ' +
+          'the output again with a new checkpoint into a new folder.',
+        { context: { path: file, size: st.size, committedSize: status.size, log: log.dir, reason: 'size-mismatch' } },
+      );
+    }
     out.push({
       path: file,
       relative: path.relative(dir, file).split(path.sep).join('/'),
       size: status.size,
       mtimeMs: status.modificationTime,
+      committedSize: status.size,
     });
   }
   return out;
+}
+
+/**
+ * Spark's FAILED_READ_FILE.FILE_NOT_EXIST for a data file that should be there (`why`), with weir's way out.
+ */
+export function missingDataFileError(file: string, why: string, batchId?: number): WeirError {
+  return new WeirError(
+    ErrorCodes.DATA_FILE_MISSING,
+    `[FAILED_READ_FILE.FILE_NOT_EXIST] Encountered error while reading file ${fileUri(file)}. File does not exist ` +
+      `(${why}). It is possible the underlying files have been updated. Restore the file, or set the read option ` +
+      "ignoreMissingFiles (or the conf spark.sql.files.ignoreMissingFiles) to 'true' to skip it.",
+    { context: { path: file, ...(batchId !== undefined ? { batchId } : {}) } },
+  );
+}
+
+/** Spark's warning when `ignoreMissingFiles` skips a file. */
+export function warnSkippedFile(file: string): void {
+  console.warn(`weir: Skipped missing file: ${fileUri(file)} (ignoreMissingFiles)`);
 }
 
 /** Options of {@link listInputFiles}. */
@@ -114,16 +159,20 @@ export interface ListInputFilesOptions {
   readonly allowMissing?: boolean;
   /** Use a sink folder's `_spark_metadata` log when there is one (default true). */
   readonly useSinkLog?: boolean;
+  /** A file the sink log lists but that is gone is skipped with a warning (Spark's `ignoreMissingFiles`; default false). */
+  readonly ignoreMissingFiles?: boolean;
 }
 
 /**
  * The files of `p` (a file, a folder or a glob), sorted by path. Synchronous: a DataFrame's schema (partition
  * columns included) is known when `load()` returns, as in Spark.
  *
- * @throws WeirError PATH_NOT_FOUND (Spark's message) when nothing is at `p` and `allowMissing` is not set.
+ * @throws WeirError PATH_NOT_FOUND (Spark's message) when nothing is at `p` and `allowMissing` is not set; for a
+ * sink's output folder, what its log reading throws and DATA_FILE_MISSING / DATA_FILE_DAMAGED for a committed file
+ * that is gone or not of its committed size.
  */
 export function listInputFiles(p: string, options: ListInputFilesOptions = {}): { base: string; files: InputFile[] } {
-  const { allowMissing = false, useSinkLog = true } = options;
+  const { allowMissing = false, useSinkLog = true, ignoreMissingFiles = false } = options;
   const abs = path.resolve(p);
   const out: InputFile[] = [];
   if (!isGlob(p)) {
@@ -133,7 +182,7 @@ export function listInputFiles(p: string, options: ListInputFilesOptions = {}): 
       throw new WeirError(ErrorCodes.PATH_NOT_FOUND, `[PATH_NOT_FOUND] Path does not exist: file:${abs}.`, { context: { path: abs } });
     }
     if (st.isFile()) return { base: path.dirname(abs), files: [{ path: abs, relative: path.basename(abs), size: st.size, mtimeMs: st.mtimeMs }] };
-    if (useSinkLog && FileStreamSinkLog.exists(abs)) return { base: abs, files: sinkLogFiles(abs) };
+    if (useSinkLog && FileStreamSinkLog.exists(abs)) return { base: abs, files: sinkLogFiles(abs, ignoreMissingFiles) };
     walk(abs, abs, out);
     return { base: abs, files: out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
   }

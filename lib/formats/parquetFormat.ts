@@ -329,7 +329,18 @@ export const parquetFormat: FileFormat = {
       // utf8: false: only columns annotated as strings are decoded as text, so BINARY stays bytes.
       objects = (await hyparquet().parquetReadObjects({ file, utf8: false })) as Array<Record<string, unknown>>;
     } catch (e) {
-      throw new WeirError(ErrorCodes.SOURCE_ERROR, `Could not read the Parquet file ${context.path}: ${(e as Error).message}`, {
+      const message = (e as Error)?.message ?? String(e);
+      if (/footer|PAR1|metadata length|parquet file invalid|out of bounds|offset/i.test(message)) {
+        // A file cut or overwritten: Spark's CANNOT_READ_FILE_FOOTER.
+        throw new WeirError(
+          ErrorCodes.DATA_FILE_DAMAGED,
+          `[CANNOT_READ_FILE_FOOTER] Could not read footer for file: ${context.path}. Please ensure that the file is in either ORC or ` +
+            'Parquet format. If not, please convert it to a valid format. If the file is in the valid format, please check if it is ' +
+            `corrupt. If it is, you can choose to either ignore it or fix the corruption. (${message})`,
+          { cause: e, context: { path: context.path, format: 'parquet', reason: 'parquet-footer' } },
+        );
+      }
+      throw new WeirError(ErrorCodes.SOURCE_ERROR, `Could not read the Parquet file ${context.path}: ${message}`, {
         cause: e,
         context: { path: context.path, format: 'parquet' },
       });

@@ -191,7 +191,23 @@ describe('files through the DataFrame face', () => {
     // A file listed at load() and removed before the action fails the action, not load().
     const gone = session.read.schema('n BIGINT').json(dir);
     rmSync(path.join(dir, 'b.json'));
-    await expectWeirError(() => gone.collect(), 'SOURCE_ERROR');
+    const missing = await expectWeirError(() => gone.collect(), 'DATA_FILE_MISSING');
+    expect(missing.context.path).toBe(path.join(dir, 'b.json'));
+    expect(missing.message).toContain('ignoreMissingFiles');
+    // Spark's read option skips it instead (with a warning), and so does the session conf.
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect(await session.read.schema('n BIGINT').option('ignoreMissingFiles', 'true').json(dir).count()).toBe(3);
+      const listed = session.read.schema('n BIGINT').json(dir);
+      putJson(dir, 'c.json', [{ n: 20 }], 1_700_000_003);
+      const lateGone = session.read.schema('n BIGINT').option('ignoreMissingFiles', true).json(dir);
+      rmSync(path.join(dir, 'c.json'));
+      expect(await lateGone.count()).toBe(3);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`Skipped missing file: file:${path.join(dir, 'c.json')}`));
+      expect(await listed.count()).toBe(3);
+    } finally {
+      warn.mockRestore();
+    }
     // The relation can be joined and unioned like any batch DataFrame (its rows are read through the same plan).
     const other = session.createDataFrame([{ n: 2, s: 'two' }], 'n BIGINT, s STRING');
     expect(await df.join(other, ['n']).collect()).toEqual([{ n: 2, s: 'two' }]);

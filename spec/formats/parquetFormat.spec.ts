@@ -35,9 +35,10 @@ describe('parquetFormat', () => {
     expect(await readWith(parquetFormat, bytes, schema)).toEqual(rows);
   });
 
-  it('refuses a file that is not Parquet with SOURCE_ERROR', async () => {
-    const e = await expectWeirError(() => readWith(parquetFormat, 'not parquet', 'a INT', {}, '/x/bad.parquet'), 'SOURCE_ERROR');
+  it("refuses a file that is not Parquet (or is cut) with DATA_FILE_DAMAGED, Spark's CANNOT_READ_FILE_FOOTER", async () => {
+    const e = await expectWeirError(() => readWith(parquetFormat, 'not parquet', 'a INT', {}, '/x/bad.parquet'), 'DATA_FILE_DAMAGED');
     expect(e.context.path).toBe('/x/bad.parquet');
+    expect(e.message).toContain('[CANNOT_READ_FILE_FOOTER] Could not read footer for file: /x/bad.parquet');
   });
 });
 
