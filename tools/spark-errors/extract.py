@@ -3,8 +3,8 @@
 Reads Spark's own data, never a copy of it: the JVM conditions from `error/error-conditions.json` in the
 spark-common-utils jar and PySpark's own conditions from `pyspark/errors/error-conditions.json`, both taken from
 the pyspark sdist (it ships the jar under deps/jars/). A condition is kept when weir's product code names it: a
-`[CONDITION]` or `[CONDITION.SUB]` text, or a `sparkError(..., 'CONDITION...'` / `condition: 'CONDITION...'`
-argument. Each kept condition keeps its message lines, its SQLSTATE and all its sub-conditions, exactly as Spark
+`[CONDITION]` or `[CONDITION.SUB]` text, or a `sparkError(code, 'CONDITION...'`, `analysisMessage('CONDITION...'`
+or `condition: 'CONDITION...'` argument. Each kept condition keeps its message lines, its SQLSTATE and all its sub-conditions, exactly as Spark
 has them. Names found in the code that Spark does not have are printed (and left out), so a typo shows here and
 in spec/errorConditions.
 
@@ -26,8 +26,7 @@ PRODUCT = ['index.ts', 'lib', 'operators', 'sources', 'sinks', 'connectors']
 NAME = r"_?[A-Z][A-Z0-9_]{3,}(?:\.[A-Z][A-Z0-9_]+)?"
 PATTERNS = [
     re.compile(r"\[(" + NAME + r")\]"),
-    re.compile(r"sparkError\(\s*[^,]+,\s*'(" + NAME + r")'"),
-    re.compile(r"condition:\s*'(" + NAME + r")'"),
+    re.compile(r"(?:sparkError\(\s*[^,()]+,|analysisMessage\(|condition:)\s*'(" + NAME + r")'"),
 ]
 
 
