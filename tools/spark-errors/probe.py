@@ -5,6 +5,7 @@ output of the last run is committed beside it as probe-output.json). Needs pyspa
     python3 tools/spark-errors/probe.py > tools/spark-errors/probe-output.json
 """
 import json
+import re
 import sys
 
 from pyspark.sql import SparkSession
@@ -73,6 +74,8 @@ CASES = {
     "sortStreaming": lambda: start(rate().orderBy("value"), "append"),
     "limitUpdate": lambda: start(rate().groupBy("value").count().limit(3), "update"),
     "unresolvedColumn": lambda: rate().select("valu"),
+    "unresolvedColumnWithoutSuggestion": lambda: spark.sql("SELECT nope").collect(),
+    "numColumnsMismatchThird": lambda: spark.range(1).union(spark.range(1)).union(spark.range(1).selectExpr("id", "id")),
     "dataSourceNotFound": lambda: spark.readStream.format("nope").load(),
     "sinkNotFound": lambda: rate().writeStream.format("nope").start(),
     "numColumnsMismatch": lambda: rate().union(rate().select("value")),
@@ -89,8 +92,11 @@ for name, run in CASES.items():
             "condition": e.getCondition(),
             "sqlState": e.getSqlState(),
             "messageParameters": e.getMessageParameters(),
-            # the analyzed plan Spark appends (after ";\n") and a failed query's description are left out
-            "message": str(e).split("\n\nJVM stacktrace:")[0].split(";\n")[0].split("\n=== Streaming Query ===")[0],
+            # the analyzed plan Spark appends (after ";\n"), a SQL position ("; line 1 pos 7") and a failed query's
+            # description are left out
+            "message": re.sub(
+                r"; line \d+ pos \d+$", "", str(e).split("\n\nJVM stacktrace:")[0].split(";\n")[0].split("\n=== Streaming Query ===")[0]
+            ),
         }
     except Exception as e:  # noqa: BLE001 - record whatever Spark raises
         out["cases"][name] = {"type": type(e).__name__, "message": str(e).split("\n\tat ")[0]}

@@ -8,7 +8,7 @@
  * query), with the schema resolved at `load()`.
  */
 import type { Row, Source } from '../../contracts';
-import { ErrorCodes, WeirError } from '../../errors';
+import { ErrorCodes, WeirError, sparkError } from '../../errors';
 import { rate } from '../../../sources/rate';
 import { rateMicroBatch } from '../../../sources/rateMicroBatch';
 import { socket } from '../../../sources/socket';
@@ -109,13 +109,10 @@ export class DataStreamReader extends ReaderOptionsBuilder {
       }
       default: {
         const planned = PLANNED_SOURCE_FORMATS.includes(format);
-        throw new WeirError(
-          ErrorCodes.DATA_SOURCE_NOT_FOUND,
-          planned
-            ? `[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${format}. The ${format} source is not available in this version of weir yet.`
-            : `[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${format}. Available: ${STREAM_SOURCE_FORMATS.join(', ')}.`,
-          { context: { format } },
-        );
+        // Spark's message; what weir has (and whether the format is planned) is context
+        throw sparkError(ErrorCodes.DATA_SOURCE_NOT_FOUND, 'DATA_SOURCE_NOT_FOUND', { provider: format }, {
+          context: { format, planned, available: STREAM_SOURCE_FORMATS.join(', ') },
+        });
       }
     }
     if (this.userSchema !== undefined) {

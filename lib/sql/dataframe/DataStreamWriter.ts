@@ -6,7 +6,7 @@
  * engine as the RxJS face. Unknown formats and missing required options fail at `start()` with named errors.
  */
 import type { Clock, OutputMode, Row, Sink } from '../../contracts';
-import { ErrorCodes, WeirError } from '../../errors';
+import { ErrorCodes, WeirError, sparkError } from '../../errors';
 import { toTrigger, type Trigger, type TriggerSpec } from '../../engine/Trigger';
 import { parseOutputMode, startQuery } from '../../query/startQuery';
 import type { StreamingQuery } from '../../query/StreamingQuery';
@@ -196,13 +196,10 @@ export class DataStreamWriter extends OptionsBuilder {
       }
       default: {
         const planned = PLANNED_SINK_FORMATS.includes((this.formatName ?? '').toLowerCase());
-        throw new WeirError(
-          ErrorCodes.DATA_SOURCE_NOT_FOUND,
-          planned
-            ? `[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${this.formatName}. The ${this.formatName} sink is not available in this version of weir yet.`
-            : `[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${this.formatName}. Available: ${STREAM_SINK_FORMATS.join(', ')}.`,
-          { context: { format: this.formatName } },
-        );
+        // Spark's message; what weir has (and whether the format is planned) is context
+        throw sparkError(ErrorCodes.DATA_SOURCE_NOT_FOUND, 'DATA_SOURCE_NOT_FOUND', { provider: String(this.formatName) }, {
+          context: { format: this.formatName, planned, available: STREAM_SINK_FORMATS.join(', ') },
+        });
       }
     }
   }
