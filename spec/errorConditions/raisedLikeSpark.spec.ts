@@ -64,6 +64,12 @@ const CASES: Array<[string, () => unknown]> = [
   ['unionStreamingBatch', () => start(rate().select('value').union(spark.createDataFrame([{ id: 0 }, { id: 1 }, { id: 2 }]).select(col('id').alias('value'))), 'append')()],
   ['sortStreaming', () => start(rate().orderBy('value'), 'append')()],
   ['limitUpdate', () => start(rate().groupBy('value').count().limit(3), 'update')()],
+  [
+    'joinFullOuterStreamStatic',
+    () => start(rate().join(spark.createDataFrame([{ value: 0 }, { value: 1 }]), 'value', 'full_outer'), 'append')(),
+  ],
+  // weir rows hold one column per name: the right side's timestamp is renamed (Spark keeps both)
+  ['joinStreamStreamOuterWithoutWatermark', () => start(rate().join(rate().withColumnRenamed('timestamp', 't2'), 'value', 'left_outer'), 'append')()],
   // weir resolves a column when the query starts, Spark when select() is called: the error is the same
   ['unresolvedColumn', () => start(rate().select('valu'), 'append')()],
   ['numColumnsMismatch', () => start(rate().union(rate().select('value')), 'append')()],

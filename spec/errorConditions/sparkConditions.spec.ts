@@ -1,5 +1,5 @@
 /**
- * Spark's error-conditions data (lib/errorConditions/sparkConditions.json, extracted from Spark's own files by
+ * Spark's error-conditions data (lib/errorConditions/sparkErrorConditions.json, extracted from Spark's own files by
  * tools/spark-errors/extract.py): every condition weir's code names exists there, hand-written texts carry the
  * SQLSTATE Spark has for them, every template fills with all its parameters, and the filled messages equal what a
  * real pyspark 4.3.0 printed (tools/spark-errors/probe-output.json).

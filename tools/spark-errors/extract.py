@@ -1,4 +1,4 @@
-"""Extracts the Spark error conditions weir raises into lib/errorConditions/sparkConditions.json.
+"""Extracts the Spark error conditions weir raises into lib/errorConditions/sparkErrorConditions.json.
 
 Reads Spark's own data, never a copy of it: the JVM conditions from `error/error-conditions.json` in the
 spark-common-utils jar and PySpark's own conditions from `pyspark/errors/error-conditions.json`, both taken from
@@ -21,7 +21,7 @@ import tarfile
 import zipfile
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), '..', '..'))
-OUT = os.path.join(ROOT, 'lib', 'errorConditions', 'sparkConditions.json')
+OUT = os.path.join(ROOT, 'lib', 'errorConditions', 'sparkErrorConditions.json')
 PRODUCT = ['index.ts', 'lib', 'operators', 'sources', 'sinks', 'connectors']
 NAME = r"_?[A-Z][A-Z0-9_]{3,}(?:\.[A-Z][A-Z0-9_]+)?"
 PATTERNS = [
