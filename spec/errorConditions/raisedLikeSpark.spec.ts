@@ -95,6 +95,13 @@ describe(`weir raises what pyspark ${PROBE.spark} raised`, () => {
     expect(sink.getMessageParameters()).toEqual({ provider: 'nope' });
   });
 
+  it('PATH_NOT_FOUND and PATH_ALREADY_EXISTS (batch read and write)', async () => {
+    expect(asWeir(await caught(() => spark.read.json('/tmp/weir-spark-errors-probe-missing')))).toEqual(asSpark('pathNotFound'));
+    const exists = await caught(() => spark.createDataFrame([{ id: 0 }]).write.json('/tmp'));
+    expect(asWeir(exists)).toEqual(asSpark('pathAlreadyExists'));
+    expect(exists.code).toBe('PATH_ALREADY_EXISTS');
+  });
+
   it('a windowed aggregation with a watermark in append mode raises nothing (the probe cases are not vacuous)', async () => {
     const q = await start(rate().withWatermark('timestamp', '10 seconds').groupBy(window(col('timestamp'), '5 seconds')).count(), 'append')();
     await q.stop();

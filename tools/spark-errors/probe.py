@@ -76,6 +76,8 @@ CASES = {
     "joinNotAppend": lambda: start(rate().join(rate(), "value"), "update", wait=True),
     "joinFullOuterStreamStatic": lambda: start(rate().join(spark.range(3).withColumnRenamed("id", "value"), "value", "full_outer"), "append"),
     "joinStreamStreamOuterWithoutWatermark": lambda: start(rate().join(rate(), "value", "left_outer"), "append"),
+    "pathNotFound": lambda: spark.read.json("/tmp/weir-spark-errors-probe-missing").collect(),
+    "pathAlreadyExists": lambda: spark.range(1).write.json("/tmp"),
     "unresolvedColumn": lambda: rate().select("valu"),
     "unresolvedColumnWithoutSuggestion": lambda: spark.sql("SELECT nope").collect(),
     "numColumnsMismatchThird": lambda: spark.range(1).union(spark.range(1)).union(spark.range(1).selectExpr("id", "id")),

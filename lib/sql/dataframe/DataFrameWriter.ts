@@ -9,7 +9,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { mkdirsDurably, writeFileDurably } from '../../checkpoint/durableWrite';
-import { ErrorCodes, WeirError } from '../../errors';
+import { ErrorCodes, WeirError, sparkError } from '../../errors';
 import { fileFormatOf } from '../../formats/fileFormats';
 import { FormatOptions } from '../../formats/FormatOptions';
 import { fileUri } from '../../formats/FileStreamSinkLog';
@@ -71,11 +71,7 @@ export class DataFrameWriter extends OptionsBuilder {
     if (exists) {
       if (this.saveMode === 'ignore') return;
       if (this.saveMode === 'errorifexists' || this.saveMode === 'error') {
-        throw new WeirError(
-          ErrorCodes.PATH_ALREADY_EXISTS,
-          `[PATH_ALREADY_EXISTS] Path ${fileUri(out)} already exists. Set mode as "overwrite" to overwrite the existing path.`,
-          { context: { path: out } },
-        );
+        throw sparkError(ErrorCodes.PATH_ALREADY_EXISTS, 'PATH_ALREADY_EXISTS', { outputPath: fileUri(out) }, { context: { path: out } });
       }
       if (this.saveMode === 'overwrite') await fs.rm(out, { recursive: true, force: true });
     }
