@@ -2,8 +2,10 @@
  * The one error root of weir.
  *
  * Invariant: every error weir raises is a `WeirError` with a `code` from the closed catalogue below and its
- * context (batchId, path, offset, ...) as fields, never only inside the message. Tests assert the code.
+ * context (batchId, path, offset, ...) as fields, never only inside the message. Tests assert the code. An error
+ * Spark raises with a condition carries that condition, its SQLSTATE and parameters, and Spark's text.
  */
+import { conditionMessage, conditionSqlState } from './errorConditions/conditionMessage';
 
 /** The closed catalogue of error codes (documented in the README). */
 export const ErrorCodes = {
@@ -153,24 +155,80 @@ export interface WeirErrorContext {
   [key: string]: unknown;
 }
 
-/** The root of every error weir raises. `code` is stable; the message is for people. */
+/** Spark's error condition of a WeirError and its message parameters (Spark's `SparkThrowable`). */
+export interface SparkConditionOptions {
+  /** Spark's condition, `MAIN` or `MAIN.SUB` (e.g. `STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION`). */
+  condition?: string;
+  /** The values of the condition's `<name>` placeholders, as Spark's `getMessageParameters()` gives them. */
+  messageParameters?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The root of every error weir raises. `code` is stable; the message is for people. An error Spark raises with a
+ * condition also carries Spark's condition, SQLSTATE and message parameters, with PySpark 4's getters
+ * (`getCondition()`, `getSqlState()`, `getMessageParameters()`); build one with `sparkError`, whose message is
+ * Spark's template filled in.
+ */
 export class WeirError extends Error {
   readonly code: ErrorCode;
   readonly context: Readonly<WeirErrorContext>;
   /** True when retrying the same call may succeed. */
   readonly retriable: boolean;
+  /** Spark's error condition, or null when Spark has none for this error. */
+  readonly condition: string | null;
+  /** Spark's SQLSTATE of `condition` (from Spark's data), or null. */
+  readonly sqlState: string | null;
+  /** The condition's message parameters, or null without a condition. */
+  readonly messageParameters: Readonly<Record<string, string>> | null;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { context?: WeirErrorContext; cause?: unknown; retriable?: boolean } = {},
+    options: { context?: WeirErrorContext; cause?: unknown; retriable?: boolean } & SparkConditionOptions = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.context = Object.freeze({ ...(options.context ?? {}) });
     this.retriable = options.retriable ?? false;
+    this.condition = options.condition ?? null;
+    this.sqlState = this.condition === null ? null : conditionSqlState(this.condition);
+    this.messageParameters =
+      this.condition === null ? null : Object.freeze({ ...(options.messageParameters ?? {}) });
   }
+
+  /** Spark's error condition (PySpark's `getCondition()`), or null. */
+  getCondition(): string | null {
+    return this.condition;
+  }
+
+  /** Spark's SQLSTATE (PySpark's `getSqlState()`), or null when the condition has none or there is no condition. */
+  getSqlState(): string | null {
+    return this.sqlState;
+  }
+
+  /** The condition's message parameters (PySpark's `getMessageParameters()`), or null without a condition. */
+  getMessageParameters(): Readonly<Record<string, string>> | null {
+    return this.messageParameters;
+  }
+}
+
+/**
+ * A WeirError for Spark's `condition`, whose message is Spark's: the condition's template from Spark's own data
+ * (`lib/errorConditions/`) filled with `parameters`, as `[CONDITION] text SQLSTATE: xxxxx`. A parameter the
+ * template names but `parameters` lacks is a weir bug and throws.
+ */
+export function sparkError(
+  code: ErrorCode,
+  condition: string,
+  parameters: Readonly<Record<string, string>>,
+  options: { context?: WeirErrorContext; cause?: unknown; retriable?: boolean } = {},
+): WeirError {
+  return new WeirError(code, conditionMessage(condition, parameters), {
+    ...options,
+    condition,
+    messageParameters: parameters,
+  });
 }
 
 /** The error a failed query terminates with (Spark's `StreamingQueryException`). */

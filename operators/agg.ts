@@ -30,7 +30,7 @@ import { keyId, readTimePrefix, sessionKey, sessionKeyPrefix, stateKey, timePref
 import { SESSION_WINDOW_COLUMN } from './sessionWindow';
 import { prefixUpperBound } from '../lib/state/keyEncoding';
 import { rememberEncoding } from '../lib/state/valueCodec';
-import { APPEND_WITHOUT_WATERMARK, GLOBAL_SESSION_WINDOW, UPDATE_WITH_SESSION_WINDOW } from '../lib/plan/analysisMessages';
+import { APPEND_WITHOUT_WATERMARK, GLOBAL_SESSION_WINDOW, UPDATE_WITH_SESSION_WINDOW, analysisError, type AnalysisMessage } from '../lib/plan/analysisMessages';
 
 /** Output column name → aggregate function. */
 export type AggregateSpec = Readonly<Record<string, AggregateFunction<any, any, any>>>;
@@ -47,8 +47,8 @@ interface StoredGroup {
 
 export { APPEND_WITHOUT_WATERMARK, GLOBAL_SESSION_WINDOW, UPDATE_WITH_SESSION_WINDOW };
 
-function unsupported(message: string, context: Record<string, unknown>): WeirError {
-  return new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, message, { context });
+function unsupported(message: AnalysisMessage, context: Record<string, unknown>): WeirError {
+  return analysisError(message, context);
 }
 
 /** What an aggregation over `metadata` is, or the error Spark raises for it. Pure: used at start and per batch. */

@@ -15,6 +15,7 @@ import type { PassesRows } from './rowEffects';
 import type { BatchMetadata, MicroBatch, Row } from '../lib/contracts';
 import { ErrorCodes, WeirError } from '../lib/errors';
 import { WITHIN_WATERMARK_WITHOUT_WATERMARK, checkColumns, deduplicateRows, plainKey, dedupMetrics, type DedupCounts } from '../lib/dedup/deduplicate';
+import { analysisError } from '../lib/plan/analysisMessages';
 import { fromMaybe, then } from './internal/maybe';
 import { withChanges } from './internal/lazyRows';
 import { statefulOperatorHandle } from './internal/statefulOperatorHandle';
@@ -23,7 +24,7 @@ import { dedupAnalysis } from './dropDuplicates';
 
 function requireWatermark(eventTimeColumn: string | undefined, context: Record<string, unknown>): void {
   if (eventTimeColumn === undefined) {
-    throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, WITHIN_WATERMARK_WITHOUT_WATERMARK, { context });
+    throw analysisError(WITHIN_WATERMARK_WITHOUT_WATERMARK, context);
   }
 }
 

@@ -30,6 +30,7 @@ import { ErrorCodes, WeirError, isWeirError } from '../lib/errors';
 import { eventTimeOf } from '../lib/dedup/deduplicate';
 import { GroupStateImpl, GroupStateTimeout, parseGroupStateTimeout, type GroupState } from '../lib/groupState/GroupState';
 import { EVENT_TIME_TIMEOUT_WITHOUT_WATERMARK, declareGroupsWithState, modeName } from '../lib/plan/groupsWithStateRules';
+import { analysisError, eventTimeTimeoutWithoutWatermark } from '../lib/plan/analysisMessages';
 import { keyId, stateKey } from './internal/groupKey';
 import { fromMaybe, then } from './internal/maybe';
 import { withChanges } from './internal/lazyRows';
@@ -166,10 +167,8 @@ export function groupsWithState<T extends Row, K extends Row, S, O extends Row>(
   const checkTimeout = (eventTimeColumn: string | undefined, outputMode: OutputMode): void => {
     if (timeout === GroupStateTimeout.EventTimeTimeout && eventTimeColumn === undefined) {
       const message =
-        name === 'applyInPandasWithState'
-          ? EVENT_TIME_TIMEOUT_WITHOUT_WATERMARK.replace('[map|flatMap]GroupsWithState', 'applyInPandasWithState')
-          : EVENT_TIME_TIMEOUT_WITHOUT_WATERMARK;
-      throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, message, { context: { outputMode } });
+        name === 'applyInPandasWithState' ? eventTimeTimeoutWithoutWatermark('applyInPandasWithState') : EVENT_TIME_TIMEOUT_WITHOUT_WATERMARK;
+      throw analysisError(message, { outputMode });
     }
   };
   /** With the first batch (a pipeline the start-time analysis could not see through): what can be checked here. */

@@ -15,7 +15,7 @@ import type { Row, Sink, Source } from '../../lib/contracts';
 import type { DataSourceProvider, ReadContext } from '../../lib/connector/DataSourceProvider';
 import type { CaseInsensitiveStringMap } from '../../lib/connector/CaseInsensitiveStringMap';
 import { mkdirsDurably, writeFileDurably } from '../../lib/checkpoint/durableWrite';
-import { ErrorCodes, WeirError } from '../../lib/errors';
+import { ErrorCodes, WeirError, sparkError } from '../../lib/errors';
 import { IGNORE_MISSING_FILES, ignoreMissingFilesOf, readFiles, resolveFileScan } from '../../lib/formats/FileScan';
 import { fileFormatOf } from '../../lib/formats/fileFormats';
 import { FormatOptions } from '../../lib/formats/FormatOptions';
@@ -130,11 +130,7 @@ export function fileProvider(format: 'parquet' | 'json' | 'csv' | 'text'): DataS
       if (exists) {
         if (ctx.mode === 'ignore') return;
         if (ctx.mode === 'errorifexists' || ctx.mode === 'error') {
-          throw new WeirError(
-            ErrorCodes.PATH_ALREADY_EXISTS,
-            `[PATH_ALREADY_EXISTS] Path ${fileUri(out)} already exists. Set mode as "overwrite" to overwrite the existing path.`,
-            { context: { path: out } },
-          );
+          throw sparkError(ErrorCodes.PATH_ALREADY_EXISTS, 'PATH_ALREADY_EXISTS', { outputPath: fileUri(out) }, { context: { path: out } });
         }
         if (ctx.mode === 'overwrite') await fs.rm(out, { recursive: true, force: true });
       }

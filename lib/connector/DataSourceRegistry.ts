@@ -6,7 +6,7 @@
  * Spark's text, listing the names that have the asked-for capability; a provider found without the capability
  * is `UNSUPPORTED_OPERATION` with Spark's "Data source X does not support streamed reading" (or writing).
  */
-import { ErrorCodes, WeirError } from '../errors';
+import { ErrorCodes, WeirError, sparkError } from '../errors';
 import type { DataSourceProvider } from './DataSourceProvider';
 
 /** What a reader or writer needs from a provider. */
@@ -89,16 +89,13 @@ export class DataSourceRegistry {
    */
   lookup(name: string, capability: Capability): DataSourceProvider {
     const provider = this.find(name);
-    const { does, noun } = WHAT[capability];
+    const { does } = WHAT[capability];
     if (provider === undefined) {
       const planned = this.planned.includes(name.toLowerCase());
-      throw new WeirError(
-        ErrorCodes.DATA_SOURCE_NOT_FOUND,
-        planned
-          ? `[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${name}. The ${name} ${noun} is not available in this version of weir yet.`
-          : `[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${name}. Available: ${this.names(capability).join(', ')}.`,
-        { context: { format: name } },
-      );
+      // Spark's message; what weir has (and whether the format is planned) is context.
+      throw sparkError(ErrorCodes.DATA_SOURCE_NOT_FOUND, 'DATA_SOURCE_NOT_FOUND', { provider: name }, {
+        context: { format: name, planned, available: this.names(capability).join(', ') },
+      });
     }
     if (typeof provider[capability] !== 'function') {
       throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, `Data source ${name} does not support ${does}`, {

@@ -4,7 +4,7 @@
  * Invariant: `fileFormatOf(name)` is the only way the file source, sink, reader and writer find a format, so
  * they all accept the same names with the same errors.
  */
-import { ErrorCodes, WeirError } from '../errors';
+import { ErrorCodes, sparkError } from '../errors';
 import { csvFormat } from './csvFormat';
 import type { FileFormat } from './FileFormat';
 import { jsonFormat } from './jsonFormat';
@@ -32,9 +32,7 @@ export function isFileFormat(name: string): boolean {
 export function fileFormatOf(name: string): FileFormat {
   const format = isFileFormat(name) ? FILE_FORMATS[name.toLowerCase()] : undefined;
   if (format === undefined) {
-    throw new WeirError(ErrorCodes.DATA_SOURCE_NOT_FOUND, `[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ${name}.`, {
-      context: { format: name },
-    });
+    throw sparkError(ErrorCodes.DATA_SOURCE_NOT_FOUND, 'DATA_SOURCE_NOT_FOUND', { provider: name }, { context: { format: name } });
   }
   return format;
 }

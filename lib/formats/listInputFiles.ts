@@ -9,7 +9,7 @@
  */
 import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import { ErrorCodes, WeirError } from '../errors';
+import { ErrorCodes, WeirError, sparkError } from '../errors';
 import { FileStreamSinkLog, fileUri, localPathOf } from './FileStreamSinkLog';
 
 /** One input file. */
@@ -179,7 +179,7 @@ export function listInputFiles(p: string, options: ListInputFilesOptions = {}): 
     const st = statOrUndefined(abs);
     if (st === undefined) {
       if (allowMissing) return { base: abs, files: [] };
-      throw new WeirError(ErrorCodes.PATH_NOT_FOUND, `[PATH_NOT_FOUND] Path does not exist: file:${abs}.`, { context: { path: abs } });
+      throw sparkError(ErrorCodes.PATH_NOT_FOUND, 'PATH_NOT_FOUND', { path: `file:${abs}` }, { context: { path: abs } });
     }
     if (st.isFile()) return { base: path.dirname(abs), files: [{ path: abs, relative: path.basename(abs), size: st.size, mtimeMs: st.mtimeMs }] };
     if (useSinkLog && FileStreamSinkLog.exists(abs)) return { base: abs, files: sinkLogFiles(abs, ignoreMissingFiles) };
@@ -198,7 +198,7 @@ export function listInputFiles(p: string, options: ListInputFilesOptions = {}): 
     return patterns.every((re, i) => re.test(parts[i] as string));
   });
   if (matched.length === 0 && !allowMissing && !statOrUndefined(root)) {
-    throw new WeirError(ErrorCodes.PATH_NOT_FOUND, `[PATH_NOT_FOUND] Path does not exist: file:${abs}.`, { context: { path: abs } });
+    throw sparkError(ErrorCodes.PATH_NOT_FOUND, 'PATH_NOT_FOUND', { path: `file:${abs}` }, { context: { path: abs } });
   }
   // Partition folders are discovered below the part the glob matched.
   const files = matched.map((f) => ({ ...f, relative: f.relative.split('/').slice(patterns.length - 1).join('/') }));

@@ -6,12 +6,14 @@
  * (checked against a real run); a shape Spark accepts passes.
  */
 import type { OutputMode } from '../contracts';
-import { ErrorCodes, WeirError } from '../errors';
+import type { WeirError } from '../errors';
 import { hasValidWatermarkForJoin, type JoinCondition, type JoinSidesInfo } from './joinCondition';
 import { JoinMessages, type JoinType } from './joinType';
+import { analysisError, legacyAnalysisMessage } from '../plan/analysisMessages';
 
+/** UnsupportedOperationChecker's `throwError`: Spark 4's `_LEGACY_ERROR_TEMP_3102` with the text as `msg`. */
 function unsupported(message: string, context: Record<string, unknown>): WeirError {
-  return new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, message, { context });
+  return analysisError(legacyAnalysisMessage(message), context);
 }
 
 const MODE_NAMES: Record<OutputMode, string> = { append: 'Append', update: 'Update', complete: 'Complete' };

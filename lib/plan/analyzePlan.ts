@@ -12,8 +12,8 @@
  */
 import type { OperatorFunction } from 'rxjs';
 import type { OutputMode } from '../contracts';
-import { ErrorCodes, WeirError } from '../errors';
-import { COMPLETE_WITHOUT_AGGREGATION, CORRECTNESS_ISSUE } from './analysisMessages';
+import { WeirError } from '../errors';
+import { COMPLETE_WITHOUT_AGGREGATION, CORRECTNESS_ISSUE, analysisError } from './analysisMessages';
 import { checkGroupsWithState, type TracedStep } from './groupsWithStateRules';
 import { operatorAnalysis, operatorName, passThrough, type AnalysisState } from './operatorDeclaration';
 import type { PlanNode } from './PlanNode';
@@ -100,14 +100,14 @@ export function analyzePlan(node: PlanNode, outputMode: OutputMode, conf: Readon
   const opaque = state.opaque !== undefined;
   // Complete mode needs an aggregation: below an undeclared operator the count is only a lower bound.
   if (outputMode === 'complete' && state.aggregations === 0) {
-    if (!opaque) throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, COMPLETE_WITHOUT_AGGREGATION, { context: { outputMode } });
+    if (!opaque) throw analysisError(COMPLETE_WITHOUT_AGGREGATION, { outputMode });
     deferred.push(`complete mode needs a streaming aggregation: not checked, ${state.opaque} declares nothing about batch metadata`);
   }
   const checkCorrectness = isCheckCorrectness(conf);
   checkGroupsWithState(steps, outputMode, checkCorrectness);
   // Lower bounds are enough to fail: undeclared operators can only add stateful operators.
   if (checkCorrectness && outputMode !== 'append' && state.aggregations > 0 && state.statefulOperators > 1) {
-    throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, CORRECTNESS_ISSUE, { context: { outputMode } });
+    throw analysisError(CORRECTNESS_ISSUE, { outputMode });
   }
   return { state, deferred };
 }

@@ -7,9 +7,9 @@
  */
 import type { OperatorFunction } from 'rxjs';
 import type { OutputMode } from '../contracts';
-import { ErrorCodes, WeirError } from '../errors';
+import type { WeirError } from '../errors';
 import type { AnalysisState } from './operatorDeclaration';
-import { CORRECTNESS_ISSUE, EVENT_TIME_TIMEOUT_WITHOUT_WATERMARK } from './analysisMessages';
+import { CORRECTNESS_ISSUE, EVENT_TIME_TIMEOUT_WITHOUT_WATERMARK, analysisError, legacyAnalysisMessage, type AnalysisMessage } from './analysisMessages';
 
 const DECLARATION = Symbol.for('weir.groupsWithState');
 
@@ -40,8 +40,9 @@ export function modeName(mode: OutputMode): string {
 
 export { EVENT_TIME_TIMEOUT_WITHOUT_WATERMARK };
 
-function unsupported(message: string, outputMode: OutputMode): WeirError {
-  return new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, message, { context: { outputMode } });
+/** UnsupportedOperationChecker's `throwError`: a text is Spark 4's `_LEGACY_ERROR_TEMP_3102`. */
+function unsupported(message: string | AnalysisMessage, outputMode: OutputMode): WeirError {
+  return analysisError(typeof message === 'string' ? legacyAnalysisMessage(message) : message, { outputMode });
 }
 
 /** One traced operator: the analysis state before and after it. */

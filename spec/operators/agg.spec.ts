@@ -103,14 +103,14 @@ describe('agg (windowed count) on the operator harness', () => {
     expect(() => noWatermark.processBatch([{ word: 'a' }])).toThrow(
       expect.objectContaining({
         code: 'UNSUPPORTED_OPERATION',
-        message: 'Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark',
+        message: '[STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION] Invalid streaming output mode: append. This output mode is not supported for streaming aggregations without watermark on streaming DataFrames/DataSets. SQLSTATE: 42KDE',
       }),
     );
     const sessionUpdate = new OperatorHarness(
       [withWatermark('ts', '1 second'), sessionWindow('ts', '1 second'), groupByKey('k', 'session_window'), count()],
       { outputMode: 'update' },
     );
-    expect(() => sessionUpdate.processBatch([])).toThrow('Update output mode not supported for session window on streaming DataFrames/DataSets');
+    expect(() => sessionUpdate.processBatch([])).toThrow('[STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION] Invalid streaming output mode: update. This output mode is not supported for session window streaming aggregations on streaming DataFrames/DataSets. SQLSTATE: 42KDE');
     const globalSession = new OperatorHarness(
       [withWatermark('ts', '1 second'), sessionWindow('ts', '1 second'), groupByKey('session_window'), count()],
       { outputMode: 'append' },

@@ -53,7 +53,7 @@ describe('dropDuplicatesWithinWatermark on the operator harness', () => {
   it('fails with the first batch when a pipeline hides the missing watermark from the start-time analysis', () => {
     const h = new OperatorHarness([pipe(map((b: MicroBatch<Row>) => b)), dropDuplicatesWithinWatermark('id')]);
     expect(() => h.processBatch([{ id: 1 }])).toThrow(
-      expect.objectContaining({ code: 'UNSUPPORTED_OPERATION', message: WITHIN_WATERMARK_WITHOUT_WATERMARK }),
+      expect.objectContaining({ code: 'UNSUPPORTED_OPERATION', message: WITHIN_WATERMARK_WITHOUT_WATERMARK.message }),
     );
   });
 

@@ -258,8 +258,8 @@ describe('[flat]MapGroupsWithState analysis at start (Spark\'s UnsupportedOperat
     ['mixing', [mg(), fm('update')], 'update', 'Mixing mapGroupsWithStates and flatMapGroupsWithStates are not supported on a streaming DataFrames/Datasets'],
     ['two flatMaps not all append', [fm('update'), fm('update')], 'update', 'Multiple flatMapGroupsWithStates are not supported when they are not all in append mode or the output mode is not append on a streaming DataFrames/Datasets'],
     ['event-time timeout without watermark', [fm('append', 'EventTimeTimeout')], 'append', "Watermark must be specified in the query using '[Dataset/DataFrame].withWatermark()' for using event-time timeout in a [map|flatMap]GroupsWithState. Event-time timeout not supported without watermark."],
-    ['stateful operator after an event-time timeout', [wm(), fm('append', 'EventTimeTimeout'), fm('append')], 'append', CORRECTNESS_ISSUE],
-    ['complete mode without aggregation', [fm('append')], 'complete', 'Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets'],
+    ['stateful operator after an event-time timeout', [wm(), fm('append', 'EventTimeTimeout'), fm('append')], 'append', CORRECTNESS_ISSUE.message],
+    ['complete mode without aggregation', [fm('append')], 'complete', '[STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION] Invalid streaming output mode: complete. This output mode is not supported for no streaming aggregations on streaming DataFrames/DataSets. SQLSTATE: 42KDE'],
   ];
   it.each(rejected)('%s', async (_name, pipeline, mode, message) => {
     await expect(start(pipeline, mode)).rejects.toMatchObject({ code: 'UNSUPPORTED_OPERATION', message });

@@ -6,6 +6,7 @@ import { MemoryStream, startQuery, type Row } from '../../index';
 import { count, groupByKey, sessionWindow, window, withWatermark, agg, aggregate as A } from '../../operators';
 import { memorySink } from '../../sinks';
 import { COMPLETE_WITHOUT_AGGREGATION } from '../../lib/query/startQuery';
+import { WeirError } from '../../lib/errors';
 import { rows } from '../../operators';
 import { map } from 'rxjs';
 
@@ -22,10 +23,16 @@ async function startError(pipeline: unknown[], outputMode: 'append' | 'update' |
 
 describe('analysis at start', () => {
   it('append with an aggregation without watermark', async () => {
-    expect(await startError([groupByKey('word'), count()], 'append')).toMatchObject({
+    const e = (await startError([groupByKey('word'), count()], 'append')) as WeirError;
+    expect(e).toBeInstanceOf(WeirError);
+    // Spark 4.3.0 (tools/spark-errors/probe-output.json): the condition, its SQLSTATE and parameters, as PySpark's getters.
+    expect(e.getCondition()).toBe('STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION');
+    expect(e.getSqlState()).toBe('42KDE');
+    expect(e.getMessageParameters()).toEqual({ operation: 'streaming aggregations without watermark', outputMode: 'append' });
+    expect(e).toMatchObject({
       code: 'UNSUPPORTED_OPERATION',
       message: expect.stringContaining(
-        'Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark',
+        '[STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION] Invalid streaming output mode: append. This output mode is not supported for streaming aggregations without watermark on streaming DataFrames/DataSets. SQLSTATE: 42KDE',
       ),
     });
   });
@@ -39,14 +46,14 @@ describe('analysis at start', () => {
   it('complete mode without an aggregation', async () => {
     expect(await startError([rows(map((r: Row) => r))], 'complete')).toMatchObject({
       code: 'UNSUPPORTED_OPERATION',
-      message: COMPLETE_WITHOUT_AGGREGATION,
+      message: COMPLETE_WITHOUT_AGGREGATION.message,
     });
   });
 
   it('update mode with a session window', async () => {
     expect(
       await startError([withWatermark('ts', '1 second'), sessionWindow('ts', '5 seconds'), groupByKey('k', 'session_window'), count()], 'update'),
-    ).toMatchObject({ code: 'UNSUPPORTED_OPERATION', message: expect.stringContaining('Update output mode not supported for session window') });
+    ).toMatchObject({ code: 'UNSUPPORTED_OPERATION', message: expect.stringContaining('[STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION] Invalid streaming output mode: update. This output mode is not supported for session window streaming aggregations on streaming DataFrames/DataSets. SQLSTATE: 42KDE') });
   });
 
   it('a session window without another grouping key', async () => {

@@ -241,7 +241,7 @@ describe('seed 002: Structured Streaming Programming Guide', () => {
     for (const action of [() => df.count(), () => df.show(), () => df.collect()]) {
       await expect(action()).rejects.toMatchObject({
         code: 'UNSUPPORTED_OPERATION',
-        message: 'Queries with streaming sources must be executed with writeStream.start()',
+        message: 'Queries with streaming sources must be executed with writeStream.start(), or from a streaming table or flow definition within a Spark Declarative Pipeline.',
       });
     }
     // ...and the other way round: writeStream on a batch DataFrame.

@@ -163,11 +163,11 @@ describe('seed 004: Processing Data as it Arrives', () => {
     // filtered = streaming_df.filter(col("amount") > 100)
     const filtered = streaming_df.filter(col('amount').gt(100));
     // # streaming_df.show() ← AnalysisException: not supported
-    await expect(streaming_df.show()).rejects.toThrow('Queries with streaming sources must be executed with writeStream.start()');
+    await expect(streaming_df.show()).rejects.toThrow('Queries with streaming sources must be executed with writeStream.start(), or from a streaming table or flow definition within a Spark Declarative Pipeline.');
     // # streaming_df.count() ← AnalysisException: not supported
     await expect(streaming_df.count()).rejects.toMatchObject({
       code: 'UNSUPPORTED_OPERATION',
-      message: 'Queries with streaming sources must be executed with writeStream.start()',
+      message: 'Queries with streaming sources must be executed with writeStream.start(), or from a streaming table or flow definition within a Spark Declarative Pipeline.',
     });
     // query = filtered \
     // .writeStream \

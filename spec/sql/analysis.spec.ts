@@ -28,7 +28,7 @@ describe('UnsupportedOperationChecker rules (DataFrame face)', () => {
     expect(() => spark.createDataFrame([{ a: 1 }]).writeStream).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_OPERATION' }));
     await expect(stream().count()).rejects.toMatchObject({
       code: 'UNSUPPORTED_OPERATION',
-      message: expect.stringContaining('Queries with streaming sources must be executed with writeStream.start()'),
+      message: expect.stringContaining('Queries with streaming sources must be executed with writeStream.start(), or from a streaming table or flow definition within a Spark Declarative Pipeline.'),
     });
   });
 
@@ -36,7 +36,7 @@ describe('UnsupportedOperationChecker rules (DataFrame face)', () => {
     expect(await startError(stream().groupBy('word').count(), 'append')).toMatchObject({
       code: 'UNSUPPORTED_OPERATION',
       message: expect.stringContaining(
-        'Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark',
+        '[STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION] Invalid streaming output mode: append. This output mode is not supported for streaming aggregations without watermark on streaming DataFrames/DataSets. SQLSTATE: 42KDE',
       ),
     });
   });
@@ -44,7 +44,7 @@ describe('UnsupportedOperationChecker rules (DataFrame face)', () => {
   it('complete mode without an aggregation', async () => {
     expect(await startError(stream().select('word'), 'complete')).toMatchObject({
       code: 'UNSUPPORTED_OPERATION',
-      message: expect.stringContaining('Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets'),
+      message: expect.stringContaining('[STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION] Invalid streaming output mode: complete. This output mode is not supported for no streaming aggregations on streaming DataFrames/DataSets. SQLSTATE: 42KDE'),
     });
   });
 
@@ -52,7 +52,7 @@ describe('UnsupportedOperationChecker rules (DataFrame face)', () => {
     const sessions = stream().withWatermark('ts', '1 minute');
     expect(await startError(sessions.groupBy(session_window(col('ts'), '5 minutes'), col('word')).count(), 'update')).toMatchObject({
       code: 'UNSUPPORTED_OPERATION',
-      message: expect.stringContaining('Update output mode not supported for session window on streaming DataFrames/DataSets'),
+      message: expect.stringContaining('[STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION] Invalid streaming output mode: update. This output mode is not supported for session window streaming aggregations on streaming DataFrames/DataSets. SQLSTATE: 42KDE'),
     });
     expect(await startError(sessions.groupBy(session_window(col('ts'), '5 minutes')).count(), 'append')).toMatchObject({
       code: 'UNSUPPORTED_OPERATION',

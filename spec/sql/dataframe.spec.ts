@@ -120,7 +120,7 @@ describe('streaming DataFrames', () => {
     const input = new MemoryStream(spark, 'word STRING');
     await expect(input.toDF().groupBy('word').count().writeStream.format('memory').queryName('x1').outputMode('append').start()).rejects.toMatchObject({
       code: 'UNSUPPORTED_OPERATION',
-      message: expect.stringContaining('Append output mode not supported when there are streaming aggregations'),
+      message: expect.stringContaining('[STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION] Invalid streaming output mode: append. This output mode is not supported for streaming aggregations without watermark on streaming DataFrames/DataSets. SQLSTATE: 42KDE'),
     });
     await expect(input.toDF().orderBy('word').writeStream.format('memory').queryName('x2').start()).rejects.toMatchObject({
       code: 'UNSUPPORTED_OPERATION',

@@ -11,7 +11,7 @@ export interface Layer {
 }
 
 export const LAYERS: readonly Layer[] = [
-  { name: 'core', paths: ['lib/contracts.ts', 'lib/errors.ts', 'lib/time/', 'lib/util/'], mayImport: [] },
+  { name: 'core', paths: ['lib/contracts.ts', 'lib/errors.ts', 'lib/errorConditions/', 'lib/time/', 'lib/util/'], mayImport: [] },
   { name: 'values', paths: ['lib/values/'], mayImport: ['core'] },
   { name: 'aggregate', paths: ['lib/aggregate/'], mayImport: ['core', 'values'] },
   { name: 'window', paths: ['lib/window/'], mayImport: ['core', 'values'] },

@@ -16,6 +16,7 @@ import type { StructType } from '../../values/types';
 import { GroupedData } from './GroupedData';
 import { describePlan, isStreamingPlan, childrenOf, type LogicalPlan } from './LogicalPlan';
 import { Messages, compilePlan } from './planner';
+import { analysisError } from '../../plan/analysisMessages';
 import type { SessionLike } from './SessionLike';
 import { executeBatch } from './executeBatch';
 import { DataStreamWriter } from './DataStreamWriter';
@@ -289,16 +290,14 @@ export class DataFrame {
   /** The writer of a streaming DataFrame. */
   get writeStream(): DataStreamWriter {
     if (!this.isStreaming) {
-      throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, "'writeStream' can be called only on streaming Dataset/DataFrame", {
-        context: {},
-      });
+      throw analysisError(Messages.streamingActionOnBatch);
     }
     return new DataStreamWriter(this);
   }
 
   private assertBatch(action: string): void {
     if (this.isStreaming) {
-      throw new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, Messages.batchActionOnStreaming, { context: { action } });
+      throw analysisError(Messages.batchActionOnStreaming, { action });
     }
   }
 

@@ -86,7 +86,7 @@ describe('column resolution', () => {
     );
     expect(error?.context.suggestions).toEqual(['`word`', '`wordy`', '`x1`', '`yy`', '`Beta`']);
     expect(() => compileExpr(parseExpression('x'), new StructType())).toThrow(
-      '[UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column, variable, or function parameter with name `x` cannot be resolved. SQLSTATE: 42703',
+      '[UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column, variable, or function parameter with name `x` cannot be resolved.  SQLSTATE: 42703',
     );
   });
 

@@ -7,7 +7,7 @@
  * nodes are raised here with Spark's texts (`lib/plan/analysisMessages.ts`).
  */
 import type { Row } from '../../../contracts';
-import { ErrorCodes, WeirError } from '../../../errors';
+import { ErrorCodes, WeirError, sparkError } from '../../../errors';
 import { dropDuplicates, dropDuplicatesWithinWatermark, withWatermark } from '../../../../operators';
 import { groupsWithState } from '../../../../operators/flatMapGroupsWithState';
 import { limit } from '../../../../operators/limit';
@@ -21,12 +21,10 @@ export const planWatermark: Strategy<'watermark'> = (plan, options, compile) => 
   const child = compile(plan.child, options);
   const field = child.schema.getField(plan.column);
   if (!field) {
-    throw new WeirError(
+    throw sparkError(
       ErrorCodes.UNRESOLVED_COLUMN,
-      `[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name \`${plan.column}\` cannot be resolved. Did you mean one of the following? [${child.schema
-        .fieldNames()
-        .map((n) => `\`${n}\``)
-        .join(', ')}].`,
+      'UNRESOLVED_COLUMN.WITH_SUGGESTION',
+      { objectName: `\`${plan.column}\``, proposal: child.schema.fieldNames().map((n) => `\`${n}\``).join(', ') },
       { context: { column: plan.column } },
     );
   }

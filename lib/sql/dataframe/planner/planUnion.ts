@@ -6,10 +6,16 @@
  * of columns (`[NUM_COLUMNS_MISMATCH]`) and renames later children's columns to the first child's names; the
  * union's schema is the first child's.
  */
+import { ErrorCodes, sparkError } from '../../../errors';
 import { Messages } from '../../../plan/analysisMessages';
 import { pipeNode, unionNode } from '../../../plan/PlanNode';
 import { isStreamingPlan } from '../LogicalPlan';
 import { mapRows, unsupported, type Strategy } from './strategy';
+
+/** Spark's `ordinalNumber` (QueryErrorsBase): first, second, third, then 4th, 5th, ... */
+function ordinalNumber(i: number): string {
+  return i === 0 ? 'first' : i === 1 ? 'second' : i === 2 ? 'third' : `${i + 1}th`;
+}
 
 export const planUnion: Strategy<'union'> = (plan, options, compile) => {
   const children = plan.children.map((c) => compile(c, options));
@@ -17,11 +23,14 @@ export const planUnion: Strategy<'union'> = (plan, options, compile) => {
   if (streams.some((s) => s) && streams.some((s) => !s)) throw unsupported(Messages.unionStreamingBatch);
   const first = children[0]!;
   if (!plan.byName) {
-    for (const c of children) {
+    for (const [i, c] of children.entries()) {
       if (c.schema.fields.length !== first.schema.fields.length) {
-        throw unsupported(
-          `[NUM_COLUMNS_MISMATCH] UNION can only be performed on inputs with the same number of columns, but the first input has ${first.schema.fields.length} columns and another input has ${c.schema.fields.length} columns.`,
-        );
+        throw sparkError(ErrorCodes.UNSUPPORTED_OPERATION, 'NUM_COLUMNS_MISMATCH', {
+          operator: 'UNION',
+          firstNumColumns: String(first.schema.fields.length),
+          invalidOrdinalNum: ordinalNumber(i),
+          invalidNumColumns: String(c.schema.fields.length),
+        });
       }
     }
   }

@@ -10,6 +10,7 @@ import type { MicroBatch, OutputMode, Row } from '../../../contracts';
 import { ErrorCodes, WeirError } from '../../../errors';
 import { describeOperator, passThrough } from '../../../../operators';
 import { pipeNode, type PlanNode } from '../../../plan/PlanNode';
+import { analysisError, type AnalysisMessage } from '../../../plan/analysisMessages';
 import type { EvalContext } from '../../expr/analyze';
 import type { StructType } from '../../../values/types';
 import type { LogicalPlan } from '../LogicalPlan';
@@ -32,7 +33,9 @@ export type Compile = (plan: LogicalPlan, options: PlanOptions) => CompiledPlan;
 /** The strategy of one node kind. */
 export type Strategy<K extends LogicalPlan['kind']> = (plan: Extract<LogicalPlan, { kind: K }>, options: PlanOptions, compile: Compile) => CompiledPlan;
 
-export function unsupported(message: string, context: Record<string, unknown> = {}): WeirError {
+/** UNSUPPORTED_OPERATION: Spark's analysis error (condition and text), or a text of weir's own. */
+export function unsupported(message: string | AnalysisMessage, context: Record<string, unknown> = {}): WeirError {
+  if (typeof message !== 'string') return analysisError(message, context);
   return new WeirError(ErrorCodes.UNSUPPORTED_OPERATION, message, { context });
 }
 

@@ -11,6 +11,7 @@
  */
 import type { Row } from '../../../contracts';
 import { exprError, ExprErrorCodes } from '../errorCodes';
+import { sparkError } from '../../../errors';
 import { splitColumnName, type Expr } from '../Expr';
 import { quoteParts, quoted, type Node } from '../compiled';
 import { prettySql } from '../outputName';
@@ -53,11 +54,10 @@ function unresolvedColumn(parts: readonly string[], schema: StructType): Error {
     .sort((x, y) => x.d - y.d || x.i - y.i)
     .slice(0, 5)
     .map((x) => x.c);
-  const message =
-    suggestions.length === 0
-      ? `[UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column, variable, or function parameter with name ${display} cannot be resolved. SQLSTATE: 42703`
-      : `[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name ${display} cannot be resolved. Did you mean one of the following? [${suggestions.join(', ')}]. SQLSTATE: 42703`;
-  return exprError(ExprErrorCodes.UNRESOLVED_COLUMN, message, { column: base, suggestions });
+  const context = { context: { column: base, suggestions } };
+  return suggestions.length === 0
+    ? sparkError(ExprErrorCodes.UNRESOLVED_COLUMN, 'UNRESOLVED_COLUMN.WITHOUT_SUGGESTION', { objectName: display }, context)
+    : sparkError(ExprErrorCodes.UNRESOLVED_COLUMN, 'UNRESOLVED_COLUMN.WITH_SUGGESTION', { objectName: display, proposal: suggestions.join(', ') }, context);
 }
 
 /** Fields of `schema` named `name` ignoring case. */

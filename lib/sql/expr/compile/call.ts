@@ -8,6 +8,7 @@
  * arguments are compiled in a scope in which no generator is allowed.
  */
 import { exprError, ExprErrorCodes } from '../errorCodes';
+import { sparkError } from '../../../errors';
 import type { CallExpr } from '../Expr';
 import type { Node } from '../compiled';
 import { prettySql } from '../outputName';
@@ -31,11 +32,9 @@ export function compileCall(call: CallExpr, cx: Cx, compile: CompileNode): Node 
     throw exprError('INVALID_ARGUMENT', `[INVALID_DISTINCT] DISTINCT is only supported on aggregate functions; \`${call.name}\` is not one.`, { function: call.name });
   }
   if (fn.kind === 'generator' && call !== cx.generatorAllowedAt) {
-    throw exprError(
-      'INVALID_ARGUMENT',
-      `[UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS] The generator is not supported: nested in expressions "${prettySql(call)}". SQLSTATE: 0A000`,
-      { expression: prettySql(call) },
-    );
+    throw sparkError('INVALID_ARGUMENT', 'UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS', { expression: `"${prettySql(call)}"` }, {
+      context: { expression: prettySql(call) },
+    });
   }
   if (call.args.length < fn.minArgs || call.args.length > fn.maxArgs) throw wrongArgs(call.name, call.args.length, fn.minArgs, fn.maxArgs);
   const inner: Cx = cx.generatorAllowedAt === undefined ? cx : { schema: cx.schema, qualifiers: cx.qualifiers, ...(cx.compiled === undefined ? {} : { compiled: cx.compiled }) };
