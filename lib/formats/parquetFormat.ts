@@ -12,7 +12,7 @@
 import type * as Hyparquet from 'hyparquet';
 import type * as HyparquetWriter from 'hyparquet-writer';
 import type { Row } from '../contracts';
-import { ErrorCodes, WeirError } from '../errors';
+import { ErrorCodes, WeirError, sparkError } from '../errors';
 import {
   ArrayType,
   BinaryType,
@@ -331,14 +331,11 @@ export const parquetFormat: FileFormat = {
     } catch (e) {
       const message = (e as Error)?.message ?? String(e);
       if (/footer|PAR1|metadata length|parquet file invalid|out of bounds|offset/i.test(message)) {
-        // A file cut or overwritten: Spark's CANNOT_READ_FILE_FOOTER.
-        throw new WeirError(
-          ErrorCodes.DATA_FILE_DAMAGED,
-          `[CANNOT_READ_FILE_FOOTER] Could not read footer for file: ${context.path}. Please ensure that the file is in either ORC or ` +
-            'Parquet format. If not, please convert it to a valid format. If the file is in the valid format, please check if it is ' +
-            `corrupt. If it is, you can choose to either ignore it or fix the corruption. (${message})`,
-          { cause: e, context: { path: context.path, format: 'parquet', reason: 'parquet-footer' } },
-        );
+        // A file cut or overwritten: Spark's FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER (the reader's own words in the context).
+        throw sparkError(ErrorCodes.DATA_FILE_DAMAGED, 'FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER', { path: String(context.path) }, {
+          cause: e,
+          context: { path: context.path, format: 'parquet', reason: 'parquet-footer', detail: message },
+        });
       }
       throw new WeirError(ErrorCodes.SOURCE_ERROR, `Could not read the Parquet file ${context.path}: ${message}`, {
         cause: e,

@@ -42,6 +42,7 @@ const NOT_CONDITIONS: Record<string, string> = {
   NAME: 'a placeholder in a comment',
   METADATA_FILE: 'a placeholder in a comment',
   SESSION_WINDOW_COLUMN: 'an index access, not a text',
+  IGNORE_MISSING_FILES: 'a computed key (`[IGNORE_MISSING_FILES]: value`), not a text',
   // weir's own texts in Spark's format where Spark 4.3.0's files have no such condition (a gap, not Spark's text):
   INVALID_DISTINCT: 'weir-only: Spark 4.3.0 has no INVALID_DISTINCT condition',
   CANNOT_ACCEPT_OBJECT_IN_TYPE: "weir-only: PySpark 4.3.0's file has no CANNOT_ACCEPT_OBJECT_IN_TYPE (older PySpark had it)",

@@ -38,7 +38,8 @@ describe('parquetFormat', () => {
   it("refuses a file that is not Parquet (or is cut) with DATA_FILE_DAMAGED, Spark's CANNOT_READ_FILE_FOOTER", async () => {
     const e = await expectWeirError(() => readWith(parquetFormat, 'not parquet', 'a INT', {}, '/x/bad.parquet'), 'DATA_FILE_DAMAGED');
     expect(e.context.path).toBe('/x/bad.parquet');
-    expect(e.message).toContain('[CANNOT_READ_FILE_FOOTER] Could not read footer for file: /x/bad.parquet');
+    expect(e.message).toContain('[FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER] Encountered error while reading file /x/bad.parquet. Could not read footer.');
+    expect(e.getSqlState()).toBe('KD001');
   });
 });
 

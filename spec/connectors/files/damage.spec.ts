@@ -91,7 +91,7 @@ describe('damaged file outputs and logs', () => {
       const session = Session.builder().appName('damage').getOrCreate();
       try {
         const e = await expectWeirError(() => session.read.schema(SCHEMA).parquet(loose).collect(), 'DATA_FILE_DAMAGED');
-        expect(e.message).toContain(`[CANNOT_READ_FILE_FOOTER] Could not read footer for file: ${path.join(loose, 'a.parquet')}`);
+        expect(e.message).toContain(`[FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER] Encountered error while reading file ${path.join(loose, 'a.parquet')}. Could not read footer.`);
       } finally {
         await session.stop();
       }
