@@ -25,10 +25,12 @@ describe('DataSourceRegistry', () => {
   it('an unknown name is DATA_SOURCE_NOT_FOUND listing the names that can do it; a planned one says so', async () => {
     const r = new DataSourceRegistry([writeOnly, readOnly], ['orc']);
     const e = await expectWeirError(() => r.lookup('nope', 'createSink'), 'DATA_SOURCE_NOT_FOUND');
-    expect(e.message).toBe('[DATA_SOURCE_NOT_FOUND] Failed to find the data source: nope. Available: Out.');
+    expect(e.message).toBe('[DATA_SOURCE_NOT_FOUND] Failed to find the data source: nope. Make sure the provider name is correct and the package is properly registered and compatible with your Spark version. SQLSTATE: 42K02');
+    expect(e.context.available).toBe('Out');
     expect(e.context.format).toBe('nope');
     const p = await expectWeirError(() => r.lookup('ORC', 'createSource'), 'DATA_SOURCE_NOT_FOUND');
-    expect(p.message).toBe('[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ORC. The ORC source is not available in this version of weir yet.');
+    expect(p.message).toBe('[DATA_SOURCE_NOT_FOUND] Failed to find the data source: ORC. Make sure the provider name is correct and the package is properly registered and compatible with your Spark version. SQLSTATE: 42K02');
+    expect(p.context.planned).toBe(true);
   });
 
   it('a provider without the capability is UNSUPPORTED_OPERATION with Spark\'s text', async () => {
