@@ -7,6 +7,7 @@
  * `putIfAbsent` returns false instead. The only file ever rewritten is `_last_checkpoint`, a hint (temp + rename).
  */
 import { promises as fs } from 'node:fs';
+import { readFileIfExists } from '../../lib/util/readFileIfExists';
 import * as path from 'node:path';
 import { isTempFileName, mkdirsDurably, writeFileDurably } from '../../lib/checkpoint/durableWrite';
 import { decodeCommit, type Action } from './actions';
@@ -68,13 +69,8 @@ export async function listLog(tablePath: string): Promise<LogFileName[]> {
 /** The actions of commit `version`, or undefined when the file does not exist. */
 export async function readCommit(tablePath: string, version: number): Promise<Action[] | undefined> {
   const file = path.join(logDir(tablePath), commitFileName(version));
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+  const text = await readFileIfExists(file, 'utf8');
+  if (text === undefined) return undefined;
   if (text.trim() === '') throw logCorrupt(file, 'the commit file is empty (a torn write?)');
   return decodeCommit(text, file);
 }
@@ -93,10 +89,5 @@ export async function replaceFile(tablePath: string, name: string, data: string 
 
 /** The bytes of `_delta_log/<name>`, or undefined when absent. */
 export async function readLogFile(tablePath: string, name: string): Promise<Buffer | undefined> {
-  try {
-    return await fs.readFile(path.join(logDir(tablePath), name));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+  return readFileIfExists(path.join(logDir(tablePath), name));
 }

@@ -16,6 +16,7 @@ import { decodeLogFile, encodeLogFile } from '../../lib/checkpoint/logFile';
 import { assertKnownOptions } from '../../lib/connector/assertKnownOptions';
 import { invalidOption } from '../../lib/connector/invalidOption';
 import { toLongOffset } from '../../lib/connector/toLongOffset';
+import { readFileIfExists } from '../../lib/util/readFileIfExists';
 
 /**
  * Options of {@link rate} (Spark's option names and defaults, except `numPartitions`: 1, not the parallelism).
@@ -264,7 +265,7 @@ class RateSource implements Source<RateRow> {
 /** Reads `<metadataPath>/0`, or writes `clock.now()` there on the first run of the query. */
 async function readOrCreateCreationTime(context: SourceContext, source: string): Promise<number> {
   const file = path.join(context.metadataPath, CREATION_TIME_FILE);
-  const existing = await readIfExists(file);
+  const existing = await readFileIfExists(file);
   if (existing !== undefined) return decodeCreationTime(existing, file, source);
   const creationTimeMs = context.clock.now();
   await mkdirsDurably(context.metadataPath);
@@ -276,14 +277,6 @@ async function readOrCreateCreationTime(context: SourceContext, source: string):
   return decodeCreationTime(await fs.readFile(file), file, source);
 }
 
-async function readIfExists(file: string): Promise<Buffer | undefined> {
-  try {
-    return await fs.readFile(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
 
 function decodeCreationTime(data: Buffer, file: string, source: string): number {
   const decoded = decodeLogFile(data, METADATA_VERSION);

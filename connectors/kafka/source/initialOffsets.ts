@@ -11,7 +11,7 @@
  * - Backward compatible: checkpoints of earlier weir versions hold `<checkpoint>/sources/<i>/initialOffsets`
  *   (raw JSON without version or checksum). When there is no entry 0, that file is read, and left as it is.
  */
-import { promises as fs } from 'node:fs';
+import { readFileIfExists } from '../../../lib/util/readFileIfExists';
 import * as path from 'node:path';
 import { FileCheckpointStore } from '../../../lib/checkpoint/FileCheckpointStore';
 import type { LogCodec } from '../../../lib/checkpoint/FileStatus';
@@ -89,13 +89,8 @@ export class KafkaInitialOffsets {
 
   private async readLegacy(): Promise<KafkaSourceOffset | undefined> {
     const file = path.join(this.metadataPath, LEGACY_INITIAL_OFFSETS_FILE);
-    let text: string;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
-    }
+    const text = await readFileIfExists(file, 'utf8');
+    if (text === undefined) return undefined;
     try {
       return asKafkaSourceOffset(JSON.parse(text));
     } catch (e) {
